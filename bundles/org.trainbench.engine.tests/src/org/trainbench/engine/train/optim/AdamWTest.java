@@ -7,11 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.trainbench.engine.tensor.Parameter;
+
 import org.junit.jupiter.api.Test;
 
 class AdamWTest {
 
-    record Tensor(String name, float[] values, float[] gradients, boolean weightDecay) implements TrainableTensor {
+    /** A parameter with given values and gradients, readable through the names the test uses. */
+    record Tensor(Parameter parameter) {
+        Tensor(String name, float[] values, float[] gradients, boolean weightDecay) {
+            this(new Parameter(name, new int[] {values.length}, weightDecay));
+            System.arraycopy(values, 0, parameter.data(), 0, values.length);
+            System.arraycopy(gradients, 0, parameter.grad(), 0, gradients.length);
+        }
+
+        float[] values() {
+            return parameter.data();
+        }
+
+        float[] gradients() {
+            return parameter.grad();
+        }
+
+        boolean weightDecay() {
+            return parameter.weightDecay();
+        }
+    }
+
+    private static List<Parameter> parameters(Tensor... tensors) {
+        return java.util.Arrays.stream(tensors).map(Tensor::parameter).toList();
     }
 
     /** AdamW written out in double, element by element, as the reference the float/vector code is compared with. */
@@ -71,7 +95,7 @@ class AdamWTest {
     @Test
     void firstStepMovesEachWeightByAboutTheLearningRateAgainstTheGradientSign() {
         Tensor w = new Tensor("w", new float[] {1.0f, -2.0f, 0.5f}, new float[] {0.1f, -0.2f, 0.3f}, true);
-        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.0, 0.0), List.of(w));
+        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.0, 0.0), parameters(w));
         AdamW.Update update = adam.update(0.01);
         // With bias correction, m_hat = g and v_hat = g^2 after one step: the move is lr * g / (|g| + eps).
         assertEquals(1.0 - 0.01, w.values()[0], 1e-6);
@@ -85,7 +109,7 @@ class AdamWTest {
     void weightDecayShrinksOnlyTensorsThatDecay() {
         Tensor decayed = new Tensor("w", new float[] {2.0f}, new float[] {0.0f}, true);
         Tensor norm = new Tensor("norm", new float[] {2.0f}, new float[] {0.0f}, false);
-        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, 1.0), List.of(decayed, norm));
+        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, 1.0), parameters(decayed, norm));
         adam.update(0.5);
         // Zero gradient: only the decoupled decay acts, p * (1 - lr * wd) = 2 * 0.95.
         assertEquals(1.9f, decayed.values()[0], 1e-7f);
@@ -96,7 +120,7 @@ class AdamWTest {
     void gradientsAboveTheClippingNormAreScaledToIt() {
         // Norm 5 clipped to 1: the moments see g / 5 (up to the 1e-6 guard), the reported norm stays 5.
         Tensor w = new Tensor("w", new float[] {0.0f, 0.0f}, new float[] {3.0f, 4.0f}, false);
-        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.0, 1.0), List.of(w));
+        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.999, 1e-8, 0.0, 1.0), parameters(w));
         AdamW.Update update = adam.update(1e-3);
         assertEquals(5.0, update.gradientNorm(), 1e-12);
         assertEquals(0.1f * 3.0f / 5.0f, adam.firstMoment(0)[0], 1e-7f);
@@ -112,7 +136,7 @@ class AdamWTest {
         Tensor a = tensor("a", 70, 0.3f, true);
         Tensor b = tensor("b", 5, -0.7f, false);
         ReferenceAdamW reference = new ReferenceAdamW(settings, List.of(a, b));
-        AdamW adam = new AdamW(settings, List.of(a, b));
+        AdamW adam = new AdamW(settings, parameters(a, b));
         double[] rates = {1e-2, 5e-3, 2e-3, 1e-3};
         for (int s = 0; s < rates.length; s++) {
             fillGradients(a, s, 0.9f);
@@ -135,7 +159,7 @@ class AdamWTest {
     void vectorBodyAndScalarTailRoundIdentically() {
         int n = 67;
         Tensor w = new Tensor("w", filled(n, 0.123f), filled(n, -0.0456f), true);
-        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, 0.0), List.of(w));
+        AdamW adam = new AdamW(new AdamW.Settings(0.9, 0.95, 1e-8, 0.1, 0.0), parameters(w));
         for (int s = 0; s < 3; s++) {
             adam.update(3e-3);
         }
@@ -147,7 +171,7 @@ class AdamWTest {
     @Test
     void nonFiniteGradientsAreRefusedWithoutTouchingTheWeights() {
         Tensor w = new Tensor("layers.0.mlp.weight", new float[] {1.0f, 2.0f}, new float[] {Float.NaN, 0.0f}, true);
-        AdamW adam = new AdamW(AdamW.Settings.fastLlmDefaults(), List.of(w));
+        AdamW adam = new AdamW(AdamW.Settings.fastLlmDefaults(), parameters(w));
         NonFiniteGradientException error = assertThrows(NonFiniteGradientException.class, () -> adam.update(1e-3));
         assertTrue(error.getMessage().contains("layers.0.mlp.weight"), error.getMessage());
         assertArrayEquals(new float[] {1.0f, 2.0f}, w.values());

@@ -2,6 +2,8 @@ package org.trainbench.engine.train.optim;
 
 import java.util.List;
 
+import org.trainbench.engine.tensor.Parameter;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * The moments live here, one pair of arrays per tensor, in the order of the tensor list; that
  * order and the fixed block structure of the norm make the result bit-identical from run to run.
- * Gradients are left unscaled in the tensors: the clipping factor is applied inside the update loop.
+ * Gradients are left unscaled in the parameters: the clipping factor is applied inside the update loop.
  */
 public final class AdamW {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -67,24 +69,24 @@ public final class AdamW {
     }
 
     private final Settings settings;
-    private final List<? extends TrainableTensor> tensors;
+    private final List<Parameter> tensors;
     private final float[][] firstMoments;
     private final float[][] secondMoments;
     private long step;
 
-    public AdamW(Settings settings, List<? extends TrainableTensor> tensors) {
+    public AdamW(Settings settings, List<Parameter> tensors) {
         this.settings = settings;
         this.tensors = List.copyOf(tensors);
         this.firstMoments = new float[this.tensors.size()][];
         this.secondMoments = new float[this.tensors.size()][];
         for (int i = 0; i < this.tensors.size(); i++) {
-            TrainableTensor tensor = this.tensors.get(i);
-            if (tensor.values().length != tensor.gradients().length) {
-                throw new IllegalArgumentException("parameter " + tensor.name() + ": " + tensor.values().length + " values but "
-                        + tensor.gradients().length + " gradients");
+            Parameter tensor = this.tensors.get(i);
+            if (tensor.data().length != tensor.grad().length) {
+                throw new IllegalArgumentException("parameter " + tensor.name() + ": " + tensor.data().length + " values but "
+                        + tensor.grad().length + " gradients");
             }
-            firstMoments[i] = new float[tensor.values().length];
-            secondMoments[i] = new float[tensor.values().length];
+            firstMoments[i] = new float[tensor.data().length];
+            secondMoments[i] = new float[tensor.data().length];
         }
     }
 
@@ -92,7 +94,7 @@ public final class AdamW {
         return settings;
     }
 
-    public List<? extends TrainableTensor> tensors() {
+    public List<Parameter> tensors() {
         return tensors;
     }
 
@@ -122,8 +124,8 @@ public final class AdamW {
     /** Global L2 norm of all gradients, summed in a fixed order. */
     public double gradientNorm() {
         double sum = 0.0;
-        for (TrainableTensor tensor : tensors) {
-            sum += sumOfSquares(tensor.gradients());
+        for (Parameter tensor : tensors) {
+            sum += sumOfSquares(tensor.grad());
         }
         return Math.sqrt(sum);
     }
@@ -143,9 +145,9 @@ public final class AdamW {
         double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
         double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
         for (int i = 0; i < tensors.size(); i++) {
-            TrainableTensor tensor = tensors.get(i);
+            Parameter tensor = tensors.get(i);
             double decay = tensor.weightDecay() ? settings.weightDecay() : 0.0;
-            updateTensor(tensor.values(), tensor.gradients(), firstMoments[i], secondMoments[i], (float) clip,
+            updateTensor(tensor.data(), tensor.grad(), firstMoments[i], secondMoments[i], (float) clip,
                     (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
                     (float) settings.beta2(), (float) (1.0 - settings.beta2()),
                     (float) (learningRate / biasCorrection1), (float) biasCorrection2Sqrt, (float) settings.epsilon());
@@ -154,8 +156,8 @@ public final class AdamW {
     }
 
     private String firstNonFinite() {
-        for (TrainableTensor tensor : tensors) {
-            for (float g : tensor.gradients()) {
+        for (Parameter tensor : tensors) {
+            for (float g : tensor.grad()) {
                 if (!Float.isFinite(g)) {
                     return tensor.name();
                 }
