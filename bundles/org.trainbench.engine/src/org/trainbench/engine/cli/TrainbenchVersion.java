@@ -1,28 +1,40 @@
 package org.trainbench.engine.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 import picocli.CommandLine.IVersionProvider;
 
-/** Reads the version stamped into the engine jar at build time (trainbench-version.properties). */
+/**
+ * The engine's version is its OSGi Bundle-Version, stamped by the build into the jar manifest
+ * (e.g. 0.1.0.202611250630); running from classes (tests, IDE) reports "development".
+ */
 public final class TrainbenchVersion implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        return new String[] {"trainbench " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        return new String[] {"trainbench " + version(),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
     }
 
     public static String version() {
-        try (InputStream in = TrainbenchVersion.class.getResourceAsStream("trainbench-version.properties")) {
-            if (in == null) {
-                return "development";
+        try {
+            Path location = Path.of(TrainbenchVersion.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(location)) {
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    Manifest manifest = jar.getManifest();
+                    String version = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-Version");
+                    if (version != null) {
+                        return version;
+                    }
+                }
             }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "development");
-        } catch (IOException e) {
-            return "development";
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // An unusual class loader (OSGi bundle entries): fall through to the development marker.
         }
+        return "development";
     }
 }

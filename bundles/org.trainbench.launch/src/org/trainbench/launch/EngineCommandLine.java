@@ -1,0 +1,57 @@
+package org.trainbench.launch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The command that starts the engine in a JVM of its own: the IDE never trains in-process, so a crash, a
+ * kill or an out-of-memory error in a run cannot take the workbench down.
+ *
+ * @param javaExecutable the java binary of a Java 25 runtime
+ * @param classpath      the engine's jars (engine bundle, picocli, backend bundles)
+ * @param jvmArguments   extra JVM options from the launch configuration (heap size etc.)
+ * @param engineArguments the `trainbench` arguments, e.g. {@code train config.yaml --set k=v}
+ */
+public record EngineCommandLine(Path javaExecutable, List<Path> classpath, List<String> jvmArguments,
+        List<String> engineArguments) {
+
+    /** The engine's command-line entry point; the same class the `trainbench` script runs. */
+    public static final String MAIN_CLASS = "org.trainbench.engine.cli.TrainbenchCli";
+
+    public EngineCommandLine {
+        Objects.requireNonNull(javaExecutable, "javaExecutable");
+        if (classpath.isEmpty()) {
+            throw new IllegalArgumentException("The engine classpath is empty: the engine bundle was not found");
+        }
+        classpath = List.copyOf(classpath);
+        jvmArguments = List.copyOf(jvmArguments);
+        engineArguments = List.copyOf(engineArguments);
+    }
+
+    /** A `trainbench train CONFIG --set key=value...` invocation. */
+    public static List<String> trainArguments(Path config, Map<String, String> overrides) {
+        List<String> arguments = new ArrayList<>(List.of("train", config.toString()));
+        overrides.forEach((key, value) -> {
+            arguments.add("--set");
+            arguments.add(key + "=" + value);
+        });
+        return arguments;
+    }
+
+    /** The full argv, ready for a process builder. */
+    public List<String> toArgv() {
+        List<String> argv = new ArrayList<>();
+        argv.add(javaExecutable.toString());
+        argv.add("--add-modules=jdk.incubator.vector");
+        argv.add("--enable-native-access=ALL-UNNAMED");
+        argv.addAll(jvmArguments);
+        argv.add("-cp");
+        argv.add(String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+        argv.add(MAIN_CLASS);
+        argv.addAll(engineArguments);
+        return argv;
+    }
+}

@@ -1,0 +1,78 @@
+package org.trainbench.rcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.IWorkbenchWindow;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.trainbench.ui.TrainbenchPerspective;
+import org.trainbench.ui.views.ExperimentsView;
+
+/** Starts the real Trainbench workbench (under Xvfb in CI) and checks what a user sees first. */
+class WorkbenchSmokeTest {
+
+    @Test
+    void workbenchOpensInTheTrainbenchPerspectiveWithTheExperimentsView() throws Exception {
+        IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
+        assertNotNull(window, "no workbench window");
+        IWorkbenchPage page = window.getActivePage();
+        assertEquals(TrainbenchPerspective.ID, page.getPerspective().getId());
+        Shell shell = window.getShell();
+        assertTrue(shell.isVisible());
+        assertEquals("Trainbench", shell.getText());
+
+        IViewPart view = page.findView(ExperimentsView.ID);
+        assertNotNull(view, "Experiments view is not open");
+        Table table = ((ExperimentsView) view).viewer().getTable();
+        assertEquals(ExperimentsView.COLUMNS.length, table.getColumnCount());
+        assertEquals("Run", table.getColumn(0).getText());
+
+        saveScreenshot(shell, "workbench.png");
+    }
+
+    /** Copies the shell's pixels from the X server into a PNG under docs/screenshots. */
+    static Path saveScreenshot(Shell shell, String name) throws Exception {
+        Display display = shell.getDisplay();
+        shell.forceActive();
+        long until = System.currentTimeMillis() + 1500;
+        while (System.currentTimeMillis() < until) {
+            if (!display.readAndDispatch()) {
+                Thread.sleep(20);
+            }
+        }
+        Rectangle bounds = shell.getBounds();
+        Image image = new Image(display, bounds.width, bounds.height);
+        GC gc = new GC(display);
+        try {
+            gc.copyArea(image, bounds.x, bounds.y);
+        } finally {
+            gc.dispose();
+        }
+        ImageData data = image.getImageData();
+        image.dispose();
+        Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name);
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {data};
+        loader.save(file.toString(), SWT.IMAGE_PNG);
+        assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
+        return file;
+    }
+}
