@@ -1,0 +1,566 @@
+package org.trainbench.engine.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.trainbench.engine.data.DatasetSource;
+import org.trainbench.engine.data.DocumentDataset;
+import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.model.SequenceBatch;
+import org.trainbench.engine.tensor.Parameter;
+import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
+import org.trainbench.engine.train.metrics.MetricsLog;
+import org.trainbench.engine.train.optim.AdamW;
+import org.trainbench.engine.train.optim.NonFiniteGradientException;
+import org.trainbench.engine.train.sampling.BatchLayout;
+import org.trainbench.engine.train.sampling.BlendedSampler;
+import org.trainbench.engine.train.sampling.DocumentPacker;
+import org.trainbench.engine.train.sampling.PackedSequence;
+import org.trainbench.engine.train.sampling.SequenceSampler;
+
+/**
+ * Runs a {@link TrainingPlan} in its experiment directory: samples batches, accumulates gradients over micro-batches,
+ * steps AdamW on the schedule, evaluates, exports, checkpoints, and writes metrics.jsonl and logs/train.log.
+ *
+ * <p>Step k (1-based): zero the gradients; take the next batch_size samples of the training sampler; run
+ * forward/backward on each micro-batch of micro_batch_size samples with loss scale {@code counted_i / counted_step},
+ * so the step's gradient is that of the mean loss over all counted targets of the step, whatever the micro-batch
+ * split (as Fast-LLM normalizes by the labels in the batch); update with the rate of step k. The step's loss is the
+ * same token-weighted mean.
+ *
+ * <p>After the step, in this order (Fast-LLM's): log (every logs.interval steps and at the last step), evaluators
+ * (at their interval and after the last step), export, checkpoint (at its interval, after the last step, and when a
+ * stop was requested).
+ *
+ * <p>Everything a later step depends on (weights, moments, optimizer step, data positions of the training and every
+ * evaluation sampler) is in the checkpoint, and nothing else is random, so a resumed run continues bit for bit.
+ */
+public final class Trainer {
+
+    /** Whether a run may continue from a checkpoint found in its experiment directory. */
+    public enum ResumePolicy {
+        /** Continue from the newest intact checkpoint when there is one. */
+        AUTO,
+        /** Refuse to start when the experiment directory already holds checkpoints. */
+        NEVER
+    }
+
+    private final TrainingPlan plan;
+    private final TrainingListener listener;
+    private final PretrainedLoader pretrainedLoader;
+    private final ModelExporter exporter;
+    private final BatchLayout layout;
+
+    private final List<DocumentDataset> openDatasets = new ArrayList<>();
+    private Path logFile;
+    private MetricsLog metrics;
+    private LlamaModel model;
+
+    /**
+     * @param pretrainedLoader used when {@code pretrained.model_weights} is on; may be null otherwise
+     * @param exporter         used for {@code training.export}; may be null when exports are off
+     */
+    public Trainer(TrainingPlan plan, TrainingListener listener, PretrainedLoader pretrainedLoader, ModelExporter exporter) {
+        this.plan = plan;
+        this.listener = listener;
+        this.pretrainedLoader = pretrainedLoader;
+        this.exporter = exporter;
+        this.layout = new BatchLayout(plan.crossDocumentAttention(), plan.useLossMaskingSpans());
+    }
+
+    /** The model of the last {@link #run}, for the demo's sample generations. */
+    public LlamaModel model() {
+        return model;
+    }
+
+    /**
+     * Runs to train_iters, a stop request, or a failure. Failures during training (non-finite loss, I/O) are
+     * reported as a {@code failed} event and a FAILED outcome; checkpoints already written stay as they are.
+     *
+     * @throws IOException              when the experiment directory cannot be prepared (nothing was trained)
+     * @throws IllegalStateException    when the policy is NEVER and checkpoints exist
+     * @throws CheckpointMismatchException when the newest intact checkpoint does not fit this plan
+     */
+    public RunOutcome run(ResumePolicy policy, StopSignal stop) throws IOException {
+        try {
+            return runInDirectory(policy, stop);
+        } finally {
+            for (DocumentDataset dataset : openDatasets) {
+                dataset.close();
+            }
+            openDatasets.clear();
+            if (metrics != null) {
+                metrics.close();
+                metrics = null;
+            }
+            stop.runEnded();
+        }
+    }
+
+    private RunOutcome runInDirectory(ResumePolicy policy, StopSignal stop) throws IOException {
+        Path dir = plan.experimentDir();
+        Files.createDirectories(dir.resolve("logs"));
+        logFile = dir.resolve("logs").resolve("train.log");
+        CheckpointStore store = new CheckpointStore(dir.resolve(CheckpointStore.DIRECTORY), plan.keepCheckpoints(), this::say);
+        store.removeLeftovers();
+        if (policy == ResumePolicy.NEVER && !store.steps().isEmpty()) {
+            throw new IllegalStateException(dir + " already holds checkpoints " + store.steps()
+                    + " and resuming was refused (--no-resume): set run.experiment_dir to a new directory or delete "
+                    + store.directory());
+        }
+
+        SequenceSampler training = plan.trainIters() > 0 ? sampler(TrainingPlan.TRAINING, plan.dataSeed()) : null;
+        Map<String, EvaluationState> evaluations = new LinkedHashMap<>();
+        for (TrainingPlan.Evaluation evaluation : plan.evaluations()) {
+            evaluations.put(evaluation.name(), new EvaluationState(evaluation,
+                    sampler(evaluation.datasetName(), plan.dataSeed() + evaluation.datasetName().hashCode())));
+        }
+
+        model = null;
+        AdamW optimizer = null;
+        long step = 0;
+        long consumedTokens = 0;
+        double elapsedBefore = 0;
+        Long resumedFrom = null;
+        Optional<CheckpointStore.Checkpoint> latest = policy == ResumePolicy.AUTO ? store.latestValid() : Optional.empty();
+        if (latest.isPresent()) {
+            CheckpointStore.Checkpoint checkpoint = latest.get();
+            model = LlamaModel.empty(plan.architecture());
+            optimizer = new AdamW(plan.optimizer(), model.parameters());
+            Map<String, Object> state = CheckpointStore.restore(checkpoint, model.parameters(), optimizer);
+            step = number(state, "step");
+            consumedTokens = number(state, "consumed_tokens");
+            elapsedBefore = state.get("elapsed_s") instanceof Number n ? n.doubleValue() : 0;
+            restorePositions(state, training, evaluations, checkpoint.directory());
+            resumedFrom = step;
+            say("resuming from checkpoint " + checkpoint.directory() + " (step " + step + " of " + plan.trainIters() + ")");
+        } else {
+            if (plan.pretrained() != null && plan.pretrained().modelWeights()) {
+                if (pretrainedLoader == null) {
+                    throw new IllegalStateException("pretrained.model_weights is on but no importer for format '" + plan.pretrained().format()
+                            + "' is available");
+                }
+                say("loading pretrained weights from " + plan.pretrained().path());
+                model = pretrainedLoader.load(plan.pretrained(), plan.architecture());
+            } else {
+                model = LlamaModel.create(plan.architecture(), plan.modelSeed());
+            }
+            optimizer = new AdamW(plan.optimizer(), model.parameters());
+        }
+
+        metrics = MetricsLog.open(dir);
+        if (plan.resolvedConfig() != null) {
+            Files.writeString(dir.resolve("config.resolved.yaml"), plan.resolvedConfig(), StandardCharsets.UTF_8);
+        }
+        Map<String, Object> started = MetricsLog.event("started", step);
+        started.put("train_iters", plan.trainIters());
+        started.put("resumed_from_step", resumedFrom);
+        started.put("batch_size", plan.batchSize());
+        started.put("sequence_length", plan.sequenceLength());
+        started.put("tokens_per_step", plan.tokensPerStep());
+        started.put("parameters", plan.architecture().parameterCount());
+        Map<String, Object> datasetInfo = new LinkedHashMap<>();
+        if (training != null) {
+            datasetInfo.put(TrainingPlan.TRAINING, training.description());
+        }
+        evaluations.forEach((name, e) -> datasetInfo.put(e.evaluation.datasetName(), e.sampler.description()));
+        started.put("datasets", datasetInfo);
+        metrics.append(started);
+        datasetInfo.values().forEach(text -> say(String.valueOf(text)));
+        if (plan.exportFormat() != null && plan.exports().enabled() && exporter == null) {
+            say("warning: training.export.format is " + plan.exportFormat() + " but no exporter is available; exports are skipped");
+        }
+
+        long runStart = System.nanoTime();
+        long intervalStart = runStart;
+        long intervalTokens = 0;
+        double intervalLossSum = 0;
+        int intervalSteps = 0;
+        double lastLoss = Double.NaN;
+        Path lastCheckpoint = null;
+        List<Parameter> parameters = model.parameters();
+        if (plan.trainIters() == 0) {
+            // Evaluation only, as Fast-LLM does when there is nothing to train.
+            for (EvaluationState e : evaluations.values()) {
+                evaluate(e, step, consumedTokens);
+            }
+            runTest(step, consumedTokens);
+            metrics.append(MetricsLog.event("finished", step));
+            return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "nothing to train (train_iters: 0)", null);
+        }
+        if (step >= plan.trainIters()) {
+            say("training already completed (step " + step + " of " + plan.trainIters() + "); nothing to do");
+            metrics.append(MetricsLog.event("finished", step));
+            return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "already complete", null);
+        }
+
+        try {
+            while (step < plan.trainIters()) {
+                long stepStart = System.nanoTime();
+                for (Parameter p : parameters) {
+                    p.zeroGrad();
+                }
+                List<SequenceBatch> microBatches = nextMicroBatches(training, plan.batchSize());
+                int counted = 0;
+                for (SequenceBatch batch : microBatches) {
+                    counted += batch.countedTargets();
+                }
+                double lossSum = 0;
+                for (SequenceBatch batch : microBatches) {
+                    int c = batch.countedTargets();
+                    float scale = counted == 0 ? 0f : (float) c / counted;
+                    float loss = model.forwardBackward(batch, scale);
+                    lossSum += (double) loss * c;
+                }
+                double loss = counted == 0 ? 0.0 : lossSum / counted;
+                if (!Double.isFinite(loss)) {
+                    return fail(step + 1, consumedTokens, "training loss is " + loss + " at step " + (step + 1)
+                            + "; the run stops here and its weights are not saved. " + lastCheckpointText(store)
+                            + " Lower optimizer.learning_rate.base, raise warmup_iterations or check the data.", loss);
+                }
+                double rate = plan.learningRate().learningRate(step + 1);
+                AdamW.Update update;
+                try {
+                    update = optimizer.update(rate);
+                } catch (NonFiniteGradientException e) {
+                    return fail(step + 1, consumedTokens, "step " + (step + 1) + ": " + e.getMessage() + ". " + lastCheckpointText(store),
+                            loss);
+                }
+                step++;
+                consumedTokens += plan.tokensPerStep();
+                lastLoss = loss;
+                long now = System.nanoTime();
+                double stepSeconds = (now - stepStart) / 1e9;
+                double elapsed = elapsedBefore + (now - runStart) / 1e9;
+                intervalTokens += plan.tokensPerStep();
+                intervalLossSum += loss;
+                intervalSteps++;
+                listener.stepFinished(step, plan.trainIters(), loss, rate, update.gradientNorm(), plan.tokensPerStep() / stepSeconds, elapsed);
+
+                boolean done = step >= plan.trainIters();
+                if (plan.logs().at(step) || done) {
+                    double seconds = (now - intervalStart) / 1e9;
+                    Map<String, Object> line = MetricsLog.line("train");
+                    line.put("step", step);
+                    line.put("consumed_tokens", consumedTokens);
+                    line.put("loss", intervalLossSum / intervalSteps);
+                    line.put("lr", rate);
+                    line.put("grad_norm", update.gradientNorm());
+                    line.put("tokens_per_s", seconds > 0 ? intervalTokens / seconds : 0.0);
+                    line.put("elapsed_s", elapsed);
+                    line.put("memory_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+                    line.put("steps_averaged", intervalSteps);
+                    metrics.append(line);
+                    intervalStart = now;
+                    intervalTokens = 0;
+                    intervalLossSum = 0;
+                    intervalSteps = 0;
+                }
+                for (EvaluationState e : evaluations.values()) {
+                    if (e.evaluation.periodic().at(step) || done && e.evaluation.periodic().enabled()) {
+                        evaluate(e, step, consumedTokens);
+                    }
+                }
+                if (done) {
+                    runTest(step, consumedTokens);
+                }
+                if (plan.exportFormat() != null && exporter != null && (plan.exports().at(step) || done && plan.exports().enabled())) {
+                    export(step);
+                }
+                boolean stopping = stop.isRequested() && !done;
+                if (plan.checkpoints().at(step) || done && plan.checkpoints().enabled() || stopping) {
+                    lastCheckpoint = saveCheckpoint(store, step, consumedTokens, elapsedBefore + (System.nanoTime() - runStart) / 1e9,
+                            parameters, optimizer, training, evaluations);
+                }
+                if (stopping) {
+                    Map<String, Object> event = MetricsLog.event("stopped", step);
+                    event.put("reason", stop.reason());
+                    event.put("checkpoint", dir.relativize(lastCheckpoint).toString());
+                    metrics.append(event);
+                    say("stopped at step " + step + " (" + stop.reason() + "); checkpoint " + lastCheckpoint
+                            + " written, run the same command again to resume");
+                    return new RunOutcome(RunOutcome.Status.STOPPED, step, lastLoss, "stopped on request", lastCheckpoint);
+                }
+            }
+        } catch (IOException | UncheckedIOException | CheckpointMismatchException e) {
+            return fail(step, consumedTokens, "step " + step + ": " + e.getMessage(), lastLoss);
+        }
+        Map<String, Object> finished = MetricsLog.event("finished", step);
+        finished.put("loss", lastLoss);
+        finished.put("consumed_tokens", consumedTokens);
+        metrics.append(finished);
+        say("finished: " + step + " steps, last loss " + String.format(java.util.Locale.ROOT, "%.4f", lastLoss));
+        return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "finished", lastCheckpoint);
+    }
+
+    private RunOutcome fail(long step, long consumedTokens, String message, double loss) {
+        Map<String, Object> event = MetricsLog.event("failed", step);
+        event.put("message", message);
+        event.put("consumed_tokens", consumedTokens);
+        metrics.append(event);
+        say("error: " + message);
+        return new RunOutcome(RunOutcome.Status.FAILED, step, loss, message, null);
+    }
+
+    private static String lastCheckpointText(CheckpointStore store) {
+        try {
+            List<Long> steps = store.steps();
+            return steps.isEmpty() ? "No checkpoint was written before." : "Checkpoint " + store.pathOf(steps.getLast())
+                    + " is intact and a new run resumes from it.";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private List<SequenceBatch> nextMicroBatches(SequenceSampler sampler, int sequences) {
+        List<SequenceBatch> batches = new ArrayList<>();
+        for (int first = 0; first < sequences; first += plan.microBatchSize()) {
+            List<PackedSequence> samples = new ArrayList<>(plan.microBatchSize());
+            for (int i = 0; i < plan.microBatchSize(); i++) {
+                samples.add(sampler.next());
+            }
+            batches.add(layout.toBatch(samples));
+        }
+        return batches;
+    }
+
+    /** One evaluation: {@code iterations} batches, loss averaged over all counted targets. */
+    private void evaluate(EvaluationState e, long step, long consumedTokens) {
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long counted = 0;
+        for (int iteration = 0; iteration < e.evaluation.iterations(); iteration++) {
+            for (SequenceBatch batch : nextMicroBatches(e.sampler, plan.batchSize())) {
+                int c = batch.countedTargets();
+                if (c > 0) {
+                    lossSum += (double) model.loss(batch) * c;
+                    counted += c;
+                }
+            }
+        }
+        e.runs++;
+        double loss = counted == 0 ? Double.NaN : lossSum / counted;
+        Map<String, Object> line = MetricsLog.line("validation");
+        line.put("step", step);
+        line.put("name", e.evaluation.name());
+        line.put("dataset", e.evaluation.datasetName());
+        line.put("loss", loss);
+        line.put("iterations", e.evaluation.iterations());
+        line.put("counted_tokens", counted);
+        line.put("consumed_tokens", consumedTokens);
+        line.put("duration_s", (System.nanoTime() - start) / 1e9);
+        metrics.append(line);
+        listener.evaluated(e.evaluation.name(), step, loss);
+    }
+
+    private void runTest(long step, long consumedTokens) throws IOException {
+        if (plan.testIters() == 0) {
+            return;
+        }
+        if (!plan.datasets().containsKey(TrainingPlan.TEST)) {
+            say("warning: training.test_iters is " + plan.testIters() + " but data.datasets has no '" + TrainingPlan.TEST
+                    + "' dataset; no test evaluation");
+            return;
+        }
+        EvaluationState test = new EvaluationState(new TrainingPlan.Evaluation(TrainingPlan.TEST, TrainingPlan.TEST,
+                TrainingPlan.Periodic.NEVER, plan.testIters()), sampler(TrainingPlan.TEST, plan.dataSeed() + TrainingPlan.TEST.hashCode()));
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long counted = 0;
+        for (int iteration = 0; iteration < plan.testIters(); iteration++) {
+            for (SequenceBatch batch : nextMicroBatches(test.sampler, plan.batchSize())) {
+                int c = batch.countedTargets();
+                if (c > 0) {
+                    lossSum += (double) model.loss(batch) * c;
+                    counted += c;
+                }
+            }
+        }
+        double loss = counted == 0 ? Double.NaN : lossSum / counted;
+        Map<String, Object> line = MetricsLog.line("test");
+        line.put("step", step);
+        line.put("dataset", TrainingPlan.TEST);
+        line.put("loss", loss);
+        line.put("iterations", plan.testIters());
+        line.put("counted_tokens", counted);
+        line.put("consumed_tokens", consumedTokens);
+        line.put("duration_s", (System.nanoTime() - start) / 1e9);
+        metrics.append(line);
+        listener.evaluated(TrainingPlan.TEST, step, loss);
+    }
+
+    private void export(long step) throws IOException {
+        Path exports = plan.experimentDir().resolve("export");
+        Path target = exports.resolve("step-" + step);
+        if (Files.exists(target)) {
+            return;
+        }
+        Path temporary = exports.resolve(".tmp-step-" + step);
+        Files.createDirectories(temporary);
+        exporter.export(model, temporary);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target);
+        }
+        Map<String, Object> event = MetricsLog.event("export_written", step);
+        event.put("format", plan.exportFormat());
+        event.put("path", plan.experimentDir().relativize(target).toString());
+        metrics.append(event);
+        say("export (" + plan.exportFormat() + ") written to " + target);
+        if (plan.keepExports() > 0) {
+            List<Path> all = new ArrayList<>();
+            try (var entries = Files.list(exports)) {
+                entries.filter(p -> p.getFileName().toString().matches("step-\\d+")).forEach(all::add);
+            }
+            all.sort((a, b) -> Long.compare(stepOf(a), stepOf(b)));
+            for (int i = 0; i < all.size() - plan.keepExports(); i++) {
+                deleteRecursively(all.get(i));
+            }
+        }
+    }
+
+    private static long stepOf(Path stepDirectory) {
+        return Long.parseLong(stepDirectory.getFileName().toString().substring("step-".length()));
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Path saveCheckpoint(CheckpointStore store, long step, long consumedTokens, double elapsed, List<Parameter> parameters,
+            AdamW optimizer, SequenceSampler training, Map<String, EvaluationState> evaluations) throws IOException {
+        long start = System.nanoTime();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("step", step);
+        state.put("consumed_tokens", consumedTokens);
+        state.put("elapsed_s", elapsed);
+        state.put("train_iters", plan.trainIters());
+        state.put("batch_size", plan.batchSize());
+        state.put("sequence_length", plan.sequenceLength());
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("model", plan.modelSeed());
+        seeds.put("data", plan.dataSeed());
+        state.put("seeds", seeds);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put(TrainingPlan.TRAINING, training.position());
+        for (EvaluationState e : evaluations.values()) {
+            Map<String, Object> evaluation = new LinkedHashMap<>();
+            evaluation.put("runs", e.runs);
+            evaluation.put("position", e.sampler.position());
+            data.put("evaluation:" + e.evaluation.name(), evaluation);
+        }
+        state.put("data", data);
+        Path written = store.save(step, parameters, optimizer, state);
+        Map<String, Object> event = MetricsLog.event("checkpoint_saved", step);
+        event.put("path", plan.experimentDir().relativize(written).toString());
+        event.put("duration_s", (System.nanoTime() - start) / 1e9);
+        metrics.append(event);
+        say("checkpoint written: " + written);
+        return written;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void restorePositions(Map<String, Object> state, SequenceSampler training, Map<String, EvaluationState> evaluations,
+            Path checkpoint) {
+        if (!(state.get("data") instanceof Map<?, ?> data)) {
+            throw new CheckpointMismatchException(checkpoint + "/state.json has no data positions");
+        }
+        try {
+            if (training != null) {
+                training.restore(longs(data.get(TrainingPlan.TRAINING)));
+            }
+            for (EvaluationState e : evaluations.values()) {
+                if (data.get("evaluation:" + e.evaluation.name()) instanceof Map<?, ?> saved) {
+                    e.runs = ((Number) saved.get("runs")).longValue();
+                    e.sampler.restore(longs(saved.get("position")));
+                } else {
+                    say("evaluator " + e.evaluation.name() + " is new since checkpoint " + checkpoint + "; it starts at the beginning of "
+                            + e.evaluation.datasetName());
+                }
+            }
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            throw new CheckpointMismatchException("the data position saved in " + checkpoint
+                    + "/state.json does not fit the datasets of this config (" + e.getMessage()
+                    + "); was data.datasets changed? Use a new run.experiment_dir for a different dataset");
+        }
+        if (state.get("sequence_length") instanceof Number saved && saved.intValue() != plan.sequenceLength()) {
+            say("warning: batch.sequence_length changed from " + saved + " to " + plan.sequenceLength()
+                    + " since the checkpoint; the run continues but does not reproduce an uninterrupted one");
+        }
+        if (state.get("batch_size") instanceof Number saved && saved.intValue() != plan.batchSize()) {
+            say("warning: batch.batch_size changed from " + saved + " to " + plan.batchSize() + " since the checkpoint");
+        }
+    }
+
+    private static long[] longs(Object list) {
+        return ((List<?>) list).stream().mapToLong(v -> ((Number) v).longValue()).toArray();
+    }
+
+    private static long number(Map<String, Object> state, String key) {
+        if (state.get(key) instanceof Number n) {
+            return n.longValue();
+        }
+        throw new CheckpointMismatchException("checkpoint state.json has no '" + key + "'");
+    }
+
+    private SequenceSampler sampler(String datasetName, long seed) throws IOException {
+        DatasetSource source = plan.datasets().get(datasetName);
+        if (source == null) {
+            throw new IllegalArgumentException("data.datasets." + datasetName + ": not defined");
+        }
+        return sampler(source, seed);
+    }
+
+    private SequenceSampler sampler(DatasetSource source, long seed) throws IOException {
+        if (source instanceof DatasetSource.Blended blended) {
+            List<SequenceSampler> components = new ArrayList<>();
+            for (int i = 0; i < blended.datasets().size(); i++) {
+                components.add(sampler(blended.datasets().get(i), seed + 1 + i));
+            }
+            return new BlendedSampler(components, blended.weights());
+        }
+        DocumentDataset dataset = source.open();
+        openDatasets.add(dataset);
+        return new DocumentPacker(dataset, plan.sequenceLength(), plan.truncateDocuments(), seed, plan.shuffling());
+    }
+
+    private void say(String text) {
+        listener.message(text);
+        if (logFile != null) {
+            try {
+                Files.writeString(logFile, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + text + "\n",
+                        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                // The log file is a convenience copy; the listener has the message.
+            }
+        }
+    }
+
+    /** An evaluator with its sampler and how many evaluations it has made. */
+    private static final class EvaluationState {
+        final TrainingPlan.Evaluation evaluation;
+        final SequenceSampler sampler;
+        long runs;
+
+        EvaluationState(TrainingPlan.Evaluation evaluation, SequenceSampler sampler) {
+            this.evaluation = evaluation;
+            this.sampler = sampler;
+        }
+    }
+}
