@@ -197,6 +197,7 @@ public final class AdamW {
     }
 
     static double sumOfSquares(float[] values) {
+        float[] lanes = new float[SPECIES.length()];
         double total = 0.0;
         for (int start = 0; start < values.length; start += NORM_BLOCK) {
             int end = Math.min(values.length, start + NORM_BLOCK);
@@ -207,7 +208,13 @@ public final class AdamW {
                 FloatVector x = FloatVector.fromArray(SPECIES, values, i);
                 accumulator = x.fma(x, accumulator);
             }
-            double block = accumulator.reduceLanes(VectorOperators.ADD);
+            // Not reduceLanes(ADD): its order is unspecified, and HotSpot's compiled and interpreted forms round
+            // differently, which would make a run's gradient norm depend on when the JIT kicks in.
+            accumulator.intoArray(lanes, 0);
+            double block = 0.0;
+            for (float lane : lanes) {
+                block += lane;
+            }
             for (; i < end; i++) {
                 block += (double) values[i] * values[i];
             }
