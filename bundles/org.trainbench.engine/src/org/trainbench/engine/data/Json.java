@@ -1,0 +1,310 @@
+package org.trainbench.engine.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small JSON reader and writer for tokenizer files, JSON Lines datasets and command output. Values are
+ * {@code Map<String, Object>} (insertion ordered), {@code List<Object>}, String, Long (integers that fit), Double,
+ * Boolean and null. Strings are Java strings, so {@code \uD83D\uDE00} escapes become one supplementary code point.
+ */
+public final class Json {
+
+    /** A syntax error; {@link #offset()} is the character offset in the parsed text. */
+    public static final class SyntaxException extends IllegalArgumentException {
+        private final int offset;
+
+        SyntaxException(String message, int offset) {
+            super(message + " at character " + offset);
+            this.offset = offset;
+        }
+
+        public int offset() {
+            return offset;
+        }
+    }
+
+    private final String text;
+    private int at;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    public static Object parse(String text) {
+        Json json = new Json(text);
+        json.skipWhitespace();
+        Object value = json.value();
+        json.skipWhitespace();
+        if (json.at < text.length()) {
+            throw new SyntaxException("unexpected '" + text.charAt(json.at) + "' after the JSON value", json.at);
+        }
+        return value;
+    }
+
+    private void skipWhitespace() {
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            at++;
+        }
+    }
+
+    private Object value() {
+        if (at >= text.length()) {
+            throw new SyntaxException("unexpected end of input, expected a value", at);
+        }
+        char c = text.charAt(at);
+        switch (c) {
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return number();
+                }
+                throw new SyntaxException("unexpected '" + c + "', expected a value", at);
+        }
+    }
+
+    private Object literal(String word, Object value) {
+        if (!text.startsWith(word, at)) {
+            throw new SyntaxException("unknown literal, expected " + word, at);
+        }
+        at += word.length();
+        return value;
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        at++;
+        skipWhitespace();
+        if (at < text.length() && text.charAt(at) == '}') {
+            at++;
+            return map;
+        }
+        while (true) {
+            skipWhitespace();
+            if (at >= text.length() || text.charAt(at) != '"') {
+                throw new SyntaxException("expected a quoted key", at);
+            }
+            String key = string();
+            skipWhitespace();
+            if (at >= text.length() || text.charAt(at) != ':') {
+                throw new SyntaxException("expected ':' after key \"" + key + "\"", at);
+            }
+            at++;
+            skipWhitespace();
+            map.put(key, value());
+            skipWhitespace();
+            if (at >= text.length()) {
+                throw new SyntaxException("unterminated object", at);
+            }
+            char c = text.charAt(at++);
+            if (c == '}') {
+                return map;
+            }
+            if (c != ',') {
+                throw new SyntaxException("expected ',' or '}' in an object but found '" + c + "'", at - 1);
+            }
+        }
+    }
+
+    private List<Object> array() {
+        List<Object> list = new ArrayList<>();
+        at++;
+        skipWhitespace();
+        if (at < text.length() && text.charAt(at) == ']') {
+            at++;
+            return list;
+        }
+        while (true) {
+            skipWhitespace();
+            list.add(value());
+            skipWhitespace();
+            if (at >= text.length()) {
+                throw new SyntaxException("unterminated array", at);
+            }
+            char c = text.charAt(at++);
+            if (c == ']') {
+                return list;
+            }
+            if (c != ',') {
+                throw new SyntaxException("expected ',' or ']' in an array but found '" + c + "'", at - 1);
+            }
+        }
+    }
+
+    private String string() {
+        int start = ++at;
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c == '"') {
+                return text.substring(start, at++);
+            }
+            if (c == '\\') {
+                break;
+            }
+            at++;
+        }
+        StringBuilder out = new StringBuilder(text.substring(start, at));
+        while (at < text.length()) {
+            char c = text.charAt(at++);
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            if (at >= text.length()) {
+                break;
+            }
+            char e = text.charAt(at++);
+            switch (e) {
+                case '"', '\\', '/' -> out.append(e);
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    if (at + 4 > text.length()) {
+                        throw new SyntaxException("truncated \\u escape", at);
+                    }
+                    try {
+                        out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+                    } catch (NumberFormatException ex) {
+                        throw new SyntaxException("bad \\u escape", at);
+                    }
+                    at += 4;
+                }
+                default -> throw new SyntaxException("unknown escape \\" + e, at - 1);
+            }
+        }
+        throw new SyntaxException("unterminated string", start - 1);
+    }
+
+    private Object number() {
+        int start = at;
+        if (text.charAt(at) == '-') {
+            at++;
+        }
+        boolean integral = true;
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c >= '0' && c <= '9') {
+                at++;
+            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                integral = false;
+                at++;
+            } else {
+                break;
+            }
+        }
+        String number = text.substring(start, at);
+        try {
+            if (integral) {
+                try {
+                    return Long.parseLong(number);
+                } catch (NumberFormatException tooLarge) {
+                    return Double.parseDouble(number);
+                }
+            }
+            return Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            throw new SyntaxException("malformed number " + number, start);
+        }
+    }
+
+    /** Compact JSON of maps, lists, strings, numbers, booleans, null and int arrays. Non-ASCII is written as is. */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(out, value);
+        return out.toString();
+    }
+
+    public static void write(StringBuilder out, Object value) {
+        switch (value) {
+            case null -> out.append("null");
+            case String s -> quote(out, s);
+            case Boolean b -> out.append(b);
+            case Double d when d.isNaN() || d.isInfinite() -> out.append("null");
+            case Number n -> out.append(n);
+            case int[] array -> {
+                out.append('[');
+                for (int i = 0; i < array.length; i++) {
+                    if (i > 0) {
+                        out.append(", ");
+                    }
+                    out.append(array[i]);
+                }
+                out.append(']');
+            }
+            case Map<?, ?> map -> {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    if (!first) {
+                        out.append(", ");
+                    }
+                    first = false;
+                    quote(out, String.valueOf(entry.getKey()));
+                    out.append(": ");
+                    write(out, entry.getValue());
+                }
+                out.append('}');
+            }
+            case Iterable<?> list -> {
+                out.append('[');
+                boolean first = true;
+                for (Object item : list) {
+                    if (!first) {
+                        out.append(", ");
+                    }
+                    first = false;
+                    write(out, item);
+                }
+                out.append(']');
+            }
+            default -> quote(out, value.toString());
+        }
+    }
+
+    public static void quote(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,334 @@
+package org.trainbench.engine.tokenizer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.trainbench.engine.data.Json;
+
+/**
+ * A Hugging Face {@code tokenizer.json} tokenizer written in plain Java: added tokens, normalizer, pre-tokenizer, BPE
+ * model (byte-level as in GPT-2 and Llama 3, or SentencePiece-style with byte fallback as in Llama 2 and Mistral) and
+ * post-processor, giving the same ids and code-point offsets as the {@code tokenizers} library's Python API.
+ * <p>
+ * Thread safe: one instance can encode from many threads.
+ */
+public final class Tokenizer {
+
+    private final Path source;
+    private final BpeModel model;
+    private final Normalizer normalizer;
+    private final PreTokenizer preTokenizer;
+    private final PostProcessor postProcessor;
+    private final Map<String, Object> decoder;
+    private final List<AddedToken> addedTokens;
+    private final Map<Integer, AddedToken> addedById = new HashMap<>();
+    private final String[] idToToken;
+    /** Added tokens by first code point, longest first. */
+    private final Map<Integer, List<int[]>> addedByFirst = new HashMap<>();
+    private final Map<int[], AddedToken> addedByCodePoints = new java.util.IdentityHashMap<>();
+    private final BitSet addedFirstChars = new BitSet();
+
+    private Tokenizer(Path source, BpeModel model, Normalizer normalizer, PreTokenizer preTokenizer,
+            PostProcessor postProcessor, Map<String, Object> decoder, List<AddedToken> addedTokens) {
+        this.source = source;
+        this.model = model;
+        this.normalizer = normalizer;
+        this.preTokenizer = preTokenizer;
+        this.postProcessor = postProcessor;
+        this.decoder = decoder;
+        this.addedTokens = List.copyOf(addedTokens);
+        int size = 0;
+        for (int id : model.vocab().values()) {
+            size = Math.max(size, id + 1);
+        }
+        for (AddedToken token : addedTokens) {
+            size = Math.max(size, token.id() + 1);
+        }
+        idToToken = new String[size];
+        model.vocab().forEach((token, id) -> idToToken[id] = token);
+        for (AddedToken token : addedTokens) {
+            idToToken[token.id()] = token.content();
+            addedById.put(token.id(), token);
+            int[] cps = token.content().codePoints().toArray();
+            if (cps.length == 0) {
+                continue;
+            }
+            addedByCodePoints.put(cps, token);
+            addedByFirst.computeIfAbsent(cps[0], k -> new ArrayList<>()).add(cps);
+            if (cps[0] < 0x110000) {
+                addedFirstChars.set(cps[0]);
+            }
+        }
+        addedByFirst.values().forEach(list -> list.sort((a, b) -> Integer.compare(b.length, a.length)));
+    }
+
+    /**
+     * Loads {@code tokenizer.json}, or the {@code tokenizer.json} inside a directory.
+     *
+     * @throws NoSuchFileException when there is no such file
+     * @throws TokenizerFormatException when the file is not valid JSON, its model is not BPE, or it uses a component
+     *         this implementation does not support; the message names the file and the component
+     */
+    public static Tokenizer load(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, Files.isDirectory(path)
+                    ? "the directory has no tokenizer.json (only the fast-tokenizer JSON format is supported; "
+                            + "save it with transformers' save_pretrained)"
+                    : "tokenizer file not found");
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TokenizerFormatException(file, "cannot read the file: " + e.getMessage());
+        }
+        Object tree;
+        try {
+            tree = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new TokenizerFormatException(file, "not valid JSON: " + e.getMessage());
+        }
+        if (!(tree instanceof Map<?, ?> root) || !(root.get("model") instanceof Map<?, ?> modelNode)) {
+            throw new TokenizerFormatException(file, "not a Hugging Face tokenizer.json: there is no \"model\" object");
+        }
+        try {
+            return fromTree(file, root, modelNode);
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            throw new TokenizerFormatException(file, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Tokenizer fromTree(Path file, Map<?, ?> root, Map<?, ?> modelNode) {
+        Object type = modelNode.get("type");
+        if (type == null && modelNode.containsKey("merges")) {
+            type = "BPE"; // old files omit the type
+        }
+        if (!"BPE".equals(type)) {
+            throw new IllegalArgumentException("model type '" + type + "' is not supported: only BPE models (GPT-2, "
+                    + "Llama 3, Llama 2, Mistral and similar) can be used; WordPiece and Unigram are not implemented");
+        }
+        if (modelNode.get("continuing_subword_prefix") != null || modelNode.get("end_of_word_suffix") != null) {
+            throw new IllegalArgumentException("BPE with continuing_subword_prefix or end_of_word_suffix is not supported");
+        }
+        if (modelNode.get("dropout") instanceof Number dropout && dropout.doubleValue() > 0) {
+            throw new IllegalArgumentException("BPE dropout " + dropout + " is not supported (it makes encoding random)");
+        }
+        Map<String, Integer> vocab = new HashMap<>();
+        ((Map<String, Object>) modelNode.get("vocab")).forEach((token, id) -> vocab.put(token, ((Number) id).intValue()));
+        List<String[]> merges = new ArrayList<>();
+        for (Object merge : (List<?>) modelNode.get("merges")) {
+            if (merge instanceof String s) {
+                int space = s.indexOf(' ', 1);
+                if (space < 0) {
+                    throw new IllegalArgumentException("merge \"" + s + "\" is not two tokens separated by a space");
+                }
+                merges.add(new String[] {s.substring(0, space), s.substring(space + 1)});
+            } else {
+                List<?> pair = (List<?>) merge;
+                merges.add(new String[] {(String) pair.get(0), (String) pair.get(1)});
+            }
+        }
+        BpeModel model = new BpeModel(vocab, merges, (String) modelNode.get("unk_token"),
+                Boolean.TRUE.equals(modelNode.get("fuse_unk")), Boolean.TRUE.equals(modelNode.get("byte_fallback")),
+                Boolean.TRUE.equals(modelNode.get("ignore_merges")));
+        List<AddedToken> added = new ArrayList<>();
+        Object addedNode = root.get("added_tokens");
+        if (addedNode instanceof List<?> list) {
+            for (Object item : list) {
+                Map<?, ?> t = (Map<?, ?>) item;
+                added.add(new AddedToken(((Number) t.get("id")).intValue(), (String) t.get("content"),
+                        Boolean.TRUE.equals(t.get("special")), Boolean.TRUE.equals(t.get("lstrip")),
+                        Boolean.TRUE.equals(t.get("rstrip")), Boolean.TRUE.equals(t.get("single_word")),
+                        !Boolean.FALSE.equals(t.get("normalized"))));
+            }
+        }
+        String where = "tokenizer.json";
+        Map<String, Integer> allIds = new HashMap<>(vocab);
+        added.forEach(t -> allIds.put(t.content(), t.id()));
+        return new Tokenizer(file, model, Normalizer.parse(root.get("normalizer"), where),
+                PreTokenizer.parse(root.get("pre_tokenizer"), where),
+                PostProcessor.parse(root.get("post_processor"), allIds, where),
+                (Map<String, Object>) root.get("decoder"), added);
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    /** Number of ids: the vocabulary plus added tokens ({@code len(tokenizer)} in transformers). */
+    public int vocabularySize() {
+        return idToToken.length;
+    }
+
+    /** The token string of an id (byte-level tokens in their printable form), or null for an unused id. */
+    public String token(int id) {
+        return id >= 0 && id < idToToken.length ? idToToken[id] : null;
+    }
+
+    public OptionalInt tokenId(String token) {
+        for (AddedToken added : addedTokens) {
+            if (added.content().equals(token)) {
+                return OptionalInt.of(added.id());
+            }
+        }
+        Integer id = model.vocab().get(token);
+        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    public List<AddedToken> addedTokens() {
+        return addedTokens;
+    }
+
+    boolean isAddedToken(int id) {
+        return addedById.containsKey(id);
+    }
+
+    public boolean isSpecialToken(int id) {
+        AddedToken token = addedById.get(id);
+        return token != null && token.special();
+    }
+
+    /** Encodes with the post-processor's special tokens (BOS), like {@code tokenizer.encode(text)} in Python. */
+    public Encoding encode(String text) {
+        return encode(text, true);
+    }
+
+    public Encoding encode(String text, boolean addSpecialTokens) {
+        TokenSink sink = new TokenSink();
+        encodeInto(text.codePoints().toArray(), sink);
+        if (postProcessor != null) {
+            postProcessor.process(sink, addSpecialTokens, this);
+        }
+        return sink.toEncoding();
+    }
+
+    /** Code points of {@code text}: what offsets count. */
+    private void encodeInto(int[] cps, TokenSink sink) {
+        int[] identityStart = new int[cps.length];
+        int[] identityEnd = new int[cps.length];
+        for (int i = 0; i < cps.length; i++) {
+            identityStart[i] = i;
+            identityEnd[i] = i + 1;
+        }
+        int segmentStart = 0;
+        int i = 0;
+        while (i < cps.length) {
+            int cp = cps[i];
+            if (cp < 0x110000 && addedFirstChars.get(cp)) {
+                int[] match = matchAdded(cps, i);
+                if (match != null) {
+                    AddedToken token = addedByCodePoints.get(match);
+                    int matchStart = i;
+                    int matchEnd = i + match.length;
+                    if (token.lstrip()) {
+                        while (matchStart > segmentStart && Character.isWhitespace(cps[matchStart - 1])) {
+                            matchStart--;
+                        }
+                    }
+                    if (token.rstrip()) {
+                        while (matchEnd < cps.length && Character.isWhitespace(cps[matchEnd])) {
+                            matchEnd++;
+                        }
+                    }
+                    encodeSegment(new Piece(cps, identityStart, identityEnd, segmentStart, matchStart), sink);
+                    sink.add(token.id(), matchStart, matchEnd);
+                    i = matchEnd;
+                    segmentStart = matchEnd;
+                    continue;
+                }
+            }
+            i++;
+        }
+        encodeSegment(new Piece(cps, identityStart, identityEnd, segmentStart, cps.length), sink);
+    }
+
+    /** The longest added token starting at {@code at} (leftmost-longest, as HF's Aho-Corasick matcher). */
+    private int[] matchAdded(int[] cps, int at) {
+        List<int[]> candidates = addedByFirst.get(cps[at]);
+        if (candidates == null) {
+            return null;
+        }
+        outer:
+        for (int[] candidate : candidates) {
+            if (at + candidate.length > cps.length) {
+                continue;
+            }
+            for (int k = 1; k < candidate.length; k++) {
+                if (cps[at + k] != candidate[k]) {
+                    continue outer;
+                }
+            }
+            if (addedByCodePoints.get(candidate).singleWord()) {
+                boolean before = at > 0 && Character.isLetterOrDigit(cps[at - 1]);
+                int after = at + candidate.length;
+                if (before || (after < cps.length && Character.isLetterOrDigit(cps[after]))) {
+                    continue;
+                }
+            }
+            return candidate;
+        }
+        return null;
+    }
+
+    private void encodeSegment(Piece segment, TokenSink sink) {
+        if (segment.isEmpty()) {
+            return;
+        }
+        Piece normalized = normalizer == null ? segment : normalizer.normalize(segment);
+        if (preTokenizer == null) {
+            model.encode(normalized, sink);
+            return;
+        }
+        List<Piece> pieces = new ArrayList<>();
+        preTokenizer.split(normalized, pieces);
+        for (Piece piece : pieces) {
+            model.encode(piece, sink);
+        }
+    }
+
+    /** Decodes ids to text as the tokenizer's decoder does; {@code skipSpecialTokens} drops special added tokens. */
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        List<String> tokens = new ArrayList<>();
+        for (int id : ids) {
+            if (skipSpecialTokens && isSpecialToken(id)) {
+                continue;
+            }
+            String token = token(id);
+            if (token != null) {
+                tokens.add(token);
+            }
+        }
+        return TokenDecoder.decode(decoder, tokens, addedById.values().stream().map(AddedToken::content).toList());
+    }
+
+    @Override
+    public String toString() {
+        return "Tokenizer[" + source + ", " + vocabularySize() + " ids]";
+    }
+
+    /** Decodes byte-level character strings (GPT-2 alphabet) to UTF-8 text, with U+FFFD for invalid bytes. */
+    static String byteLevelToText(String tokens) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(tokens.length());
+        tokens.codePoints().forEach(cp -> {
+            int b = cp < ByteLevelAlphabet.CHAR_TO_BYTE.length ? ByteLevelAlphabet.CHAR_TO_BYTE[cp] : -1;
+            if (b >= 0) {
+                bytes.write(b);
+            } else {
+                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
