@@ -1,0 +1,8 @@
+package org.trainbench.engine.hf;
+
+/** A safetensors file or Hugging Face model directory that does not have the expected form; the message says where. */
+public class SafetensorsFormatException extends IllegalArgumentException {
+    public SafetensorsFormatException(String message) {
+        super(message);
+    }
+}
