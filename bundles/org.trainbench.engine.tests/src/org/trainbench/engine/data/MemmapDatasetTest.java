@@ -224,6 +224,34 @@ class MemmapDatasetTest {
     }
 
     @Test
+    void commitWithOrderListsDocumentsInThatOrderWithTheirSpans() throws IOException {
+        Path prefix = dir.resolve("ordered");
+        try (MemmapDatasetWriter writer = MemmapDatasetWriter.create(prefix, TokenDataType.INT32, true)) {
+            writer.add(new int[] {1, 2, 3}, new int[][] {{0, 0}, {2, 2}});
+            writer.add(new int[] {4}, new int[0][]);
+            writer.add(new int[] {5, 6}, new int[][] {{0, 1}});
+            writer.commit(new int[] {2, 0, 1});
+        }
+        try (MemmapDataset dataset = MemmapDataset.open(prefix)) {
+            assertArrayEquals(new int[] {5, 6}, dataset.tokens(0));
+            assertArrayEquals(new int[][] {{0, 1}}, dataset.spans(0));
+            assertArrayEquals(new int[] {1, 2, 3}, dataset.tokens(1));
+            assertArrayEquals(new int[][] {{0, 0}, {2, 2}}, dataset.spans(1));
+            assertArrayEquals(new int[] {4}, dataset.tokens(2));
+            assertEquals(0, dataset.spans(2).length);
+        }
+    }
+
+    @Test
+    void commitRejectsAnOrderThatIsNotAPermutation() throws IOException {
+        try (MemmapDatasetWriter writer = MemmapDatasetWriter.create(dir.resolve("bad-order"), TokenDataType.INT32, false)) {
+            writer.add(new int[] {1});
+            writer.add(new int[] {2});
+            assertThrows(IllegalArgumentException.class, () -> writer.commit(new int[] {1, 1}));
+        }
+    }
+
+    @Test
     void forVocabularySizePicksFastLlmTypes() {
         assertEquals(TokenDataType.UINT8, TokenDataType.forVocabularySize(255));
         assertEquals(TokenDataType.INT16, TokenDataType.forVocabularySize(256));

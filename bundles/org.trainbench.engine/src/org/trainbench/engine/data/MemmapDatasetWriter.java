@@ -196,7 +196,21 @@ public final class MemmapDatasetWriter implements AutoCloseable {
      * opened with {@link MemmapDataset#open}.
      */
     public Summary commit() throws IOException {
+        return commit(null);
+    }
+
+    /**
+     * Like {@link #commit()}, but the index lists the documents in {@code order}: document {@code k} of the dataset is
+     * the {@code order[k]}-th document added. Token data stays where it was written (the index holds a byte offset
+     * per document), so a shuffled dataset costs no copy; memory is about 24 bytes per document.
+     *
+     * @param order a permutation of {@code 0 .. documentCount()-1}, or null for the order of addition
+     */
+    public Summary commit(int[] order) throws IOException {
         checkOpen();
+        if (order != null) {
+            checkPermutation(order);
+        }
         data.close();
         lengths.close();
         if (lossMaskingSpans) {
@@ -211,17 +225,21 @@ public final class MemmapDatasetWriter implements AutoCloseable {
             index.writeByte(dataType.code());
             index.writeLong(documentCount);
             index.writeLong(documentCount + 1L);
-            copy(lengthsPartial, index);
-            try (LittleEndianInput lengthsIn = new LittleEndianInput(Files.newInputStream(lengthsPartial))) {
-                long pointer = 0;
-                for (int i = 0; i < documentCount; i++) {
-                    index.writeLong(pointer);
-                    pointer += (long) lengthsIn.readInt() * dataType.byteSize();
+            if (order == null) {
+                copy(lengthsPartial, index);
+                try (LittleEndianInput lengthsIn = new LittleEndianInput(Files.newInputStream(lengthsPartial))) {
+                    long pointer = 0;
+                    for (int i = 0; i < documentCount; i++) {
+                        index.writeLong(pointer);
+                        pointer += (long) lengthsIn.readInt() * dataType.byteSize();
+                    }
                 }
-            }
-            if (lossMaskingSpans) {
-                copy(spanCountsPartial, index);
-                copy(spansPartial, index);
+                if (lossMaskingSpans) {
+                    copy(spanCountsPartial, index);
+                    copy(spansPartial, index);
+                }
+            } else {
+                writeReordered(index, order);
             }
             for (long i = 0; i <= documentCount; i++) {
                 index.writeLong(i);
@@ -237,6 +255,68 @@ public final class MemmapDatasetWriter implements AutoCloseable {
         committed = true;
         closed = true;
         return new Summary(prefix, documentCount, tokenCount, spanCount);
+    }
+
+    private void checkPermutation(int[] order) {
+        if (order.length != documentCount) {
+            throw new IllegalArgumentException("order has " + order.length + " entries for " + documentCount + " documents");
+        }
+        java.util.BitSet seen = new java.util.BitSet(documentCount);
+        for (int index : order) {
+            if (index < 0 || index >= documentCount || seen.get(index)) {
+                throw new IllegalArgumentException("order is not a permutation of the " + documentCount + " documents");
+            }
+            seen.set(index);
+        }
+    }
+
+    private void writeReordered(LittleEndianOutput index, int[] order) throws IOException {
+        int[] lengthOf = readInts(lengthsPartial, documentCount);
+        long[] pointerOf = new long[documentCount];
+        long pointer = 0;
+        for (int i = 0; i < documentCount; i++) {
+            pointerOf[i] = pointer;
+            pointer += (long) lengthOf[i] * dataType.byteSize();
+        }
+        for (int k = 0; k < documentCount; k++) {
+            index.writeInt(lengthOf[order[k]]);
+        }
+        for (int k = 0; k < documentCount; k++) {
+            index.writeLong(pointerOf[order[k]]);
+        }
+        if (!lossMaskingSpans) {
+            return;
+        }
+        int[] countOf = readInts(spanCountsPartial, documentCount);
+        long[] firstSpan = new long[documentCount];
+        for (int i = 1; i < documentCount; i++) {
+            firstSpan[i] = firstSpan[i - 1] + countOf[i - 1];
+        }
+        for (int k = 0; k < documentCount; k++) {
+            index.writeInt(countOf[order[k]]);
+        }
+        try (FileChannel channel = FileChannel.open(spansPartial, StandardOpenOption.READ);
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment spanData = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            for (int k = 0; k < documentCount; k++) {
+                int document = order[k];
+                long base = firstSpan[document] * 8;
+                for (int s = 0; s < countOf[document]; s++) {
+                    index.writeInt(spanData.get(MemmapDataset.I32, base + 8L * s));
+                    index.writeInt(spanData.get(MemmapDataset.I32, base + 8L * s + 4));
+                }
+            }
+        }
+    }
+
+    private static int[] readInts(Path file, int count) throws IOException {
+        int[] values = new int[count];
+        try (LittleEndianInput in = new LittleEndianInput(Files.newInputStream(file))) {
+            for (int i = 0; i < count; i++) {
+                values[i] = in.readInt();
+            }
+        }
+        return values;
     }
 
     /** What a committed dataset holds. */

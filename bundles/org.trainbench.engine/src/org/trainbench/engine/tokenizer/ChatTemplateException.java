@@ -1,0 +1,8 @@
+package org.trainbench.engine.tokenizer;
+
+/** A chat template that cannot be parsed, or that failed or raised an exception while rendering a conversation. */
+public final class ChatTemplateException extends RuntimeException {
+    public ChatTemplateException(String message) {
+        super(message);
+    }
+}
