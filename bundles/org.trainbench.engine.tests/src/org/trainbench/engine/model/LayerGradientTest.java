@@ -97,6 +97,36 @@ class LayerGradientTest {
     }
 
     @Test
+    void attentionAcrossSeveralQueryBlocksWithDocumentsStraddlingThemMatchesFiniteDifferences() {
+        int b = 1, t = 130, heads = 2, groups = 1, d = 8;
+        int[] docs = new int[t];
+        int[] docStart = new int[t];
+        for (int i = 0; i < t; i++) {
+            docs[i] = i < 40 ? 0 : i < 101 ? 1 : 2; // boundaries inside the first, second and third query block
+            docStart[i] = i < 40 ? 0 : i < 101 ? 40 : 101;
+        }
+        int n = b * t;
+        double[] q = random(n * heads * d, 21, 1);
+        double[] k = random(n * groups * d, 22, 1);
+        double[] v = random(n * groups * d, 23, 1);
+        double[] r = random(n * heads * d, 24, 1);
+        float[] out = new float[n * heads * d];
+        float[] lse = new float[b * heads * t];
+        GroupedQueryAttention.forward(out, lse, toFloat(q), toFloat(k), toFloat(v), docStart, b, t, heads, groups, d);
+        assertClose("forward", out, ReferenceLlama.attention(q, k, v, docs, b, t, heads, groups, d), TOLERANCE);
+        float[] dq = new float[q.length];
+        float[] dk = new float[k.length];
+        float[] dv = new float[v.length];
+        GroupedQueryAttention.backward(dq, dk, dv, toFloat(r), out, lse, toFloat(q), toFloat(k), toFloat(v), docStart,
+                b, t, heads, groups, d);
+        int[] sample = new java.util.SplittableRandom(25).ints(80, 0, k.length).toArray();
+        int[] querySample = new java.util.SplittableRandom(26).ints(80, 0, q.length).toArray();
+        GradientAssertions.assertCloseAt("dq", dq, q, querySample, x -> dot(r, ReferenceLlama.attention(x, k, v, docs, b, t, heads, groups, d)), TOLERANCE);
+        GradientAssertions.assertCloseAt("dk", dk, k, sample, x -> dot(r, ReferenceLlama.attention(q, x, v, docs, b, t, heads, groups, d)), TOLERANCE);
+        GradientAssertions.assertCloseAt("dv", dv, v, sample, x -> dot(r, ReferenceLlama.attention(q, k, x, docs, b, t, heads, groups, d)), TOLERANCE);
+    }
+
+    @Test
     void siluGateBackwardMatchesFiniteDifferences() {
         int len = 37;
         double[] g = random(len, 14, 4);

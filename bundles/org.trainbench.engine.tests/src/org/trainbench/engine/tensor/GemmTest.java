@@ -93,6 +93,25 @@ class GemmTest {
     }
 
     @Test
+    void wideMatricesSplitIntoColumnPanelsGiveTheSameResult() {
+        // n * k above the packed-B bound forces several column panels.
+        int m = 13, k = 300, n = Gemm.PACKED_B_FLOATS / k + 77;
+        float[] a = random(m * k, 6);
+        float[] b = random(n * k, 7);
+        float[] c = new float[m * n];
+        Gemm.multiply(m, n, k, a, 0, k, false, b, 0, k, true, c, 0, n, false);
+        for (int j : new int[] {0, 1, n / 2, n - 78, n - 77, n - 1}) {
+            for (int i = 0; i < m; i += 6) {
+                double e = 0;
+                for (int p = 0; p < k; p++) {
+                    e += (double) a[i * k + p] * b[j * k + p];
+                }
+                assertEquals(e, c[i * n + j], 2e-4, "C[" + i + "," + j + "]");
+            }
+        }
+    }
+
+    @Test
     void zeroDepthOverwritesWithZerosOrLeavesAccumulatorAlone() {
         float[] c = {1, 2, 3, 4};
         Gemm.multiply(2, 2, 0, new float[0], 0, 0, false, new float[0], 0, 2, false, c, 0, 2, true);

@@ -22,6 +22,23 @@ public final class GroupedQueryAttention {
     private GroupedQueryAttention() {
     }
 
+    /** Query rows per block: a multiple of the GEMM's 12-row tile, small enough that causal waste stays low. */
+    private static final int QUERY_BLOCK = 48;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    private static float[][] scratch(int size) {
+        float[][] s = SCRATCH.get();
+        if (s[0].length < size) {
+            s = new float[][] {new float[size], new float[size]};
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    /**
+     * One task per (sequence, query head); per block of query rows i0..i1, the keys kLo..i1 that any row of the
+     * block may see: S = Q K^T (GEMM), masked softmax row by row into P, then O = P V (GEMM).
+     */
     public static void forward(float[] out, float[] lse, float[] q, float[] k, float[] v, int[] docStart,
                                int b, int t, int heads, int groups, int d) {
         int qw = heads * d;
@@ -32,32 +49,38 @@ public final class GroupedQueryAttention {
             int seq = task / heads;
             int h = task % heads;
             int g = h / headsPerGroup;
-            float[] p = new float[t];
-            for (int i = 0; i < t; i++) {
-                int row = seq * t + i;
-                int start = docStart[row];
-                int qOff = row * qw + h * d;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = start; j <= i; j++) {
-                    float s = Gemm.dot(q, qOff, k, (seq * t + j) * kw + g * d, d) * scale;
-                    p[j - start] = s;
-                    max = Math.max(max, s);
+            float[] p = scratch(QUERY_BLOCK * t)[0];
+            for (int i0 = 0; i0 < t; i0 += QUERY_BLOCK) {
+                int i1 = Math.min(t, i0 + QUERY_BLOCK);
+                int rows = i1 - i0;
+                int kLo = docStart[seq * t + i0];
+                int kn = i1 - kLo;
+                Gemm.multiply(rows, kn, d, q, (seq * t + i0) * qw + h * d, qw, false,
+                        k, (seq * t + kLo) * kw + g * d, kw, true, p, 0, kn, false);
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r;
+                    int from = docStart[seq * t + i] - kLo;
+                    int to = i - kLo + 1;
+                    int off = r * kn;
+                    java.util.Arrays.fill(p, off, off + from, 0f);
+                    java.util.Arrays.fill(p, off + to, off + kn, 0f);
+                    Vectors.scale(p, off + from, to - from, scale);
+                    float max = max(p, off + from, to - from);
+                    float sum = expSubtract(p, off + from, to - from, max);
+                    Vectors.scale(p, off + from, to - from, 1f / sum);
+                    lse[(seq * heads + h) * t + i] = max + (float) Math.log(sum);
                 }
-                float sum = expSubtract(p, i - start + 1, max);
-                int oOff = row * qw + h * d;
-                java.util.Arrays.fill(out, oOff, oOff + d, 0f);
-                for (int j = start; j <= i; j++) {
-                    Vectors.axpy(p[j - start], v, (seq * t + j) * kw + g * d, out, oOff, d);
-                }
-                Vectors.scale(out, oOff, d, 1f / sum);
-                lse[(seq * heads + h) * t + i] = max + (float) Math.log(sum);
+                Gemm.multiply(rows, d, kn, p, 0, kn, false, v, (seq * t + kLo) * kw + g * d, kw, false,
+                        out, (seq * t + i0) * qw + h * d, qw, false);
             }
         });
     }
 
     /**
      * Overwrites dq, dk, dv. One task per (sequence, key/value head): it owns that head's dk and dv columns and
-     * the dq columns of the query heads that read it, and visits (query head, position) in a fixed order.
+     * the dq columns of the query heads that read it, and visits (query head, query block) in a fixed order.
+     * Per block, with P recomputed from lse: dP = dO V^T, dS = P (dP - rowsum(dO * O)) * scale, dQ = dS K,
+     * dK += dS^T Q, dV += P^T dO.
      */
     public static void backward(float[] dq, float[] dk, float[] dv, float[] dout, float[] out, float[] lse,
                                 float[] q, float[] k, float[] v, int[] docStart,
@@ -74,24 +97,39 @@ public final class GroupedQueryAttention {
                 java.util.Arrays.fill(dk, kOff, kOff + d, 0f);
                 java.util.Arrays.fill(dv, kOff, kOff + d, 0f);
             }
-            float[] p = new float[t];
+            float[][] buffers = scratch(QUERY_BLOCK * t);
+            float[] p = buffers[0];
+            float[] ds = buffers[1];
             for (int h = g * headsPerGroup; h < (g + 1) * headsPerGroup; h++) {
-                for (int i = 0; i < t; i++) {
-                    int row = seq * t + i;
-                    int start = docStart[row];
-                    int qOff = row * qw + h * d;
-                    float rowLse = lse[(seq * heads + h) * t + i];
-                    float di = Gemm.dot(dout, qOff, out, qOff, d);
-                    java.util.Arrays.fill(dq, qOff, qOff + d, 0f);
-                    for (int j = start; j <= i; j++) {
-                        int kOff = (seq * t + j) * kw + g * d;
-                        float prob = (float) Math.exp(Gemm.dot(q, qOff, k, kOff, d) * scale - rowLse);
-                        float dp = Gemm.dot(dout, qOff, v, kOff, d);
-                        float ds = prob * (dp - di) * scale;
-                        Vectors.axpy(ds, k, kOff, dq, qOff, d);
-                        Vectors.axpy(ds, q, qOff, dk, kOff, d);
-                        Vectors.axpy(prob, dout, qOff, dv, kOff, d);
+                for (int i0 = 0; i0 < t; i0 += QUERY_BLOCK) {
+                    int i1 = Math.min(t, i0 + QUERY_BLOCK);
+                    int rows = i1 - i0;
+                    int kLo = docStart[seq * t + i0];
+                    int kn = i1 - kLo;
+                    int qAt = (seq * t + i0) * qw + h * d;
+                    int kAt = (seq * t + kLo) * kw + g * d;
+                    Gemm.multiply(rows, kn, d, q, qAt, qw, false, k, kAt, kw, true, p, 0, kn, false);
+                    Gemm.multiply(rows, kn, d, dout, qAt, qw, false, v, kAt, kw, true, ds, 0, kn, false);
+                    for (int r = 0; r < rows; r++) {
+                        int i = i0 + r;
+                        int from = docStart[seq * t + i] - kLo;
+                        int to = i - kLo + 1;
+                        int off = r * kn;
+                        float rowLse = lse[(seq * heads + h) * t + i];
+                        float di = Gemm.dot(dout, qAt + r * qw, out, qAt + r * qw, d);
+                        java.util.Arrays.fill(p, off, off + from, 0f);
+                        java.util.Arrays.fill(p, off + to, off + kn, 0f);
+                        java.util.Arrays.fill(ds, off, off + from, 0f);
+                        java.util.Arrays.fill(ds, off + to, off + kn, 0f);
+                        for (int j = from; j < to; j++) {
+                            float prob = (float) Math.exp(p[off + j] * scale - rowLse);
+                            p[off + j] = prob;
+                            ds[off + j] = prob * (ds[off + j] - di) * scale;
+                        }
                     }
+                    Gemm.multiply(rows, d, kn, ds, 0, kn, false, k, kAt, kw, false, dq, qAt, qw, false);
+                    Gemm.multiply(kn, d, rows, ds, 0, kn, true, q, qAt, qw, false, dk, kAt, kw, true);
+                    Gemm.multiply(kn, d, rows, p, 0, kn, true, dout, qAt, qw, false, dv, kAt, kw, true);
                 }
             }
         });
@@ -114,7 +152,7 @@ public final class GroupedQueryAttention {
                 p[j] = Gemm.dot(q, h * d, kCache, j * kw + g * d, d) * scale;
                 max = Math.max(max, p[j]);
             }
-            float sum = expSubtract(p, length, max);
+            float sum = expSubtract(p, 0, length, max);
             java.util.Arrays.fill(out, h * d, h * d + d, 0f);
             for (int j = 0; j < length; j++) {
                 Vectors.axpy(p[j], vCache, j * kw + g * d, out, h * d, d);
@@ -123,19 +161,32 @@ public final class GroupedQueryAttention {
         });
     }
 
-    /** p[i] = exp(p[i] - max) for i < len; returns their sum (lanes, then the tail, in a fixed order). */
-    private static float expSubtract(float[] p, int len, float max) {
+    private static float max(float[] p, int off, int len) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= len - S.length(); i += S.length()) {
+            m = m.max(FloatVector.fromArray(S, p, off + i));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < len; i++) {
+            r = Math.max(r, p[off + i]);
+        }
+        return r;
+    }
+
+    /** p[off+i] = exp(p[off+i] - max) for i < len; returns their sum (lanes, then the tail, in a fixed order). */
+    private static float expSubtract(float[] p, int off, int len, float max) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i <= len - S.length(); i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, p, i).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(p, i);
+            FloatVector e = FloatVector.fromArray(S, p, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(p, off + i);
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
-            p[i] = (float) Math.exp(p[i] - max);
-            sum += p[i];
+            p[off + i] = (float) Math.exp(p[off + i] - max);
+            sum += p[off + i];
         }
         return sum;
     }

@@ -11,10 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code transA} means A is stored as (K, M), {@code transB} that B is stored as (N, K) (a linear layer's weight,
  * (out, in), used as x W^T).
  *
- * <p>How: C is cut into blocks of MC x NC; each block is one task of the {@link WorkerPool}. For each slice of
- * KC along K a task packs its block of A into 12-row panels and its block of B into strips of 2 vectors
- * (32 floats with AVX-512), both k-major, then runs a 12 x 2-vector register tile over them. Packing absorbs
- * the transposes, so one kernel serves all four cases.
+ * <p>How: op(B) is packed once, in parallel, into strips of 2 vectors (32 floats with AVX-512), k-major, per
+ * slice of KC along K. Then C is cut into blocks of MC rows (and column groups when rows are few), one task of the
+ * {@link WorkerPool} each: for each K slice the task packs its rows of op(A) into 12-row panels, k-major, and runs
+ * a 12 x 2-vector register tile over every (strip, panel) pair. Packing absorbs the transposes, so one kernel
+ * serves all four cases, and each operand is packed once.
  *
  * <p>Determinism: every C element is a sum over k in the same order (KC slices in order, k in order within
  * a slice, fused multiply-adds), whatever the thread count or timing. Matrices with at most
@@ -30,11 +31,14 @@ public final class Gemm {
     static final int NR = 2 * L;
     static final int KC = 256;
     static final int MC = 12 * MR;
-    static final int NC = 8 * NR;
     static final int ROWS_FOR_DOT_PRODUCTS = 4;
+    /** Untransposed A is packed when a task sweeps at least this many strips of B with it. */
+    static final int STRIPS_TO_PACK_A = 4;
+    /** Upper bound of the packed copy of B (16 MiB). */
+    static final int PACKED_B_FLOATS = 1 << 22;
 
     private static final ThreadLocal<float[][]> PACK_BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], null, new float[MR * NR]});
 
     private Gemm() {
     }
@@ -71,47 +75,117 @@ public final class Gemm {
             dotProducts(pool, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
+        // Wide B (an LM head over a large vocabulary) goes in column panels, so packed B stays within PACKED_B_FLOATS.
+        int panelColumns = Math.max(NR, PACKED_B_FLOATS / k / NR * NR);
+        for (int j = 0; j < n; j += panelColumns) {
+            int width = Math.min(panelColumns, n - j);
+            int bAt = transB ? bOff + j * ldb : bOff + j;
+            columnPanel(pool, m, width, k, a, aOff, lda, transA, b, bAt, ldb, transB, c, cOff + j, ldc, accumulate);
+        }
+    }
+
+    private static void columnPanel(WorkerPool pool, int m, int n, int k,
+                                    float[] a, int aOff, int lda, boolean transA,
+                                    float[] b, int bOff, int ldb, boolean transB,
+                                    float[] c, int cOff, int ldc, boolean accumulate) {
+        // op(B) is packed once, shared by all tasks: KC slices in order, each as strips of NR columns, k-major.
+        int strips = (n + NR - 1) / NR;
+        int slices = (k + KC - 1) / KC;
+        float[] pb = packedB(strips * NR * k);
+        pool.run(slices * strips, task -> {
+            int slice = task / strips;
+            int strip = task % strips;
+            int pc = slice * KC;
+            int kc = Math.min(KC, k - pc);
+            packB(b, bOff, ldb, transB, strip * NR, Math.min(NR, n - strip * NR), pc, kc, pb, pc * strips * NR + strip * NR * kc);
+        });
+        // Tasks: blocks of MC rows, split further into column groups when there are too few row blocks to share out.
         int rowBlocks = (m + MC - 1) / MC;
-        int colBlocks = (n + NC - 1) / NC;
-        pool.run(rowBlocks * colBlocks, task -> {
-            int ic = (task / colBlocks) * MC;
-            int jc = (task % colBlocks) * NC;
-            block(ic, Math.min(MC, m - ic), jc, Math.min(NC, n - jc), k,
-                    a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, accumulate);
+        int columnGroups = Math.max(1, Math.min(strips, (2 * pool.threads() + rowBlocks - 1) / rowBlocks));
+        int stripsPerGroup = (strips + columnGroups - 1) / columnGroups;
+        pool.run(rowBlocks * columnGroups, task -> {
+            int ic = (task / columnGroups) * MC;
+            int firstStrip = (task % columnGroups) * stripsPerGroup;
+            int endStrip = Math.min(strips, firstStrip + stripsPerGroup);
+            if (firstStrip < endStrip) {
+                block(ic, Math.min(MC, m - ic), firstStrip, endStrip, n, k, strips, a, aOff, lda, transA, pb, c, cOff, ldc, accumulate);
+            }
         });
     }
 
-    private static void block(int ic, int mc, int jc, int nc, int k,
-                              float[] a, int aOff, int lda, boolean transA,
-                              float[] b, int bOff, int ldb, boolean transB,
+    private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
+
+    /** The caller's buffer for packed B, grown as needed (tasks only read it while the caller waits). */
+    private static float[] packedB(int size) {
+        float[] buffer = PACKED_B.get();
+        if (buffer == null || buffer.length < size) {
+            buffer = new float[size];
+            PACKED_B.set(buffer);
+        }
+        return buffer;
+    }
+
+    /**
+     * Rows ic..ic+mc of C, strips firstStrip..endStrip. A full 12-row panel of op(A) is read in place when it is
+     * contiguous per k (transposed A) or when few strips would amortize packing; otherwise, and for a last partial
+     * panel (zero-padded), it is packed.
+     */
+    private static void block(int ic, int mc, int firstStrip, int endStrip, int n, int k, int strips,
+                              float[] a, int aOff, int lda, boolean transA, float[] pb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
         float[][] buffers = PACK_BUFFERS.get();
         float[] pa = buffers[0];
-        float[] pb = buffers[1];
         float[] edge = buffers[2];
         int panels = (mc + MR - 1) / MR;
-        int strips = (nc + NR - 1) / NR;
+        int lastRows = mc - (panels - 1) * MR;
+        boolean packAll = !transA && endStrip - firstStrip >= STRIPS_TO_PACK_A;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean load = accumulate || pc > 0;
-            packA(a, aOff, lda, transA, ic, mc, pc, kc, pa);
-            packB(b, bOff, ldb, transB, jc, nc, pc, kc, pb);
-            for (int s = 0; s < strips; s++) {
-                int j0 = jc + s * NR;
-                int nr = Math.min(NR, jc + nc - j0);
+            if (packAll) {
+                packA(a, aOff, lda, transA, ic, mc, pc, kc, pa, 0);
+            } else if (lastRows < MR) {
+                int last = panels - 1;
+                packA(a, aOff, lda, transA, ic + last * MR, lastRows, pc, kc, pa, last * MR * kc);
+            }
+            int sliceBase = pc * strips * NR;
+            for (int s = firstStrip; s < endStrip; s++) {
+                int j0 = s * NR;
+                int nr = Math.min(NR, n - j0);
+                int pbOff = sliceBase + s * NR * kc;
                 for (int p = 0; p < panels; p++) {
                     int i0 = ic + p * MR;
                     int mr = Math.min(MR, ic + mc - i0);
+                    float[] src;
+                    int srcOff;
+                    int rs;
+                    int cs;
+                    if (packAll || mr < MR) {
+                        src = pa;
+                        srcOff = p * MR * kc;
+                        rs = 1;
+                        cs = MR;
+                    } else if (transA) {
+                        src = a;
+                        srcOff = aOff + pc * lda + i0;
+                        rs = 1;
+                        cs = lda;
+                    } else {
+                        src = a;
+                        srcOff = aOff + i0 * lda + pc;
+                        rs = lda;
+                        cs = 1;
+                    }
                     int cAt = cOff + i0 * ldc + j0;
                     if (mr == MR && nr == NR) {
-                        tile(kc, pa, p * MR * kc, pb, s * NR * kc, c, cAt, ldc, load);
+                        tile(kc, src, srcOff, rs, cs, pb, pbOff, c, cAt, ldc, load);
                     } else {
                         if (load) {
                             for (int i = 0; i < mr; i++) {
                                 System.arraycopy(c, cAt + i * ldc, edge, i * NR, nr);
                             }
                         }
-                        tile(kc, pa, p * MR * kc, pb, s * NR * kc, edge, 0, NR, load);
+                        tile(kc, src, srcOff, rs, cs, pb, pbOff, edge, 0, NR, load);
                         for (int i = 0; i < mr; i++) {
                             System.arraycopy(edge, i * NR, c, cAt + i * ldc, nr);
                         }
@@ -122,10 +196,10 @@ public final class Gemm {
     }
 
     /** Packs op(A)[ic..ic+mc, pc..pc+kc] into 12-row panels, k-major, zero-padding the last panel. */
-    private static void packA(float[] a, int aOff, int lda, boolean transA, int ic, int mc, int pc, int kc, float[] pa) {
+    private static void packA(float[] a, int aOff, int lda, boolean transA, int ic, int mc, int pc, int kc, float[] pa, int at) {
         int panels = (mc + MR - 1) / MR;
         for (int p = 0; p < panels; p++) {
-            int base = p * MR * kc;
+            int base = at + p * MR * kc;
             int i0 = ic + p * MR;
             int mr = Math.min(MR, ic + mc - i0);
             if (transA) {
@@ -153,32 +227,26 @@ public final class Gemm {
         }
     }
 
-    /** Packs op(B)[pc..pc+kc, jc..jc+nc] into strips of NR columns, k-major, zero-padding the last strip. */
-    private static void packB(float[] b, int bOff, int ldb, boolean transB, int jc, int nc, int pc, int kc, float[] pb) {
-        int strips = (nc + NR - 1) / NR;
-        for (int s = 0; s < strips; s++) {
-            int base = s * NR * kc;
-            int j0 = jc + s * NR;
-            int nr = Math.min(NR, jc + nc - j0);
-            if (transB) {
-                for (int j = 0; j < nr; j++) {
-                    int src = bOff + (j0 + j) * ldb + pc;
-                    for (int kk = 0; kk < kc; kk++) {
-                        pb[base + kk * NR + j] = b[src + kk];
-                    }
-                }
-                for (int j = nr; j < NR; j++) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        pb[base + kk * NR + j] = 0f;
-                    }
-                }
-            } else {
+    /** Packs op(B)[pc..pc+kc, j0..j0+nr] as one strip of NR columns, k-major, zero-padded, at pb[base..]. */
+    private static void packB(float[] b, int bOff, int ldb, boolean transB, int j0, int nr, int pc, int kc, float[] pb, int base) {
+        if (transB) {
+            for (int j = 0; j < nr; j++) {
+                int src = bOff + (j0 + j) * ldb + pc;
                 for (int kk = 0; kk < kc; kk++) {
-                    int dst = base + kk * NR;
-                    System.arraycopy(b, bOff + (pc + kk) * ldb + j0, pb, dst, nr);
-                    for (int j = nr; j < NR; j++) {
-                        pb[dst + j] = 0f;
-                    }
+                    pb[base + kk * NR + j] = b[src + kk];
+                }
+            }
+            for (int j = nr; j < NR; j++) {
+                for (int kk = 0; kk < kc; kk++) {
+                    pb[base + kk * NR + j] = 0f;
+                }
+            }
+        } else {
+            for (int kk = 0; kk < kc; kk++) {
+                int dst = base + kk * NR;
+                System.arraycopy(b, bOff + (pc + kk) * ldb + j0, pb, dst, nr);
+                for (int j = nr; j < NR; j++) {
+                    pb[dst + j] = 0f;
                 }
             }
         }
@@ -222,10 +290,12 @@ public final class Gemm {
     }
 
     /**
-     * The register tile: C[0..12, 0..2L) (+)= packedA(12 x kc) * packedB(kc x 2L), 24 accumulators kept in registers.
-     * packedA is k-major (12 values per k), packedB is k-major (2L values per k).
+     * The register tile: C[0..12, 0..2L) (+)= A(12 x kc) * packedB(kc x 2L), 24 accumulators kept in registers.
+     * A(i, k) is read at {@code pa[paOff + i * rs + k * cs]}: a packed panel (rs 1, cs 12) or the matrix itself
+     * (rs lda, cs 1 untransposed; rs 1, cs lda transposed). packedB is k-major, 2L values per k.
      */
-    private static void tile(int kc, float[] pa, int paOff, float[] pb, int pbOff, float[] c, int cOff, int ldc, boolean load) {
+    private static void tile(int kc, float[] pa, int paOff, int rs, int cs, float[] pb, int pbOff,
+                             float[] c, int cOff, int ldc, boolean load) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
         if (load) {
             c00 = FloatVector.fromArray(S, c, cOff + 0 * ldc);
@@ -279,46 +349,57 @@ public final class Gemm {
             c110 = z;
             c111 = z;
         }
+        final int r1 = 1 * rs;
+        final int r2 = 2 * rs;
+        final int r3 = 3 * rs;
+        final int r4 = 4 * rs;
+        final int r5 = 5 * rs;
+        final int r6 = 6 * rs;
+        final int r7 = 7 * rs;
+        final int r8 = 8 * rs;
+        final int r9 = 9 * rs;
+        final int r10 = 10 * rs;
+        final int r11 = 11 * rs;
         for (int k = 0; k < kc; k++) {
             int bo = pbOff + k * NR;
             FloatVector b0 = FloatVector.fromArray(S, pb, bo);
             FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
-            int ao = paOff + k * MR;
+            int ao = paOff + k * cs;
             FloatVector a;
-            a = FloatVector.broadcast(S, pa[ao + 0]);
+            a = FloatVector.broadcast(S, pa[ao]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, pa[ao + 1]);
+            a = FloatVector.broadcast(S, pa[ao + r1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, pa[ao + 2]);
+            a = FloatVector.broadcast(S, pa[ao + r2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, pa[ao + 3]);
+            a = FloatVector.broadcast(S, pa[ao + r3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, pa[ao + 4]);
+            a = FloatVector.broadcast(S, pa[ao + r4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, pa[ao + 5]);
+            a = FloatVector.broadcast(S, pa[ao + r5]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, pa[ao + 6]);
+            a = FloatVector.broadcast(S, pa[ao + r6]);
             c60 = a.fma(b0, c60);
             c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, pa[ao + 7]);
+            a = FloatVector.broadcast(S, pa[ao + r7]);
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
-            a = FloatVector.broadcast(S, pa[ao + 8]);
+            a = FloatVector.broadcast(S, pa[ao + r8]);
             c80 = a.fma(b0, c80);
             c81 = a.fma(b1, c81);
-            a = FloatVector.broadcast(S, pa[ao + 9]);
+            a = FloatVector.broadcast(S, pa[ao + r9]);
             c90 = a.fma(b0, c90);
             c91 = a.fma(b1, c91);
-            a = FloatVector.broadcast(S, pa[ao + 10]);
+            a = FloatVector.broadcast(S, pa[ao + r10]);
             c100 = a.fma(b0, c100);
             c101 = a.fma(b1, c101);
-            a = FloatVector.broadcast(S, pa[ao + 11]);
+            a = FloatVector.broadcast(S, pa[ao + r11]);
             c110 = a.fma(b0, c110);
             c111 = a.fma(b1, c111);
         }
