@@ -1,0 +1,47 @@
+package org.trainbench.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+import org.trainbench.engine.hf.HfLlamaConfig;
+import org.trainbench.engine.hf.HfLlamaFormat;
+
+/** {@code pretrained.format: llama} and {@code training.export.format: llama} through the engine's HF Llama format. */
+public final class HuggingFaceLlama {
+    private HuggingFaceLlama() {
+    }
+
+    /** Loads config.json and the safetensors weights of {@code pretrained.path}. */
+    public static PretrainedLoader loader() {
+        return (pretrained, architecture) -> {
+            requireLlama(pretrained.format(), "pretrained.format");
+            return HfLlamaFormat.load(pretrained.path());
+        };
+    }
+
+    /**
+     * Writes Hugging Face Llama directories. With a pretrained model, the export keeps its context length and special
+     * tokens and copies its tokenizer files, so that the export loads in transformers with its tokenizer; otherwise
+     * max_position_embeddings is the training sequence length.
+     */
+    public static ModelExporter exporter(TrainingPlan plan) throws IOException {
+        requireLlama(plan.exportFormat(), "training.export.format");
+        HfLlamaFormat.ExportOptions options;
+        if (plan.pretrained() != null && Files.isRegularFile(plan.pretrained().path().resolve(HfLlamaConfig.FILE))) {
+            options = HfLlamaFormat.ExportOptions.like(HfLlamaConfig.read(plan.pretrained().path()))
+                    .withTokenizerSource(plan.pretrained().path());
+        } else {
+            HfLlamaFormat.ExportOptions defaults = HfLlamaFormat.ExportOptions.defaults();
+            options = new HfLlamaFormat.ExportOptions(defaults.dtype(), defaults.maxShardBytes(), plan.sequenceLength(), null,
+                    java.util.List.of(), null);
+        }
+        HfLlamaFormat.ExportOptions chosen = options;
+        return (model, directory) -> HfLlamaFormat.export(model, directory, chosen);
+    }
+
+    private static void requireLlama(String format, String key) {
+        if (format != null && !"llama".equals(format)) {
+            throw new IllegalArgumentException(key + ": the engine reads and writes format llama only, got " + format);
+        }
+    }
+}

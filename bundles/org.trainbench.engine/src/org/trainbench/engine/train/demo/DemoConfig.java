@@ -1,0 +1,97 @@
+package org.trainbench.engine.train.demo;
+
+/**
+ * The demo's training config: a small Llama (character vocabulary, 4 layers) fine-tuned the SFT way, with packing
+ * without cross-document attention, no truncation and loss masking. Written to {@code <dir>/demo.yaml} by
+ * {@code trainbench demo} and trained through the same path as {@code trainbench train}; examples/demo/demo.yaml is
+ * this text for the default directory.
+ */
+public final class DemoConfig {
+    /** Steps of the demo; its schedule decays over all of them. */
+    public static final int TRAIN_ITERS = 600;
+
+    private DemoConfig() {
+    }
+
+    /**
+     * @param dataDirectory  where the dataset config files are, as written into the YAML
+     * @param experimentDir  run.experiment_dir, as written into the YAML
+     */
+    public static String yaml(String dataDirectory, String experimentDir) {
+        return TEMPLATE.replace("${data}", dataDirectory).replace("${experiment_dir}", experimentDir)
+                .replace("${train_iters}", Integer.toString(TRAIN_ITERS));
+    }
+
+    private static final String TEMPLATE = """
+            # Trainbench demo: a small Llama learns a synthetic chat task (reverse or sort a few digits, add two digits)
+            # on the CPU, the way the Fast-LLM guide fine-tunes Llama 3.1 8B on chat data: documents packed without
+            # cross-document attention, never truncated, loss only on the assistant's answers.
+            # Written by `trainbench demo`; train it again with `trainbench train <this file>`.
+            training:
+              train_iters: ${train_iters}
+              logs:
+                interval: 5
+              evaluators:
+                validation:
+                  interval: 100
+                  evaluator:
+                    type: loss
+                    iterations: 4
+                    dataset_name: validation
+              checkpoint:
+                interval: 200
+                keep: 2
+              test_iters: 0
+            batch:
+              micro_batch_size: 8
+              sequence_length: 64
+              batch_size: 16
+              cross_document_attention: no
+            data:
+              datasets:
+                training:
+                  type: file
+                  path: ${data}/fast_llm_config_training.yaml
+                validation:
+                  type: file
+                  path: ${data}/fast_llm_config_validation.yaml
+              truncate_documents: no
+              sampling:
+                use_loss_masking_spans: yes
+            optimizer:
+              weight_decay: 0.1
+              beta_1: 0.9
+              beta_2: 0.95
+              learning_rate:
+                base: 3.0e-03
+                minimum: 1.0e-04
+                decay_style: cosine
+                decay_iterations: ${train_iters}
+                warmup_iterations: 40
+            model:
+              base_model:
+                vocab_size: 48
+                tie_word_embeddings: false
+                use_position_embeddings: false
+                transformer:
+                  num_layers: 4
+                  hidden_size: 96
+                  num_attention_heads: 4
+                  head_groups: 2
+                  kv_channels: 24
+                  ffn_hidden_size: 256
+                  gated: true
+                  activation_type: silu
+                  add_linear_biases: false
+                  normalization:
+                    type: rms_norm
+                  rotary:
+                    type: default
+                    theta: 10000
+              distributed:
+                seed: 1234
+                training_dtype: float32
+            run:
+              experiment_dir: ${experiment_dir}
+            """;
+}

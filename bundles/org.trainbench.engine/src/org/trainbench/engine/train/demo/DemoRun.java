@@ -1,0 +1,181 @@
+package org.trainbench.engine.train.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.trainbench.engine.train.ProgressLine;
+import org.trainbench.engine.train.RunOutcome;
+import org.trainbench.engine.train.StopSignal;
+import org.trainbench.engine.train.Trainer;
+import org.trainbench.engine.train.TrainingConfigFile;
+import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.TrainingPlans;
+import org.trainbench.engine.train.metrics.MetricsLog;
+
+/**
+ * {@code trainbench demo}: writes the synthetic chat dataset and demo.yaml into a directory, trains the small Llama
+ * through the same config path as {@code trainbench train}, then shows that it learned: the loss from start to end,
+ * greedy answers to questions it never saw, and a loss-curve PNG. Interrupted (Ctrl-C), it resumes from its last
+ * checkpoint when run again; finished, it shows the results again without retraining ({@code --fresh} starts over).
+ */
+public final class DemoRun {
+    public static final Path DEFAULT_DIRECTORY = Path.of("trainbench-demo");
+    /** Present in directories the demo made; only those are cleared by {@code --fresh}. */
+    static final String MARKER = ".trainbench-demo";
+    public static final String CONFIG = "demo.yaml";
+    public static final String PLOT = "loss.png";
+    /** The demo succeeds when the final loss is below this share of the first, and most answers are right. */
+    static final double REQUIRED_LOSS_RATIO = 0.25;
+    static final double REQUIRED_ACCURACY = 0.8;
+
+    /** What the demo reports at the end. */
+    public record Result(RunOutcome outcome, double firstLoss, double lastLoss, Double validationLoss, AnswerCheck.Report answers,
+            Path plot, double seconds) {
+        public boolean learned() {
+            return outcome.status() == RunOutcome.Status.FINISHED && lastLoss < REQUIRED_LOSS_RATIO * firstLoss
+                    && answers.overall() >= REQUIRED_ACCURACY;
+        }
+    }
+
+    private final Path directory;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    /**
+     * @param out receives the results (what the model learned)
+     * @param err receives progress and messages while it trains
+     */
+    public DemoRun(Path directory, PrintWriter out, PrintWriter err) {
+        this.directory = directory;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Prepares the directory, trains (or resumes), checks the answers and plots the loss.
+     *
+     * @param fresh    delete a previous demo run in the directory first
+     * @param overrides {@code --set} assignments applied to demo.yaml (e.g. {@code training.train_iters=100})
+     * @throws IllegalStateException when the directory holds something the demo did not make
+     */
+    public Result run(boolean fresh, List<String> overrides, StopSignal stop, boolean terminal)
+            throws IOException, TrainingConfigFile.InvalidConfigException {
+        long start = System.nanoTime();
+        prepareDirectory(fresh);
+        err.flush();
+        Path data = directory.resolve("data");
+        if (!Files.isRegularFile(data.resolve(DemoDataset.TRAINING_CONFIG)) || !Files.isRegularFile(data.resolve(DemoDataset.VALIDATION_CONFIG))) {
+            err.println("writing the demo dataset (" + DemoDataset.TRAINING_CONVERSATIONS + " + " + DemoDataset.VALIDATION_CONVERSATIONS
+                    + " synthetic chat conversations with loss-masking spans) to " + data);
+            DemoDataset.write(data);
+        }
+        Path config = directory.resolve(CONFIG);
+        Files.writeString(config, DemoConfig.yaml(slashes(data), slashes(directory)), StandardCharsets.UTF_8);
+        err.println("config: " + config + " (train it yourself with: trainbench train " + slashes(config) + ")");
+
+        TrainingConfigFile file = TrainingConfigFile.read(config, overrides);
+        TrainingPlan plan = TrainingPlans.from(file.config(), file.resolvedYaml(), err::println);
+        err.println(String.format(Locale.ROOT, "model: Llama, %d layers, hidden %d, %d heads (%d key/value groups), %,d parameters; "
+                + "%d steps of %d sequences x %d tokens", plan.architecture().numLayers(), plan.architecture().hiddenSize(),
+                plan.architecture().numAttentionHeads(), plan.architecture().headGroups(), plan.architecture().parameterCount(),
+                plan.trainIters(), plan.batchSize(), plan.sequenceLength()));
+        ProgressLine progress = new ProgressLine(err, terminal, terminal ? 0.5 : 5.0);
+        Trainer trainer = new Trainer(plan, progress, null, null);
+        RunOutcome outcome = trainer.run(Trainer.ResumePolicy.AUTO, stop);
+        if (outcome.status() != RunOutcome.Status.FINISHED) {
+            if (outcome.status() == RunOutcome.Status.STOPPED) {
+                err.println("demo stopped at step " + outcome.step() + "; run `trainbench demo" + dirOption() + "` again to continue from there");
+            }
+            return new Result(outcome, Double.NaN, outcome.lastLoss(), null, null, null, (System.nanoTime() - start) / 1e9);
+        }
+
+        Path metrics = directory.resolve(MetricsLog.FILE_NAME);
+        LossCurvePlot.Series series = LossCurvePlot.read(metrics);
+        double firstLoss = Double.isNaN(progress.firstLoss()) ? series.train().firstEntry().getValue() : progress.firstLoss();
+        double lastLoss = Double.isNaN(outcome.lastLoss()) ? series.train().lastEntry().getValue() : outcome.lastLoss();
+        Double validationLoss = series.validation().isEmpty() ? null : series.validation().lastEntry().getValue();
+        Path plot = directory.resolve(PLOT);
+        LossCurvePlot.write(metrics, plot, "trainbench demo: loss");
+
+        AnswerCheck.Report answers = AnswerCheck.run(trainer.model(), ChatTask.conversations(DemoDataset.TRAINING_SEED,
+                DemoDataset.TRAINING_CONVERSATIONS), 20, 20_251_125L);
+        Result result = new Result(outcome, firstLoss, lastLoss, validationLoss, answers, plot, (System.nanoTime() - start) / 1e9);
+        report(result);
+        out.flush();
+        return result;
+    }
+
+    private void report(Result result) {
+        out.println();
+        out.println(String.format(Locale.ROOT, "loss: %.3f at the start -> %.4f at step %d%s", result.firstLoss(), result.lastLoss(),
+                result.outcome().step(), result.validationLoss() == null ? ""
+                        : String.format(Locale.ROOT, " (validation %.4f)", result.validationLoss())));
+        out.println("answers of the trained model (greedy), to questions not in its training data:");
+        Map<ChatTask.Kind, List<AnswerCheck.Answer>> byKind = new java.util.EnumMap<>(ChatTask.Kind.class);
+        for (AnswerCheck.Answer answer : result.answers().answers()) {
+            byKind.computeIfAbsent(answer.kind(), k -> new ArrayList<>()).add(answer);
+        }
+        for (List<AnswerCheck.Answer> answers : byKind.values()) {
+            for (AnswerCheck.Answer answer : answers.subList(0, Math.min(2, answers.size()))) {
+                out.println(String.format(Locale.ROOT, "  %s  User: %-18s Assistant: %-10s%s", answer.correct() ? "ok" : "XX",
+                        answer.question(), answer.actual(), answer.correct() ? "" : "  (expected " + answer.expected() + ")"));
+            }
+        }
+        StringBuilder accuracy = new StringBuilder("right answers:");
+        result.answers().accuracy().forEach((kind, share) -> accuracy.append(String.format(Locale.ROOT, " %s %.0f%%",
+                kind.name().toLowerCase(Locale.ROOT), 100 * share)));
+        out.println(accuracy + "  (additions: all 100 occur in training; reverse/sort questions are new)");
+        out.println("loss curve: " + result.plot());
+        out.println(String.format(Locale.ROOT, "demo took %s; the run directory is %s (metrics.jsonl, checkpoints/, logs/)",
+                duration(result.seconds()), directory));
+        out.println(result.learned() ? "the model learned the task."
+                : "the model did not learn as expected (loss ratio or accuracy too low); see " + directory.resolve("logs/train.log"));
+    }
+
+    private void prepareDirectory(boolean fresh) throws IOException {
+        Path marker = directory.resolve(MARKER);
+        if (Files.isDirectory(directory) && !Files.exists(marker)) {
+            try (Stream<Path> entries = Files.list(directory)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalStateException(directory + " exists and was not made by `trainbench demo`; choose another directory"
+                            + " with --dir, or empty this one");
+                }
+            }
+        }
+        if (fresh && Files.exists(marker)) {
+            err.println("--fresh: removing the previous demo run in " + directory);
+            try (Stream<Path> walk = Files.walk(directory)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(directory)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(directory);
+        if (!Files.exists(marker)) {
+            Files.writeString(marker, "made by `trainbench demo`; `trainbench demo --fresh` may delete this directory's content\n");
+        }
+    }
+
+    private String dirOption() {
+        return directory.equals(DEFAULT_DIRECTORY) ? "" : " --dir " + directory;
+    }
+
+    private static String slashes(Path path) {
+        return path.toString().replace('\\', '/');
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60) : s + " s";
+    }
+}
