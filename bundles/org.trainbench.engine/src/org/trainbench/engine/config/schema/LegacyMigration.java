@@ -22,9 +22,17 @@ public final class LegacyMigration {
     private LegacyMigration() {
     }
 
-    /** The rotary theta written in the legacy form {@code rotary_embedding_scale = -ln(theta)}. */
+    /**
+     * The rotary theta written in the legacy form {@code rotary_embedding_scale = -ln(theta)}, rounded to 12
+     * significant digits: the scale is itself a rounded logarithm, so that -13.122363377404328 gives 500000.0 rather
+     * than 499999.9999999997.
+     */
     public static double thetaFromRotaryEmbeddingScale(double rotaryEmbeddingScale) {
-        return Math.exp(-rotaryEmbeddingScale);
+        double theta = Math.exp(-rotaryEmbeddingScale);
+        if (!Double.isFinite(theta) || theta == 0) {
+            return theta;
+        }
+        return new java.math.BigDecimal(theta).round(new java.math.MathContext(12)).doubleValue();
     }
 
     /** A training config tree with legacy keys rewritten; other trees are returned unchanged. */

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.trainbench.engine.config.schema.Default;
 import org.trainbench.engine.config.schema.Doc;
+import org.trainbench.engine.config.schema.InputPath;
 import org.trainbench.engine.config.schema.Legacy;
 
 /**
@@ -24,6 +25,7 @@ public record DataConfig(
         @Legacy(replacedBy = "datasets", note = "prepare the dataset with splits and name the split files in data.datasets")
         LegacyDatasetFormat format,
         @Doc("Legacy dataset definition: the dataset file or prefix.")
+        @InputPath
         @Legacy(replacedBy = "datasets", note = "prepare the dataset with splits and name the split files in data.datasets")
         String path,
         @Doc("Legacy dataset definition: relative sizes of the training, validation and test parts of the dataset.")

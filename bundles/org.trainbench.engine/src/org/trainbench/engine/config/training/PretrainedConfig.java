@@ -5,15 +5,14 @@ import java.nio.file.Path;
 import org.trainbench.engine.config.schema.Default;
 import org.trainbench.engine.config.schema.Doc;
 import org.trainbench.engine.config.schema.InputPath;
-import org.trainbench.engine.config.schema.Required;
 
 /** {@code pretrained}: the model a run starts from. */
 public record PretrainedConfig(
         @Doc("Format of the pretrained model.")
         @Default("llama")
         CheckpointFormat format,
-        @Doc("Directory of the pretrained model (for llama: with config.json and *.safetensors).")
-        @Required @InputPath
+        @Doc("Directory of the pretrained model (for llama: with config.json and *.safetensors). Required: the checker reports a pretrained section without it.")
+        @InputPath
         Path path,
         @Doc("Whether to load the weights. When off, only the architecture (config.json) is read and the weights are initialized randomly.")
         @Default("true")
