@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.trainbench.engine.config.check.ConfigChecker;
+import org.trainbench.engine.config.check.Diagnostic;
 import org.trainbench.engine.config.schema.ConfigBinder;
 import org.trainbench.engine.config.schema.ConfigBindingException;
 import org.trainbench.engine.config.schema.ConfigOverrides;
@@ -17,26 +19,45 @@ import org.trainbench.engine.config.yaml.YamlParser;
 import org.trainbench.engine.config.yaml.YamlSyntaxException;
 
 /**
- * A training config file read for a run: parsed with positions, {@code --set} overrides applied, bound to the typed
- * records. Problems are reported as {@code file:line:column: key: what is wrong}.
+ * A training config file read for a run: parsed with positions, {@code --set} overrides applied, checked with the
+ * same {@link ConfigChecker} as {@code trainbench validate} and the editor, bound to the typed records. A run starts
+ * only from a config without errors; warnings travel with it for the caller to print.
  *
- * @param file     the config file
- * @param text     its text
- * @param tree     the YAML tree after overrides (what the checker looks at)
- * @param config   the bound config
+ * @param file        the config file
+ * @param text        its text
+ * @param tree        the YAML tree after overrides (what was checked and bound)
+ * @param config      the bound config
+ * @param diagnostics the checker's warnings and notes (no errors)
  */
-public record TrainingConfigFile(Path file, String text, YamlNode tree, TrainingConfig config) {
+public record TrainingConfigFile(Path file, String text, YamlNode tree, TrainingConfig config, List<Diagnostic> diagnostics) {
 
-    /** A config that cannot be read or bound; the message names the file and position. */
+    /** A config that cannot be read, has errors, or cannot be bound; the message names the file and positions. */
     public static final class InvalidConfigException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final transient List<Diagnostic> diagnostics;
+
         public InvalidConfigException(String message) {
+            this(message, List.of());
+        }
+
+        public InvalidConfigException(String message, List<Diagnostic> diagnostics) {
             super(message);
+            this.diagnostics = List.copyOf(diagnostics);
+        }
+
+        /** All the checker's diagnostics when the config has errors (errors and warnings), else empty. */
+        public List<Diagnostic> diagnostics() {
+            return diagnostics;
         }
     }
 
-    /** Reads {@code file} and applies {@code overrides} ({@code key.path=value}). */
+    /**
+     * Reads {@code file}, applies {@code overrides} ({@code key.path=value}), checks and binds it.
+     *
+     * @throws InvalidConfigException for a missing file, a syntax error, a bad override, checker errors (all listed,
+     *                                formatted as `trainbench validate` prints them) or a value that cannot be bound
+     */
     public static TrainingConfigFile read(Path file, List<String> overrides) throws IOException, InvalidConfigException {
         String text;
         try {
@@ -55,8 +76,19 @@ public record TrainingConfigFile(Path file, String text, YamlNode tree, Training
         } catch (ConfigOverrides.InvalidOverrideException e) {
             throw new InvalidConfigException(e.getMessage());
         }
+        List<Diagnostic> diagnostics = ConfigChecker.check(tree, file);
+        if (ConfigChecker.hasErrors(diagnostics)) {
+            long errors = diagnostics.stream().filter(d -> d.severity() == org.trainbench.engine.config.check.Severity.ERROR).count();
+            StringBuilder message = new StringBuilder();
+            for (Diagnostic d : diagnostics) {
+                message.append(d.format(file.toString())).append('\n');
+            }
+            message.append(file).append(": ").append(errors).append(errors == 1 ? " error" : " errors")
+                    .append("; the run was not started");
+            throw new InvalidConfigException(message.toString(), diagnostics);
+        }
         try {
-            return new TrainingConfigFile(file, text, tree, ConfigBinder.training(tree));
+            return new TrainingConfigFile(file, text, tree, ConfigBinder.training(tree), diagnostics);
         } catch (ConfigBindingException e) {
             throw new InvalidConfigException(at(file, e.range()) + e.getMessage());
         }
