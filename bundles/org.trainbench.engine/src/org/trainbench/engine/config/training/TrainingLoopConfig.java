@@ -17,7 +17,7 @@ public record TrainingLoopConfig(
         @Doc("Evaluations during training, by name: each runs an evaluator (e.g. the loss on a validation dataset) every interval iterations.")
         Map<String, EvaluatorEntryConfig> evaluators,
         @Doc("Legacy single validation phase: iterations batches of the validation dataset every interval iterations.")
-        @Legacy(replacedBy = "evaluators.validation", note = "becomes evaluators.validation with evaluator {type: loss, iterations, dataset_name: validation}")
+        @Legacy(replacedBy = "evaluators.validation", note = "with its interval, and evaluator: {type: loss, iterations, dataset_name: validation}")
         LegacyValidationConfig validation,
         @Doc("Periodic checkpoints of the full training state (weights, optimizer, data position), for resuming.")
         CheckpointConfig checkpoint,
