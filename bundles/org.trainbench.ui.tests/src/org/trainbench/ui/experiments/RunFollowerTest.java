@@ -1,0 +1,184 @@
+package org.trainbench.ui.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunFollowerTest {
+    @TempDir
+    Path dir;
+
+    private final EngineProcesses processes = new EngineProcesses();
+
+    private RunFollower follower(Path run) {
+        return new RunFollower(run, run.getFileName().toString(), processes);
+    }
+
+    @Test
+    void aRunIsRunningWithItsStepLossThroughputAndEtaUntilItFinishes() throws IOException {
+        Path runDir = dir.resolve("pretrain");
+        try (FakeRun run = new FakeRun(runDir, 1000, 4096, 0.5, 2.0)) {
+            RunFollower follower = follower(runDir);
+            assertEquals(RunStatus.WAITING, follower.refresh(Instant.now()).status());
+
+            run.started(0).train(10, 200, 10);
+            RunSnapshot running = follower.refresh(Instant.now());
+            assertEquals(RunStatus.RUNNING, running.status());
+            assertEquals(200, running.step());
+            assertEquals(1000, running.trainIters());
+            assertEquals(run.loss(200), running.lastLoss(), 1e-12);
+            assertEquals(4096 / 0.5 * (1 + 0.02 * Math.sin(200)), running.tokensPerSecond(), 1e-6);
+            // 800 steps left at 0.5 s each
+            assertEquals(Duration.ofSeconds(400), running.eta());
+            assertEquals(0.2, running.progress(), 1e-12);
+
+            run.train(210, 1000, 10).finished(1000);
+            RunSnapshot finished = follower.refresh(Instant.now());
+            assertEquals(RunStatus.FINISHED, finished.status());
+            assertEquals(1000, finished.step());
+            assertNull(finished.eta());
+        }
+    }
+
+    @Test
+    void aStoppedRunIsRunningAgainOnceResumed() throws IOException {
+        Path runDir = dir.resolve("sft");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            RunFollower follower = follower(runDir);
+            run.started(0).train(10, 100, 10).checkpoint(100, 64).event("stopped", 100, "reason", "SIGTERM");
+            RunSnapshot stopped = follower.refresh(Instant.now());
+            assertEquals(RunStatus.STOPPED, stopped.status());
+            assertTrue(stopped.detail().contains("SIGTERM"), stopped.detail());
+
+            run.started(100).train(110);
+            assertEquals(RunStatus.RUNNING, follower.refresh(Instant.now()).status());
+        }
+    }
+
+    @Test
+    void aResumeFromAnEarlierCheckpointReplacesTheStepsItRedoes() throws IOException {
+        Path runDir = dir.resolve("crashed");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            RunFollower follower = follower(runDir);
+            run.started(0).train(10, 120, 10);
+            follower.refresh(Instant.now());
+            Series before = follower.metrics().train();
+            run.started(100).train(110, 150, 10);
+            follower.refresh(Instant.now());
+            Series after = follower.metrics().train();
+            assertEquals(15, after.count());
+            for (int i = 1; i < after.count(); i++) {
+                assertTrue(after.value(Metric.STEP, i) > after.value(Metric.STEP, i - 1), "steps ascend after a resume");
+            }
+            assertEquals(12, before.count(), "a view taken before the resume keeps its rows");
+            assertEquals(120, before.last(Metric.STEP));
+        }
+    }
+
+    @Test
+    void aReportedFailureCarriesTheEngineMessageAndTheLastLogLines() throws IOException {
+        Path runDir = dir.resolve("diverged");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 50, 10).log("step 51: loss is NaN")
+                    .event("failed", 51, "message", "training loss is NaN at step 51; lower optimizer.learning_rate.base");
+            RunSnapshot failed = follower(runDir).refresh(Instant.now());
+            assertEquals(RunStatus.FAILED, failed.status());
+            assertEquals("training loss is NaN at step 51; lower optimizer.learning_rate.base", failed.detail());
+            assertEquals("step 51: loss is NaN", failed.logTail().getLast());
+            assertEquals(51, failed.step());
+        }
+    }
+
+    @Test
+    void aRunWhoseEngineProcessDiedWithoutATerminalEventFailed() throws Exception {
+        Path runDir = dir.resolve("killed");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 40, 10).log("training step 40");
+            Process engine = new ProcessBuilder("true").start();
+            engine.waitFor();
+            processes.register(runDir, engine.toHandle());
+            RunSnapshot snapshot = follower(runDir).refresh(Instant.now());
+            assertEquals(RunStatus.FAILED, snapshot.status());
+            assertTrue(snapshot.detail().contains("process ended"), snapshot.detail());
+            assertEquals("training step 40", snapshot.logTail().getLast());
+        }
+    }
+
+    @Test
+    void aRunWithAPidOfThisMachineFailsOnceThatProcessIsGone() throws Exception {
+        Path runDir = dir.resolve("pid");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            Process engine = new ProcessBuilder("sleep", "30").start();
+            try {
+                run.event("started", 0, "train_iters", 300);
+                run.event("started", 0, "pid", engine.pid());
+                RunFollower follower = follower(runDir);
+                // No host: another machine's pid may be anything, so it is not checked.
+                assertEquals(RunStatus.RUNNING, follower.refresh(Instant.now()).status());
+                String host = java.net.InetAddress.getLocalHost().getHostName();
+                run.raw("{\"type\":\"event\",\"time\":\"" + Instant.now() + "\",\"event\":\"started\",\"step\":0,\"pid\":" + engine.pid()
+                        + ",\"host\":\"" + host + "\"}\n");
+                assertEquals(RunStatus.RUNNING, follower.refresh(Instant.now()).status());
+                engine.destroyForcibly().waitFor();
+                assertEquals(RunStatus.FAILED, follower.refresh(Instant.now()).status());
+            } finally {
+                engine.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aRunThatCannotBeCheckedFailsAfterStayingSilentTooLong() throws IOException {
+        Path runDir = dir.resolve("silent");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 40, 10);
+            RunFollower follower = follower(runDir);
+            Instant lastWrite = Files.getLastModifiedTime(runDir.resolve(ExperimentLayout.METRICS)).toInstant();
+            assertEquals(RunStatus.RUNNING, follower.refresh(lastWrite.plus(Duration.ofMinutes(9))).status());
+            RunSnapshot silent = follower.refresh(lastWrite.plus(Duration.ofMinutes(11)));
+            assertEquals(RunStatus.FAILED, silent.status());
+            assertTrue(silent.detail().startsWith("nothing written for 11 min"), silent.detail());
+        }
+    }
+
+    @Test
+    void aDeletedDirectoryIsMissingAndKeepsWhatWasRead() throws IOException {
+        Path runDir = dir.resolve("gone");
+        RunFollower follower = follower(runDir);
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 40, 10);
+            follower.refresh(Instant.now());
+        }
+        try (var walk = Files.walk(runDir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        RunSnapshot missing = follower.refresh(Instant.now());
+        assertEquals(RunStatus.MISSING, missing.status());
+        assertNotNull(missing.detail());
+        assertEquals(40, missing.step());
+        assertEquals(4, follower.metrics().train().count());
+    }
+
+    @Test
+    void skippedLinesAreCountedAndTheRunGoesOn() throws IOException {
+        Path runDir = dir.resolve("noisy");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10).raw("not json at all\n").train(20);
+            RunFollower follower = follower(runDir);
+            RunSnapshot snapshot = follower.refresh(Instant.now());
+            assertEquals(1, snapshot.malformedLines());
+            assertEquals(20, snapshot.step());
+            assertTrue(follower.metrics().warnings().getFirst().contains("metrics.jsonl:3"), follower.metrics().warnings().toString());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.trainbench.ui.experiments;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Engine processes the workbench knows by experiment directory: those it launched itself (the launch bundle
+ * registers them) and, for any run, the process named by the {@code pid} and {@code host} fields of its
+ * {@code started} event when the engine writes them. A run whose process is gone without a terminal event failed.
+ */
+public final class EngineProcesses {
+    private static final String LOCAL_HOST = localHost();
+
+    private final Map<Path, ProcessHandle> launched = new ConcurrentHashMap<>();
+
+    /** Remembers the process that trains in {@code experimentDir} (called by whoever spawned it). */
+    public void register(Path experimentDir, ProcessHandle process) {
+        launched.put(experimentDir.toAbsolutePath().normalize(), process);
+    }
+
+    public void forget(Path experimentDir) {
+        launched.remove(experimentDir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Whether the engine process of this run is alive: empty when that cannot be known (no registered process and
+     * no pid of this machine in the started event).
+     */
+    public Optional<Boolean> isAlive(Path experimentDir, MetricRecord.Event started) {
+        ProcessHandle handle = launched.get(experimentDir.toAbsolutePath().normalize());
+        if (handle != null) {
+            return Optional.of(handle.isAlive());
+        }
+        if (started == null || !(started.number("pid") instanceof Number pid)) {
+            return Optional.empty();
+        }
+        String host = started.text("host");
+        if (host == null || !host.equals(LOCAL_HOST)) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid.longValue());
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return Optional.of(false);
+        }
+        // A pid is reused once its process is gone: a process younger than the run is another one.
+        Optional<java.time.Instant> startedAt = process.get().info().startInstant();
+        if (startedAt.isPresent() && started.time() != null && startedAt.get().isAfter(started.time().plusSeconds(5))) {
+            return Optional.of(false);
+        }
+        return Optional.of(true);
+    }
+
+    private static String localHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+}

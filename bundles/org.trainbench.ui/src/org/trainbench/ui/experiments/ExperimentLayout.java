@@ -1,0 +1,30 @@
+package org.trainbench.ui.experiments;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Names of the files and folders a run writes into its experiment directory (see docs/RUN_DIRECTORY.md). */
+public final class ExperimentLayout {
+    public static final String METRICS = "metrics.jsonl";
+    public static final String RESOLVED_CONFIG = "config.resolved.yaml";
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String EXPORTS = "export";
+    public static final String LOGS = "logs";
+    public static final String TRAIN_LOG = LOGS + "/train.log";
+
+    private ExperimentLayout() {
+    }
+
+    /** Whether a directory looks like an experiment directory: it holds metrics, a resolved config or checkpoints. */
+    public static boolean isExperiment(Path directory) {
+        return Files.isRegularFile(directory.resolve(METRICS)) || Files.isRegularFile(directory.resolve(RESOLVED_CONFIG))
+                || Files.isDirectory(directory.resolve(CHECKPOINTS));
+    }
+
+    /** Reads the resolved config, or null when the run has not written it. */
+    public static String resolvedConfig(Path directory) throws IOException {
+        Path file = directory.resolve(RESOLVED_CONFIG);
+        return Files.isRegularFile(file) ? Files.readString(file) : null;
+    }
+}

@@ -1,0 +1,136 @@
+package org.trainbench.ui.experiments;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Lists and deletes the checkpoints ({@code checkpoints/step-N}) and exports ({@code export/step-N}) of a run.
+ * Directories the engine is still writing ({@code .tmp-*}) or deleting ({@code .deleting-*}) are not listed.
+ */
+public final class StoredModels {
+    private static final Pattern STEP_DIRECTORY = Pattern.compile("step-(\\d+)");
+    /** The prefix the engine's CheckpointStore uses for directories being deleted; it removes leftovers on start. */
+    static final String DELETING_PREFIX = ".deleting-";
+    static final String MANIFEST = "manifest.json";
+
+    private StoredModels() {
+    }
+
+    /** Checkpoints then exports, each by ascending step, with losses looked up in {@code metrics}. */
+    public static List<StoredModel> list(Path experimentDir, RunMetrics metrics) throws IOException {
+        Series train = metrics.train();
+        Series validation = Series.EMPTY;
+        for (Map.Entry<String, Series> e : metrics.evaluations().entrySet()) {
+            if (!e.getKey().equals("test")) {
+                validation = e.getValue();
+                break;
+            }
+        }
+        Map<String, String> exportFormats = new HashMap<>();
+        for (MetricRecord.Event event : metrics.events()) {
+            if (event.event().equals(MetricRecord.Event.EXPORT_WRITTEN) && event.text("path") != null && event.text("format") != null) {
+                exportFormats.put(Path.of(event.text("path")).getFileName().toString(), event.text("format"));
+            }
+        }
+        List<StoredModel> models = new ArrayList<>();
+        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.CHECKPOINTS))) {
+            models.add(describe(StoredModel.Kind.CHECKPOINT, dir, train, validation, Files.isRegularFile(dir.resolve(MANIFEST)), "trainbench"));
+        }
+        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.EXPORTS))) {
+            String format = exportFormats.getOrDefault(dir.getFileName().toString(),
+                    Files.isRegularFile(dir.resolve("config.json")) ? "huggingface" : "unknown");
+            models.add(describe(StoredModel.Kind.EXPORT, dir, train, validation, true, format));
+        }
+        return models;
+    }
+
+    /**
+     * Deletes a checkpoint or export directory: first renamed to {@code .deleting-<name>} (one atomic step, so a
+     * half-deleted checkpoint is never taken for a whole one), then removed file by file.
+     */
+    public static void delete(StoredModel model) throws IOException {
+        Path dir = model.path();
+        Path doomed = dir.resolveSibling(DELETING_PREFIX + dir.getFileName());
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+        Files.walkFileTree(doomed, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static List<Path> stepDirectories(Path parent) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(parent)) {
+            return dirs;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, Files::isDirectory)) {
+            for (Path entry : entries) {
+                if (STEP_DIRECTORY.matcher(entry.getFileName().toString()).matches()) {
+                    dirs.add(entry);
+                }
+            }
+        }
+        dirs.sort(Comparator.comparingLong(StoredModels::stepOf));
+        return dirs;
+    }
+
+    static long stepOf(Path dir) {
+        Matcher m = STEP_DIRECTORY.matcher(dir.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static StoredModel describe(StoredModel.Kind kind, Path dir, Series train, Series validation, boolean complete, String format)
+            throws IOException {
+        long[] size = {0};
+        Instant[] newest = {null};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                size[0] += attrs.size();
+                Instant modified = attrs.lastModifiedTime().toInstant();
+                if (newest[0] == null || modified.isAfter(newest[0])) {
+                    newest[0] = modified;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // removed while listing (rotation): skip it
+            }
+        });
+        long step = stepOf(dir);
+        return new StoredModel(kind, step, dir, newest[0], size[0], lossAt(train, step), lossAt(validation, step), complete, format);
+    }
+
+    private static double lossAt(Series series, long step) {
+        int row = series.rowAtOrBefore(step);
+        return row < 0 ? Double.NaN : series.value(Metric.LOSS, row);
+    }
+}
