@@ -1,15 +1,15 @@
 package org.trainbench.dsl.parser;
 
-import static org.eclipse.xtext.diagnostics.Diagnostic.SYNTAX_DIAGNOSTIC;
-
 import org.antlr.runtime.RecognitionException;
 import org.antlr.runtime.Token;
 import org.eclipse.xtext.nodemodel.SyntaxErrorMessage;
 import org.eclipse.xtext.parser.antlr.SyntaxErrorMessageProvider;
 import org.trainbench.dsl.parser.antlr.internal.InternalTrainbenchConfigParser;
+import org.trainbench.engine.config.check.IssueCodes;
 
 /**
- * Says what is wrong in YAML terms where ANTLR would speak of tokens: the synthetic BEGIN/END
+ * Syntax errors carry the engine's issue code ({@link IssueCodes#SYNTAX_ERROR}), as in
+ * {@code trainbench validate}, and say what is wrong in YAML terms where ANTLR would speak of tokens: the synthetic BEGIN/END
  * tokens are indentation. (Unsupported YAML comes with its own message: see {@link UnsupportedToken}.)
  */
 public class TrainbenchConfigSyntaxErrorMessages extends SyntaxErrorMessageProvider {
@@ -25,14 +25,19 @@ public class TrainbenchConfigSyntaxErrorMessages extends SyntaxErrorMessageProvi
 					return new SyntaxErrorMessage("unexpected indentation: this line is indented deeper than the"
 							+ " lines before it, but only the line after `key:` or `-` may start a nested block"
 							+ " (a value that continues on the next line must be written on one line, or quoted)",
-							SYNTAX_DIAGNOSTIC);
+							IssueCodes.SYNTAX_ERROR);
 				case InternalTrainbenchConfigParser.RULE_END:
 					return new SyntaxErrorMessage("this block ends before it is complete: " + defaultMessage
-							.replace("''", "the end of the block"), SYNTAX_DIAGNOSTIC);
+							.replace("''", "the end of the block"), IssueCodes.SYNTAX_ERROR);
 				default:
 					break;
 			}
 		}
-		return super.getSyntaxErrorMessage(context);
+		return new SyntaxErrorMessage(defaultMessage, IssueCodes.SYNTAX_ERROR);
+	}
+
+	@Override
+	public SyntaxErrorMessage getSyntaxErrorMessage(IValueConverterErrorContext context) {
+		return new SyntaxErrorMessage(context.getDefaultMessage(), IssueCodes.SYNTAX_ERROR);
 	}
 }
