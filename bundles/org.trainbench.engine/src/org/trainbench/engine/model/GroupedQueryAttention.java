@@ -121,11 +121,7 @@ public final class GroupedQueryAttention {
                         java.util.Arrays.fill(p, off + to, off + kn, 0f);
                         java.util.Arrays.fill(ds, off, off + from, 0f);
                         java.util.Arrays.fill(ds, off + to, off + kn, 0f);
-                        for (int j = from; j < to; j++) {
-                            float prob = (float) Math.exp(p[off + j] * scale - rowLse);
-                            p[off + j] = prob;
-                            ds[off + j] = prob * (ds[off + j] - di) * scale;
-                        }
+                        probabilityGradient(p, ds, off + from, to - from, scale, rowLse, di);
                     }
                     Gemm.multiply(rows, d, kn, ds, 0, kn, false, k, kAt, kw, false, dq, qAt, qw, false);
                     Gemm.multiply(kn, d, rows, ds, 0, kn, true, q, qAt, qw, false, dk, kAt, kw, true);
@@ -159,6 +155,21 @@ public final class GroupedQueryAttention {
             }
             Vectors.scale(out, h * d, d, 1f / sum);
         });
+    }
+
+    /** p = exp(p * scale - lse) (the softmax, recomputed); ds = p * (ds - di) * scale, over [off, off + len). */
+    private static void probabilityGradient(float[] p, float[] ds, int off, int len, float scale, float lse, float di) {
+        int i = 0;
+        for (; i <= len - S.length(); i += S.length()) {
+            FloatVector prob = FloatVector.fromArray(S, p, off + i).mul(scale).sub(lse).lanewise(VectorOperators.EXP);
+            prob.intoArray(p, off + i);
+            prob.mul(FloatVector.fromArray(S, ds, off + i).sub(di)).mul(scale).intoArray(ds, off + i);
+        }
+        for (; i < len; i++) {
+            float prob = (float) Math.exp(p[off + i] * scale - lse);
+            p[off + i] = prob;
+            ds[off + i] = prob * (ds[off + i] - di) * scale;
+        }
     }
 
     private static float max(float[] p, int off, int len) {

@@ -33,7 +33,9 @@ public final class LlamaModel {
     private final Parameter finalNorm;
     private final Parameter head;
     private final RotaryEmbedding rotary;
+    /** Buffers of the two most recent batch shapes (a training micro-batch and an evaluation batch, typically). */
     private Activations activations;
+    private Activations previousActivations;
 
     /** The parameters of one transformer block; biases are null without {@code addLinearBiases}. */
     private record Block(Parameter inputNorm, Parameter q, Parameter qBias, Parameter k, Parameter kBias,
@@ -353,9 +355,15 @@ public final class LlamaModel {
         int t = batch.sequenceLength();
         Activations a = activations;
         if (a == null || a.b != b || a.t != t) {
-            a = null;
-            activations = null; // let the old buffers go before allocating new ones
-            a = new Activations(arch, b, t);
+            Activations other = previousActivations;
+            if (other != null && other.b == b && other.t == t) {
+                previousActivations = a;
+                a = other;
+            } else {
+                previousActivations = a;
+                activations = null; // the shape before the previous one is dropped before allocating
+                a = new Activations(arch, b, t);
+            }
             activations = a;
         }
         int counted = 0;

@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>How: op(B) is packed once, in parallel, into strips of 2 vectors (32 floats with AVX-512), k-major, per
  * slice of KC along K. Then C is cut into blocks of MC rows (and column groups when rows are few), one task of the
- * {@link WorkerPool} each: for each K slice the task packs its rows of op(A) into 12-row panels, k-major, and runs
- * a 12 x 2-vector register tile over every (strip, panel) pair. Packing absorbs the transposes, so one kernel
- * serves all four cases, and each operand is packed once.
+ * {@link WorkerPool} each: for each K slice the task runs a 12 x 2-vector register tile over every (strip, 12-row
+ * panel) pair, reading op(A) in place with the strides of its layout. Packing absorbs B's transpose; A's is a
+ * stride, so one kernel serves all four cases.
  *
  * <p>Determinism: every C element is a sum over k in the same order (KC slices in order, k in order within
  * a slice, fused multiply-adds), whatever the thread count or timing. Matrices with at most
@@ -32,8 +32,6 @@ public final class Gemm {
     static final int KC = 256;
     static final int MC = 12 * MR;
     static final int ROWS_FOR_DOT_PRODUCTS = 4;
-    /** Untransposed A is packed when a task sweeps at least this many strips of B with it. */
-    static final int STRIPS_TO_PACK_A = 4;
     /** Upper bound of the packed copy of B (16 MiB). */
     static final int PACKED_B_FLOATS = 1 << 22;
 
@@ -126,9 +124,9 @@ public final class Gemm {
     }
 
     /**
-     * Rows ic..ic+mc of C, strips firstStrip..endStrip. A full 12-row panel of op(A) is read in place when it is
-     * contiguous per k (transposed A) or when few strips would amortize packing; otherwise, and for a last partial
-     * panel (zero-padded), it is packed.
+     * Rows ic..ic+mc of C, strips firstStrip..endStrip. Full 12-row panels of op(A) are read in place (measured as
+     * fast as packed ones here: the 12 row streams stay in L1/L2 across the strips); only a last partial panel is
+     * packed, zero-padded, so the kernel never reads past the matrix.
      */
     private static void block(int ic, int mc, int firstStrip, int endStrip, int n, int k, int strips,
                               float[] a, int aOff, int lda, boolean transA, float[] pb,
@@ -138,13 +136,10 @@ public final class Gemm {
         float[] edge = buffers[2];
         int panels = (mc + MR - 1) / MR;
         int lastRows = mc - (panels - 1) * MR;
-        boolean packAll = !transA && endStrip - firstStrip >= STRIPS_TO_PACK_A;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean load = accumulate || pc > 0;
-            if (packAll) {
-                packA(a, aOff, lda, transA, ic, mc, pc, kc, pa, 0);
-            } else if (lastRows < MR) {
+            if (lastRows < MR) {
                 int last = panels - 1;
                 packA(a, aOff, lda, transA, ic + last * MR, lastRows, pc, kc, pa, last * MR * kc);
             }
@@ -160,7 +155,7 @@ public final class Gemm {
                     int srcOff;
                     int rs;
                     int cs;
-                    if (packAll || mr < MR) {
+                    if (mr < MR) {
                         src = pa;
                         srcOff = p * MR * kc;
                         rs = 1;

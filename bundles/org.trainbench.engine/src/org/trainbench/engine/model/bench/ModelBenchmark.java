@@ -49,17 +49,23 @@ public final class ModelBenchmark {
         for (int i = 0; i < warmup; i++) {
             model.forwardBackward(batch, 1f);
         }
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         float loss = 0;
         for (int i = 0; i < steps; i++) {
             loss = model.forwardBackward(batch, 1f);
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9 / steps;
+        double trainCpuSeconds = (processCpuNanos() - cpu0) / 1e9 / steps;
         double tokens = (double) b * t;
         double flopsPerToken = 6.0 * arch.parameterCount() + 12.0 * arch.numLayers() * arch.hiddenSize() * (t / 2.0);
         System.out.printf(Locale.ROOT, "Model: %d parameters, micro-batch %d x %d tokens, loss %.4f%n", arch.parameterCount(), b, t, loss);
-        System.out.printf(Locale.ROOT, "Training (forward + backward): %.1f ms per micro-batch, %.0f tokens/s, %.1f GFLOP/s%n",
-                trainSeconds * 1e3, tokens / trainSeconds, tokens * flopsPerToken / trainSeconds / 1e9);
+        System.out.printf(Locale.ROOT, "Training (forward + backward): %.1f ms per micro-batch, %.0f tokens/s, %.1f GFLOP/s"
+                        + " (this process got %.2f of the %d cores; less means other load competed)%n",
+                trainSeconds * 1e3, tokens / trainSeconds, tokens * flopsPerToken / trainSeconds / 1e9,
+                trainCpuSeconds / trainSeconds, WorkerPool.shared().threads());
+        System.out.printf(Locale.ROOT, "Training per CPU-second: %.0f tokens (load-independent; x %d threads = ideal tokens/s on an idle machine)%n",
+                tokens / trainCpuSeconds, WorkerPool.shared().threads());
         t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             model.loss(batch);
@@ -75,6 +81,11 @@ public final class ModelBenchmark {
         double genSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "Generation (KV cache, greedy): %.0f tokens/s%n", newTokens / genSeconds);
         System.exit(0);
+    }
+
+    /** CPU time of the whole process (all threads, spinning workers included). */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static double gemm(WorkerPool pool, int m, int n, int k, boolean ta, boolean tb, boolean quick) {
