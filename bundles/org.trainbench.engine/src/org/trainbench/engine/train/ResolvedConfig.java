@@ -12,7 +12,7 @@ import org.trainbench.engine.config.schema.ConfigSchema;
 /**
  * Writes a bound config record as YAML, every default filled in: the run directory's config.resolved.yaml, which
  * says exactly what a run used even when the config file left most keys out. Keys use the schema's YAML names;
- * unset optional values ({@code null}) are written as {@code null}; legacy keys that were migrated are not
+ * unset optional values ({@code null}) are written as {@code null}, absent optional sections are left out; legacy keys that were migrated are not
  * written (their modern form is).
  */
 public final class ResolvedConfig {
@@ -35,6 +35,10 @@ public final class ResolvedConfig {
                 value = component.getAccessor().invoke(record);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + component, e);
+            }
+            if (value == null && component.getType().isRecord()) {
+                // An absent optional section (e.g. pretrained) stays absent: `pretrained: null` would read as an empty section.
+                continue;
             }
             writeEntry(ConfigSchema.yamlName(component), value, indent, out);
         }

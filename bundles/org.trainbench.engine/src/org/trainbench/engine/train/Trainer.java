@@ -172,12 +172,15 @@ public final class Trainer {
         started.put("parameters", plan.architecture().parameterCount());
         Map<String, Object> datasetInfo = new LinkedHashMap<>();
         if (training != null) {
-            datasetInfo.put(TrainingPlan.TRAINING, training.description());
+            datasetInfo.put(TrainingPlan.TRAINING, datasetSummary(training));
         }
-        evaluations.forEach((name, e) -> datasetInfo.put(e.evaluation.datasetName(), e.sampler.description()));
+        evaluations.forEach((name, e) -> datasetInfo.put(e.evaluation.datasetName(), datasetSummary(e.sampler)));
         started.put("datasets", datasetInfo);
         metrics.append(started);
-        datasetInfo.values().forEach(text -> say(String.valueOf(text)));
+        if (training != null) {
+            say(training.description());
+        }
+        evaluations.values().stream().map(e -> e.sampler).distinct().forEach(s -> say(s.description()));
         if (plan.exportFormat() != null && plan.exports().enabled() && exporter == null) {
             say("warning: training.export.format is " + plan.exportFormat() + " but no exporter is available; exports are skipped");
         }
@@ -302,6 +305,13 @@ public final class Trainer {
         metrics.append(finished);
         say("finished: " + step + " steps, last loss " + String.format(java.util.Locale.ROOT, "%.4f", lastLoss));
         return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "finished", lastCheckpoint);
+    }
+
+    private static Map<String, Object> datasetSummary(SequenceSampler sampler) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("description", sampler.description());
+        summary.put("skipped_documents", sampler.skippedDocuments());
+        return summary;
     }
 
     private RunOutcome fail(long step, long consumedTokens, String message, double loss) {

@@ -177,10 +177,8 @@ public final class TrainingPlans {
             throw new IllegalArgumentException("model.base_model.transformer.rotary.type: the engine needs rotary embeddings (Llama);"
                     + " set rotary.type: default or llama3");
         }
+        // The binder has already turned the legacy rotary_embedding_scale into rotary.theta (LegacyMigration).
         double theta = r == null ? 10000.0 : r.theta();
-        if (t.rotaryEmbeddingScale() != null) {
-            theta = LlamaArchitecture.Rotary.thetaFromEmbeddingScale(t.rotaryEmbeddingScale());
-        }
         if (type == RotaryType.LLAMA3) {
             return new LlamaArchitecture.Rotary(LlamaArchitecture.Rotary.Type.LLAMA3, theta, r == null ? 8.0 : r.scaleFactor(),
                     r == null ? 1.0 : r.lowFrequencyFactor(), r == null ? 4.0 : r.highFrequencyFactor(), r == null ? 8192 : r.originalContextLength());

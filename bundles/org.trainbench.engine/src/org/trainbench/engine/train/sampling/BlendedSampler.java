@@ -104,6 +104,11 @@ public final class BlendedSampler implements SequenceSampler {
     }
 
     @Override
+    public long skippedDocuments() {
+        return components.stream().mapToLong(SequenceSampler::skippedDocuments).sum();
+    }
+
+    @Override
     public String description() {
         StringBuilder text = new StringBuilder("blend of " + components.size() + " datasets:");
         for (int i = 0; i < components.size(); i++) {

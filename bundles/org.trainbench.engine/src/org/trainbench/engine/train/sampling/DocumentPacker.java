@@ -77,7 +77,8 @@ public final class DocumentPacker implements SequenceSampler {
     }
 
     /** Documents longer than sequence_length + 1 that are never used (always 0 when truncating). */
-    public int skippedDocuments() {
+    @Override
+    public long skippedDocuments() {
         return skippedDocuments;
     }
 

@@ -25,4 +25,7 @@ public interface SequenceSampler {
 
     /** A line for the log: what is sampled and what was skipped. */
     String description();
+
+    /** Documents never used because they do not fit in a sample (only without truncation). */
+    long skippedDocuments();
 }

@@ -1,0 +1,122 @@
+package org.trainbench.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.cli.ExitCodes;
+import org.trainbench.engine.cli.TrainbenchCli;
+
+import picocli.CommandLine;
+
+/** `trainbench train` end to end through the command line. */
+class TrainCommandTest {
+    @TempDir
+    Path temp;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        CommandLine cli = TrainbenchCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path config() throws IOException {
+        Path data = temp.resolve("data");
+        TinyRuns.writeDataset(data, "training", 60, 3);
+        Path file = temp.resolve("tiny.yaml");
+        Files.writeString(file, """
+                training:
+                  train_iters: 4
+                  logs:
+                    interval: 2
+                  checkpoint:
+                    interval: 2
+                batch:
+                  micro_batch_size: 2
+                  sequence_length: 16
+                  batch_size: 4
+                data:
+                  datasets:
+                    training:
+                      type: memmap
+                      path: %s
+                optimizer:
+                  learning_rate:
+                    base: 1.0e-02
+                    decay_style: cosine
+                    warmup_iterations: 1
+                model:
+                  base_model:
+                    vocab_size: 24
+                    transformer:
+                      num_layers: 1
+                      hidden_size: 16
+                      num_attention_heads: 2
+                      head_groups: 2
+                      ffn_hidden_size: 32
+                      gated: true
+                      add_linear_biases: false
+                      normalization:
+                        type: rms_norm
+                      rotary:
+                        type: default
+                run:
+                  experiment_dir: %s
+                """.formatted(data.resolve("training"), temp.resolve("run")));
+        return file;
+    }
+
+    @Test
+    void trainsAConfigThenResumesItWhenRunAgainWithMoreIterations() throws IOException {
+        Path file = config();
+        Result first = cli("train", file.toString());
+        assertEquals(ExitCodes.OK, first.exitCode(), first.err());
+        assertTrue(first.out().contains("finished at step 4"), first.out());
+        assertTrue(first.err().contains("step 4/4"), "progress on stderr: " + first.err());
+
+        Result second = cli("train", file.toString(), "--set", "training.train_iters=6");
+        assertEquals(ExitCodes.OK, second.exitCode(), second.err());
+        assertTrue(second.err().contains("resuming from checkpoint " + temp.resolve("run/checkpoints/step-4")), second.err());
+        List<Map<String, Object>> lines = TinyRuns.metrics(temp.resolve("run"));
+        assertEquals(List.of(2L, 4L, 6L), TinyRuns.ofType(lines, "train").stream().map(l -> l.get("step")).toList());
+
+        Result refused = cli("train", file.toString(), "--no-resume");
+        assertEquals(ExitCodes.FAILED, refused.exitCode());
+        assertTrue(refused.err().contains("resuming was refused (--no-resume)"), refused.err());
+    }
+
+    @Test
+    void aConfigWithErrorsDoesNotStartAndPrintsTheDiagnosticsOfValidate() throws IOException {
+        Path file = config();
+        Files.writeString(file, Files.readString(file).replace("batch_size: 4", "batch_size: 4\n  sequence_lenght: 8"));
+        Result result = cli("train", file.toString(), "--set", "optimizer.beta_1=2");
+        assertEquals(ExitCodes.FAILED, result.exitCode());
+        assertTrue(result.err().contains(file + ":"), result.err());
+        assertTrue(result.err().contains("error: "), result.err());
+        assertTrue(result.err().contains("the run was not started"), result.err());
+        assertTrue(Files.notExists(temp.resolve("run/metrics.jsonl")), "nothing was trained");
+    }
+
+    @Test
+    void aMissingConfigFileIsAUsageError() {
+        Result result = cli("train", temp.resolve("nope.yaml").toString());
+        assertEquals(ExitCodes.USAGE, result.exitCode());
+        assertTrue(result.err().contains("nope.yaml"), result.err());
+    }
+}
