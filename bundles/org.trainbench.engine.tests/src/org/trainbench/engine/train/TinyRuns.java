@@ -69,6 +69,18 @@ final class TinyRuns {
                 experimentDir, "training:\n  train_iters: " + trainIters + "\n");
     }
 
+    /** The plan of {@link #plan} with a test dataset and test_iters, exports, or a pretrained start. */
+    static TrainingPlan variant(TrainingPlan p, int testIters, TrainingPlan.Periodic exports, TrainingPlan.Pretrained pretrained) {
+        Map<String, DatasetSource> datasets = new java.util.HashMap<>(p.datasets());
+        if (testIters > 0) {
+            datasets.put(TrainingPlan.TEST, p.datasets().get("validation"));
+        }
+        return new TrainingPlan(p.architecture(), p.modelSeed(), pretrained, p.batchSize(), p.microBatchSize(), p.sequenceLength(),
+                p.crossDocumentAttention(), datasets, p.truncateDocuments(), p.useLossMaskingSpans(), p.shuffling(), p.dataSeed(),
+                p.trainIters(), p.logs(), p.evaluations(), testIters, p.checkpoints(), p.keepCheckpoints(), exports,
+                exports.enabled() ? "llama" : null, 0, p.optimizer(), p.learningRate(), p.experimentDir(), p.resolvedConfig());
+    }
+
     static TrainingPlan withIters(TrainingPlan p, int trainIters) {
         return new TrainingPlan(p.architecture(), p.modelSeed(), p.pretrained(), p.batchSize(), p.microBatchSize(), p.sequenceLength(),
                 p.crossDocumentAttention(), p.datasets(), p.truncateDocuments(), p.useLossMaskingSpans(), p.shuffling(), p.dataSeed(),

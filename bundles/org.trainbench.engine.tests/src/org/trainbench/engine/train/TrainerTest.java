@@ -23,7 +23,7 @@ class TrainerTest {
      * positions) is reproducible, so such a difference comes from a forward/backward whose rounding changes with the
      * JIT tier (e.g. reduceLanes(ADD) or lanewise(EXP), which HotSpot compiles differently from the interpreter).
      */
-    private static final String REPRODUCIBILITY = "; tiny differences mean LlamaModel.forwardBackward is not bit-reproducible across JIT tiers";
+    private static final String REPRODUCIBILITY = " (tiny differences mean LlamaModel.forwardBackward is not bit-reproducible across JIT tiers)";
 
     @TempDir
     Path temp;
@@ -187,5 +187,39 @@ class TrainerTest {
         assertEquals(4, second.losses.size());
         assertEquals(first.losses.subList(2, 4), second.losses.subList(0, 2), REPRODUCIBILITY);
         CheckpointStore.verify(dir.resolve("checkpoints/step-4"), 4);
+    }
+
+    @Test
+    void testItersEvaluateTheTestDatasetAfterTheLastStep() throws IOException {
+        Path dir = temp.resolve("test-iters");
+        TrainingPlan plan = TinyRuns.variant(TinyRuns.plan(temp.resolve("data"), dir, 3, 0), 2, TrainingPlan.Periodic.NEVER, null);
+        run(plan, new TinyRuns.Recorder(), new StopSignal());
+        List<Map<String, Object>> lines = TinyRuns.metrics(dir);
+        List<Map<String, Object>> test = TinyRuns.ofType(lines, "test");
+        assertEquals(1, test.size());
+        assertEquals(3L, test.getFirst().get("step"));
+        assertEquals(2L, test.getFirst().get("iterations"));
+        assertTrue((Double) test.getFirst().get("loss") > 0);
+    }
+
+    @Test
+    void anExportedModelStartsAnotherRunAsPretrainedWithIdenticalWeights() throws IOException {
+        Path first = temp.resolve("exporting");
+        TrainingPlan exporting = TinyRuns.variant(TinyRuns.plan(temp.resolve("data"), first, 4, 0), 0, TrainingPlan.Periodic.every(2), null);
+        Trainer trainer = new Trainer(exporting, new TinyRuns.Recorder(), null, HuggingFaceLlama.exporter(exporting));
+        trainer.run(Trainer.ResumePolicy.AUTO, new StopSignal());
+        assertEquals(List.of(2L, 4L), TinyRuns.events(TinyRuns.metrics(first), "export_written").stream().map(l -> l.get("step")).toList());
+        assertTrue(Files.isRegularFile(first.resolve("export/step-4/config.json")));
+
+        TrainingPlan.Pretrained pretrained = new TrainingPlan.Pretrained("llama", first.resolve("export/step-4"), true);
+        TrainingPlan continuing = TinyRuns.variant(TinyRuns.withIters(TinyRuns.plan(temp.resolve("data"), temp.resolve("continuing"), 1, 0), 0),
+                0, TrainingPlan.Periodic.NEVER, pretrained);
+        Trainer second = new Trainer(continuing, new TinyRuns.Recorder(), HuggingFaceLlama.loader(), null);
+        second.run(Trainer.ResumePolicy.AUTO, new StopSignal());
+        List<Parameter> a = trainer.model().parameters();
+        List<Parameter> b = second.model().parameters();
+        for (int p = 0; p < a.size(); p++) {
+            assertTrue(java.util.Arrays.equals(a.get(p).data(), b.get(p).data()), a.get(p).name());
+        }
     }
 }
