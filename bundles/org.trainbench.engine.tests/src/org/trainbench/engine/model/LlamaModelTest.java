@@ -94,6 +94,23 @@ class LlamaModelTest {
     }
 
     @Test
+    void repeatsBitForBitAfterTheJitHasCompiledTheHotLoops() {
+        // The first call runs mostly interpreted, the last compiled: exp and lane sums must round the same in both.
+        LlamaModel model = LlamaModel.create(tinyArchitecture().withKvChannels(40), 8);
+        SequenceBatch batch = packedBatch();
+        float first = model.forwardBackward(batch, 1f);
+        Map<String, float[]> firstGrads = grads(model);
+        for (int i = 0; i < 400; i++) {
+            model.forwardBackward(batch, 1f);
+        }
+        model.zeroGrad();
+        assertEquals(Float.floatToIntBits(first), Float.floatToIntBits(model.forwardBackward(batch, 1f)));
+        for (Parameter p : model.parameters()) {
+            assertArrayEquals(firstGrads.get(p.name()), p.grad(), p.name());
+        }
+    }
+
+    @Test
     void crossDocumentMaskingEqualsRunningDocumentsSeparately() {
         LlamaArchitecture arch = tinyArchitecture().withLinearBiases(false);
         int[] docA = {1, 4, 2, 9, 3};

@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.trainbench.engine.tensor.Gemm;
+import org.trainbench.engine.tensor.VectorMath;
 import org.trainbench.engine.tensor.WorkerPool;
 
 /**
@@ -68,7 +69,7 @@ public final class GroupedQueryAttention {
                     float max = max(p, off + from, to - from);
                     float sum = expSubtract(p, off + from, to - from, max);
                     Vectors.scale(p, off + from, to - from, 1f / sum);
-                    lse[(seq * heads + h) * t + i] = max + (float) Math.log(sum);
+                    lse[(seq * heads + h) * t + i] = max + (float) StrictMath.log(sum);
                 }
                 Gemm.multiply(rows, d, kn, p, 0, kn, false, v, (seq * t + kLo) * kw + g * d, kw, false,
                         out, (seq * t + i0) * qw + h * d, qw, false);
@@ -161,12 +162,12 @@ public final class GroupedQueryAttention {
     private static void probabilityGradient(float[] p, float[] ds, int off, int len, float scale, float lse, float di) {
         int i = 0;
         for (; i <= len - S.length(); i += S.length()) {
-            FloatVector prob = FloatVector.fromArray(S, p, off + i).mul(scale).sub(lse).lanewise(VectorOperators.EXP);
+            FloatVector prob = VectorMath.exp(FloatVector.fromArray(S, p, off + i).mul(scale).sub(lse));
             prob.intoArray(p, off + i);
             prob.mul(FloatVector.fromArray(S, ds, off + i).sub(di)).mul(scale).intoArray(ds, off + i);
         }
         for (; i < len; i++) {
-            float prob = (float) Math.exp(p[off + i] * scale - lse);
+            float prob = VectorMath.exp(p[off + i] * scale - lse);
             p[off + i] = prob;
             ds[off + i] = prob * (ds[off + i] - di) * scale;
         }
@@ -190,13 +191,13 @@ public final class GroupedQueryAttention {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i <= len - S.length(); i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, p, off + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, p, off + i).sub(max));
             e.intoArray(p, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; i < len; i++) {
-            p[off + i] = (float) Math.exp(p[off + i] - max);
+            p[off + i] = VectorMath.exp(p[off + i] - max);
             sum += p[off + i];
         }
         return sum;

@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.trainbench.engine.tensor.Gemm;
+import org.trainbench.engine.tensor.VectorMath;
 import org.trainbench.engine.tensor.WorkerPool;
 
 /**
@@ -70,7 +71,7 @@ public final class LanguageModelHead {
                 int target = targets[rows[r]];
                 float max = max(logits, off, vocab);
                 float sum = expSum(logits, off, vocab, max);
-                float lse = max + (float) Math.log(sum);
+                float lse = max + (float) StrictMath.log(sum);
                 rowLoss[r] = lse - logits[off + target];
                 if (backward) {
                     softmaxTimes(logits, off, vocab, lse, gradScale);
@@ -108,11 +109,11 @@ public final class LanguageModelHead {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i <= len - S.length(); i += S.length()) {
-            acc = acc.add(FloatVector.fromArray(S, a, off + i).sub(max).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, a, off + i).sub(max)));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(acc);
         for (; i < len; i++) {
-            s += (float) Math.exp(a[off + i] - max);
+            s += VectorMath.exp(a[off + i] - max);
         }
         return s;
     }
@@ -121,10 +122,10 @@ public final class LanguageModelHead {
     private static void softmaxTimes(float[] a, int off, int len, float lse, float scale) {
         int i = 0;
         for (; i <= len - S.length(); i += S.length()) {
-            FloatVector.fromArray(S, a, off + i).sub(lse).lanewise(VectorOperators.EXP).mul(scale).intoArray(a, off + i);
+            VectorMath.exp(FloatVector.fromArray(S, a, off + i).sub(lse)).mul(scale).intoArray(a, off + i);
         }
         for (; i < len; i++) {
-            a[off + i] = (float) Math.exp(a[off + i] - lse) * scale;
+            a[off + i] = VectorMath.exp(a[off + i] - lse) * scale;
         }
     }
 }

@@ -1,9 +1,9 @@
 package org.trainbench.engine.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.trainbench.engine.tensor.VectorMath;
 import org.trainbench.engine.tensor.WorkerPool;
 
 /**
@@ -55,7 +55,7 @@ public final class RmsNorm {
                     FloatVector g = FloatVector.fromArray(S, dout, off + i).mul(FloatVector.fromArray(S, weight, i));
                     acc = g.fma(FloatVector.fromArray(S, x, off + i), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VectorMath.sum(acc);
                 for (; i < c; i++) {
                     dot += dout[off + i] * weight[i] * x[off + i];
                 }
@@ -96,7 +96,7 @@ public final class RmsNorm {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
             acc = v.fma(v, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(acc);
         for (; i < len; i++) {
             s += x[off + i] * x[off + i];
         }

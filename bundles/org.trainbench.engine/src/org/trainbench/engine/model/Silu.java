@@ -1,9 +1,9 @@
 package org.trainbench.engine.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.trainbench.engine.tensor.VectorMath;
 import org.trainbench.engine.tensor.WorkerPool;
 
 /**
@@ -26,14 +26,14 @@ public final class Silu {
             int i = start;
             for (; i <= end - S.length(); i += S.length()) {
                 FloatVector g = FloatVector.fromArray(S, gate, i);
-                FloatVector s = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+                FloatVector s = g.div(VectorMath.exp(g.neg()).add(1f));
                 if (up != null) {
                     s = s.mul(FloatVector.fromArray(S, up, i));
                 }
                 s.intoArray(h, i);
             }
             for (; i < end; i++) {
-                float s = gate[i] / (1f + (float) Math.exp(-gate[i]));
+                float s = gate[i] / (1f + VectorMath.exp(-gate[i]));
                 h[i] = up != null ? s * up[i] : s;
             }
         });
@@ -50,7 +50,7 @@ public final class Silu {
             int i = start;
             for (; i <= end - S.length(); i += S.length()) {
                 FloatVector g = FloatVector.fromArray(S, gate, i);
-                FloatVector sig = FloatVector.broadcast(S, 1f).div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+                FloatVector sig = FloatVector.broadcast(S, 1f).div(VectorMath.exp(g.neg()).add(1f));
                 FloatVector d = FloatVector.fromArray(S, dh, i);
                 FloatVector derivative = sig.mul(g.mul(sig.neg().add(1f)).add(1f));
                 if (up != null) {
@@ -63,7 +63,7 @@ public final class Silu {
             }
             for (; i < end; i++) {
                 float g = gate[i];
-                float sig = 1f / (1f + (float) Math.exp(-g));
+                float sig = 1f / (1f + VectorMath.exp(-g));
                 float derivative = sig * (1f + g * (1f - sig));
                 if (up != null) {
                     dgate[i] = dh[i] * up[i] * derivative;

@@ -277,7 +277,7 @@ public final class Gemm {
         for (; i <= len - L; i += L) {
             s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(s0.add(s1));
         for (; i < len; i++) {
             sum = Math.fma(x[xOff + i], y[yOff + i], sum);
         }
