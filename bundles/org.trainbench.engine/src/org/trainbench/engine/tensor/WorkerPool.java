@@ -12,7 +12,10 @@ import java.util.function.IntConsumer;
  * started from inside a task runs inline on the calling thread.
  */
 public final class WorkerPool {
-    private static final WorkerPool SHARED = new WorkerPool(Runtime.getRuntime().availableProcessors());
+    /** System property that overrides the shared pool's size (default: availableProcessors). */
+    public static final String THREADS_PROPERTY = "trainbench.threads";
+    private static final WorkerPool SHARED = new WorkerPool(Integer.getInteger(THREADS_PROPERTY,
+            Runtime.getRuntime().availableProcessors()));
 
     private final int threads;
     private final Thread[] helpers;
@@ -45,7 +48,7 @@ public final class WorkerPool {
         }
     }
 
-    /** The process-wide pool, sized from {@link Runtime#availableProcessors()}. */
+    /** The process-wide pool, sized from {@link Runtime#availableProcessors()} or {@value #THREADS_PROPERTY}. */
     public static WorkerPool shared() {
         return SHARED;
     }
