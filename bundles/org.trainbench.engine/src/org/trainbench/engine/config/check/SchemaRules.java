@@ -84,7 +84,12 @@ final class SchemaRules {
                 }
                 checkDuplicateKeys(mapping, path);
                 for (MappingNode.Entry entry : mapping.entries()) {
-                    value(key.element(), entry.value(), join(path, entry.name()), entry.key().range());
+                    String entryPath = join(path, entry.name());
+                    if (isNull(entry.value()) && key.element().type() != ValueType.SECTION) {
+                        reportNullElement(key.element(), (ScalarNode) entry.value(), entryPath, entry.key().range());
+                    } else {
+                        value(key.element(), entry.value(), entryPath, entry.key().range());
+                    }
                 }
             }
             case LIST -> {
@@ -93,7 +98,11 @@ final class SchemaRules {
                     return;
                 }
                 for (YamlNode item : sequence.items()) {
-                    value(key.element(), item, path, item.range());
+                    if (isNull(item) && key.element().type() != ValueType.SECTION) {
+                        reportNullElement(key.element(), (ScalarNode) item, path, item.range());
+                    } else {
+                        value(key.element(), item, path, item.range());
+                    }
                 }
             }
             default -> {
@@ -198,6 +207,13 @@ final class SchemaRules {
                 }
             }
         }
+    }
+
+    /** A null entry of a map or list of values: unlike an optional key, an entry needs a value. */
+    private void reportNullElement(SchemaKey element, ScalarNode node, String path, SourceRange keyRange) {
+        out.add(new Diagnostic(Severity.ERROR, IssueCodes.WRONG_TYPE, "`" + path + "` needs " + article(element) + " "
+                + element.typeDescription() + ", found " + (node.isMissingValue() ? "nothing" : "null")
+                + ": write a value, or remove the entry", node.isMissingValue() ? keyRange : node.range(), path));
     }
 
     /** Whether a scalar has the key's type (and range, and allowed value); reports the first problem. */
