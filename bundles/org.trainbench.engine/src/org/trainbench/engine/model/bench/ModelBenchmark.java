@@ -14,7 +14,7 @@ import org.trainbench.engine.tensor.WorkerPool;
  * and inference speed of a demo-sized Llama. Prints exact figures for BENCHMARKS.md.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp CLASSES org.trainbench.engine.model.bench.ModelBenchmark [--quick]
+ * java [-Dtrainbench.threads=N] --add-modules jdk.incubator.vector -cp CLASSES org.trainbench.engine.model.bench.ModelBenchmark [--quick]
  * </pre>
  * The model: vocab 512, hidden 256, 4 layers, 8 heads of 32 with 4 key/value heads, gated SiLU MLP of 768,
  * micro-batch 8 x 256 tokens; FLOPs per token counted as 6 * (parameters) + 12 * layers * hidden * T/2 (causal
@@ -26,7 +26,7 @@ public final class ModelBenchmark {
 
     public static void main(String[] args) {
         boolean quick = args.length > 0 && args[0].equals("--quick");
-        System.out.printf(Locale.ROOT, "CPU threads in the shared pool: %d (availableProcessors), vector species %s%n",
+        System.out.printf(Locale.ROOT, "CPU threads in the shared pool: %d (availableProcessors, or -Dtrainbench.threads), vector species %s%n",
                 WorkerPool.shared().threads(), jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
         int[][] shapes = {{2048, 768, 256}, {2048, 256, 768}, {768, 256, 2048}, {2048, 512, 256}};
         String[] roles = {"x W^T (forward, up/gate)", "dY W (backward dx, down)", "dY^T X (backward dW)", "x W^T (LM head)"};
