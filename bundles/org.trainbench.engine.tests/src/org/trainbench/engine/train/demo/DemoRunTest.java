@@ -53,7 +53,9 @@ class DemoRunTest {
 
     @Test
     void examplesDemoYamlIsWhatTheDemoWritesForItsDefaultDirectory() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
+        // The Tycho build names the repository; a plain JUnit run finds it above the working directory.
+        String repository = System.getProperty("trainbench.repository");
+        Path root = repository != null ? Path.of(repository) : Path.of("").toAbsolutePath();
         while (root != null && !Files.isRegularFile(root.resolve("examples/demo/demo.yaml"))) {
             root = root.getParent();
         }
