@@ -44,6 +44,12 @@ public final class FakeRun implements AutoCloseable {
         return lossScale + 8.0 * Math.exp(-step / (trainIters / 6.0)) + 0.05 * Math.sin(step * 0.7);
     }
 
+    /** Throughput of a step: the nominal rate with a few percent of deterministic jitter. */
+    public double tokensPerSecond(long step) {
+        double jitter = Math.floorMod(step * 2654435761L, 1000) / 1000.0 - 0.5;
+        return tokensPerStep / secondsPerStep * (1 + 0.04 * jitter);
+    }
+
     public double validationLoss(long step) {
         return lossScale + 0.1 + 8.0 * Math.exp(-step / (trainIters / 6.0));
     }
@@ -65,7 +71,7 @@ public final class FakeRun implements AutoCloseable {
         line.put("loss", loss(step));
         line.put("lr", 3e-4 * Math.min(1.0, step / 20.0) * (0.5 + 0.5 * Math.cos(Math.PI * step / trainIters)));
         line.put("grad_norm", 1.5 * Math.exp(-step / 200.0) + 0.3);
-        line.put("tokens_per_s", tokensPerStep / secondsPerStep * (1 + 0.02 * Math.sin(step)));
+        line.put("tokens_per_s", tokensPerSecond(step));
         line.put("elapsed_s", step * secondsPerStep);
         line.put("memory_bytes", 1_500_000_000L + step * 1000);
         line.put("steps_averaged", 1);

@@ -1,20 +1,51 @@
 package org.trainbench.ui.views;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.eclipse.core.filesystem.EFS;
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IMenuManager;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.action.Separator;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.TableColumnLayout;
 import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.ColumnPixelData;
+import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
 import org.eclipse.jface.viewers.ColumnWeightData;
+import org.eclipse.jface.viewers.IElementComparer;
+import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.part.ViewPart;
+import org.trainbench.ui.LiveRuns;
+import org.trainbench.ui.experiments.ExperimentLayout;
+import org.trainbench.ui.experiments.RunSnapshot;
+import org.trainbench.ui.experiments.RunStatus;
 
 /**
- * Lists experiment directories with their status. This first version shows the columns a run will fill;
- * runs appear once the engine writes metrics.jsonl into an experiment directory.
+ * The runs under the experiments root and in directories the user added, with status, step, last loss, throughput
+ * and ETA, kept current by {@link LiveRuns}. Double-click opens a run's charts; the context menu opens its
+ * checkpoints, config and log, compares runs, or takes a run off the list. Below the table: the selected run's
+ * directory, why it has its status, and for a failed run the last lines of its log.
  */
 public final class ExperimentsView extends ViewPart {
     public static final String ID = "org.trainbench.ui.views.experiments";
@@ -23,37 +54,268 @@ public final class ExperimentsView extends ViewPart {
     public static final String[] COLUMNS = {"Run", "Status", "Step", "Loss", "Tokens/s", "ETA"};
 
     private TableViewer viewer;
+    private Text details;
+    private Label rootLabel;
+    private final List<RunSnapshot> rows = new ArrayList<>();
+    private final Consumer<List<RunSnapshot>> listener = this::update;
+
+    Action openCharts;
+    Action openCheckpoints;
+    Action openConfig;
+    Action openLog;
+    Action compare;
+    Action removeRun;
 
     @Override
     public void createPartControl(Composite parent) {
         parent.setLayout(new GridLayout(1, false));
-        Label hint = new Label(parent, SWT.WRAP);
-        hint.setText("Runs appear here as soon as a training run writes its experiment directory.");
-        hint.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        rootLabel = new Label(parent, SWT.WRAP);
+        rootLabel.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
 
-        Composite tableHolder = new Composite(parent, SWT.NONE);
-        tableHolder.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        SashForm sash = new SashForm(parent, SWT.VERTICAL);
+        sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        Composite tableHolder = new Composite(sash, SWT.NONE);
         TableColumnLayout columnLayout = new TableColumnLayout();
         tableHolder.setLayout(columnLayout);
         viewer = new TableViewer(tableHolder, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
-        for (int i = 0; i < COLUMNS.length; i++) {
-            TableViewerColumn column = new TableViewerColumn(viewer, SWT.LEFT);
-            column.getColumn().setText(COLUMNS[i]);
-            columnLayout.setColumnData(column.getColumn(), new ColumnWeightData(i == 0 ? 3 : 1, 60));
-        }
+        viewer.setComparer(new IElementComparer() {
+            @Override
+            public boolean equals(Object a, Object b) {
+                return a instanceof RunSnapshot x && b instanceof RunSnapshot y ? x.directory().equals(y.directory()) : a.equals(b);
+            }
+
+            @Override
+            public int hashCode(Object element) {
+                return element instanceof RunSnapshot s ? s.directory().hashCode() : element.hashCode();
+            }
+        });
+        // Minimum widths fit "finished", "12,000 / 100,000", "10.1234", "123,456" and "2 h 05 min".
+        column(columnLayout, COLUMNS[0], 30, 120, SWT.LEFT, RunSnapshot::name);
+        column(columnLayout, COLUMNS[1], 0, 68, SWT.LEFT, s -> s.status().label());
+        column(columnLayout, COLUMNS[2], 0, 100, SWT.RIGHT, s -> Formats.step(s.step(), s.trainIters()));
+        column(columnLayout, COLUMNS[3], 0, 62, SWT.RIGHT, s -> Formats.loss(s.lastLoss()));
+        column(columnLayout, COLUMNS[4], 0, 72, SWT.RIGHT, s -> Formats.rate(s.tokensPerSecond()));
+        column(columnLayout, COLUMNS[5], 0, 74, SWT.RIGHT, s -> Formats.eta(s.eta()));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
-        viewer.setInput(new Object[0]);
+        viewer.setInput(rows);
+        ColumnViewerToolTipSupport.enableFor(viewer);
         getSite().setSelectionProvider(viewer);
+
+        details = new Text(sash, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER);
+        sash.setWeights(2, 1);
+
+        createActions();
+        viewer.addDoubleClickListener(e -> openCharts.run());
+        viewer.addSelectionChangedListener(e -> selectionChanged());
+        selectionChanged();
+        showRoots();
+        LiveRuns.get().addListener(listener);
+    }
+
+    private void column(TableColumnLayout layout, String title, int weight, int minimum, int alignment, Function<RunSnapshot, String> text) {
+        TableViewerColumn column = new TableViewerColumn(viewer, alignment);
+        column.getColumn().setText(title);
+        layout.setColumnData(column.getColumn(), weight == 0 ? new ColumnPixelData(minimum, true) : new ColumnWeightData(weight, minimum));
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply((RunSnapshot) element);
+            }
+
+            @Override
+            public Color getForeground(Object element) {
+                if (!title.equals(COLUMNS[1])) {
+                    return null;
+                }
+                return switch (((RunSnapshot) element).status()) {
+                    case FAILED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_RED);
+                    case RUNNING -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GREEN);
+                    case MISSING, WAITING -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY);
+                    default -> null;
+                };
+            }
+
+            @Override
+            public String getToolTipText(Object element) {
+                RunSnapshot s = (RunSnapshot) element;
+                return s.detail() != null ? s.detail() : s.directory().toString();
+            }
+        });
+    }
+
+    private void createActions() {
+        openCharts = action("Open Charts", () -> selectedDirectories().forEach(dir -> show(ChartsView.ID, ChartsView.class, v -> v.showRun(dir))));
+        openCheckpoints = action("Show Checkpoints", () -> selectedDirectories().stream().findFirst()
+                .ifPresent(dir -> show(CheckpointsView.ID, CheckpointsView.class, v -> v.showRun(dir))));
+        openConfig = action("Open Config", () -> selectedDirectories().forEach(dir -> openFile(dir.resolve(ExperimentLayout.RESOLVED_CONFIG))));
+        openLog = action("Open Log", () -> selectedDirectories().forEach(dir -> openFile(dir.resolve(ExperimentLayout.TRAIN_LOG))));
+        compare = action("Compare", () -> {
+            List<Path> dirs = selectedDirectories();
+            show(CompareView.ID, CompareView.class, v -> v.compare(dirs));
+        });
+        removeRun = action("Remove from List", () -> selectedDirectories().forEach(dir -> LiveRuns.get().remove(dir)));
+        Action addDirectory = action("Add Directory...", () -> {
+            DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
+            dialog.setText("Add an experiment directory, or a folder of them");
+            String chosen = dialog.open();
+            if (chosen != null) {
+                LiveRuns.get().addDirectory(Path.of(chosen));
+            }
+        });
+        Action setRoot = action("Experiments Root...", () -> {
+            DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
+            dialog.setText("Folder whose experiment directories are listed");
+            List<Path> roots = LiveRuns.get().catalog().roots();
+            if (!roots.isEmpty()) {
+                dialog.setFilterPath(roots.getFirst().toString());
+            }
+            String chosen = dialog.open();
+            if (chosen != null) {
+                LiveRuns.get().setRoots(List.of(Path.of(chosen)));
+                showRoots();
+            }
+        });
+        Action refresh = action("Refresh", () -> LiveRuns.get().refreshSoon());
+
+        IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
+        toolbar.add(addDirectory);
+        toolbar.add(setRoot);
+        toolbar.add(refresh);
+
+        MenuManager menu = new MenuManager();
+        menu.setRemoveAllWhenShown(true);
+        menu.addMenuListener(this::fillContextMenu);
+        viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
+        getSite().registerContextMenu(menu, viewer);
+    }
+
+    private void fillContextMenu(IMenuManager menu) {
+        menu.add(openCharts);
+        menu.add(openCheckpoints);
+        menu.add(openConfig);
+        menu.add(openLog);
+        menu.add(new Separator());
+        menu.add(compare);
+        menu.add(new Separator());
+        menu.add(removeRun);
+        menu.add(new Separator("additions"));
+    }
+
+    private static Action action(String text, Runnable run) {
+        return new Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+    }
+
+    private void selectionChanged() {
+        List<Path> dirs = selectedDirectories();
+        boolean one = !dirs.isEmpty();
+        openCharts.setEnabled(one);
+        openCheckpoints.setEnabled(one);
+        openConfig.setEnabled(one);
+        openLog.setEnabled(one);
+        removeRun.setEnabled(one);
+        compare.setEnabled(dirs.size() >= 2);
+        showDetails();
+    }
+
+    private void showDetails() {
+        IStructuredSelection selection = viewer.getStructuredSelection();
+        if (selection.size() != 1) {
+            details.setText(selection.isEmpty() ? "Select a run to see its directory and status; double-click to open its charts."
+                    : selection.size() + " runs selected: Compare overlays their curves.");
+            return;
+        }
+        RunSnapshot s = (RunSnapshot) selection.getFirstElement();
+        StringBuilder text = new StringBuilder();
+        text.append(s.directory()).append('\n');
+        text.append("Status: ").append(s.status().label());
+        if (s.detail() != null) {
+            text.append(": ").append(s.detail());
+        }
+        text.append('\n');
+        if (s.malformedLines() > 0) {
+            text.append(s.malformedLines()).append(" malformed line(s) in metrics.jsonl were skipped.\n");
+        }
+        if (!s.logTail().isEmpty()) {
+            text.append("\nLast lines of ").append(ExperimentLayout.TRAIN_LOG).append(":\n");
+            s.logTail().forEach(line -> text.append(line).append('\n'));
+        }
+        if (!details.getText().equals(text.toString())) {
+            details.setText(text.toString());
+        }
+    }
+
+    private void showRoots() {
+        List<Path> roots = LiveRuns.get().catalog().roots();
+        String text = roots.isEmpty() ? "No experiments root: use Experiments Root... or Add Directory..."
+                : "Runs under " + String.join(", ", roots.stream().map(Path::toString).toList()) + " and added directories";
+        if (!text.equals(rootLabel.getText())) {
+            rootLabel.setText(text);
+            rootLabel.getParent().layout();
+        }
+    }
+
+    /** Called on the UI thread with each refresh. */
+    private void update(List<RunSnapshot> snapshots) {
+        if (viewer.getControl().isDisposed()) {
+            return;
+        }
+        rows.clear();
+        rows.addAll(snapshots);
+        viewer.refresh();
+        showDetails();
+        showRoots();
+    }
+
+    private List<Path> selectedDirectories() {
+        List<Path> dirs = new ArrayList<>();
+        for (Object element : viewer.getStructuredSelection().toList()) {
+            dirs.add(((RunSnapshot) element).directory());
+        }
+        return dirs;
+    }
+
+    private <V> void show(String id, Class<V> type, Consumer<V> then) {
+        try {
+            IWorkbenchPage page = getSite().getPage();
+            then.accept(type.cast(page.showView(id)));
+        } catch (PartInitException e) {
+            MessageDialog.openError(getSite().getShell(), "Trainbench", "Cannot open the view " + id + ": " + e.getMessage());
+        }
+    }
+
+    private void openFile(Path file) {
+        try {
+            IDE.openEditorOnFileStore(getSite().getPage(), EFS.getLocalFileSystem().getStore(file.toUri()));
+        } catch (PartInitException e) {
+            MessageDialog.openError(getSite().getShell(), "Trainbench", "Cannot open " + file + ": " + e.getMessage()
+                    + ". The run may not have written it yet.");
+        }
     }
 
     public TableViewer viewer() {
         return viewer;
     }
 
+    /** The details text below the table (tests read it). */
+    public Text details() {
+        return details;
+    }
+
     @Override
     public void setFocus() {
         viewer.getControl().setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        LiveRuns.get().removeListener(listener);
+        super.dispose();
     }
 }

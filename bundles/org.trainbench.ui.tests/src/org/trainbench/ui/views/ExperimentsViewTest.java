@@ -1,0 +1,98 @@
+package org.trainbench.ui.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.eclipse.swt.widgets.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.ui.experiments.FakeRun;
+
+class ExperimentsViewTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void listsRunsWithStatusStepLossThroughputAndEtaAndShowsWhyARunFailed() throws Exception {
+        Path root = Workbench.freshRoot(temp);
+        try (FakeRun running = new FakeRun(root.resolve("pretrain-llama-1b"), 1000, 65536, 2.0, 2.1);
+                FakeRun diverged = new FakeRun(root.resolve("pretrain-llama-1b-lr1e-3"), 1000, 65536, 2.0, 2.1);
+                FakeRun finished = new FakeRun(root.resolve("sft-llama-chat"), 300, 16384, 0.5, 1.2);
+                FakeRun stopped = new FakeRun(root.resolve("tiny-demo"), 200, 2048, 0.05, 3.0)) {
+            running.started(0).train(10, 420, 10);
+            diverged.started(0).train(10, 130, 10).log("step 138: grad norm 4.1e+05 (clipped to 1.0)")
+                    .log("error: training loss is NaN at step 139; the run stops here and its weights are not saved.")
+                    .event("failed", 139, "message", "training loss is NaN at step 139; lower optimizer.learning_rate.base");
+            finished.started(0).train(10, 300, 10).finished(300);
+            stopped.started(0).train(10, 80, 10).checkpoint(80, 64).event("stopped", 80, "reason", "terminated from the IDE");
+
+            ExperimentsView view = Workbench.show(ExperimentsView.ID);
+            Table table = view.viewer().getTable();
+            Workbench.waitUntil("four runs listed", () -> table.getItemCount() == 4, 10_000);
+
+            int row = Workbench.row(table, "pretrain-llama-1b");
+            assertEquals("running", table.getItem(row).getText(1));
+            assertEquals("420 / 1,000", table.getItem(row).getText(2));
+            assertEquals(Formats.loss(running.loss(420)), table.getItem(row).getText(3));
+            assertEquals(Formats.rate(running.tokensPerSecond(420)), table.getItem(row).getText(4));
+            assertEquals("19 min", table.getItem(row).getText(5), "580 steps left at 2 s each");
+            assertEquals("finished", table.getItem(Workbench.row(table, "sft-llama-chat")).getText(1));
+            assertEquals("stopped", table.getItem(Workbench.row(table, "tiny-demo")).getText(1));
+
+            int failedRow = Workbench.row(table, "pretrain-llama-1b-lr1e-3");
+            assertEquals("failed", table.getItem(failedRow).getText(1));
+            Workbench.select(table, failedRow);
+            String details = view.details().getText();
+            assertTrue(details.contains("training loss is NaN at step 139; lower optimizer.learning_rate.base"), details);
+            assertTrue(details.contains("Last lines of logs/train.log:\n"), details);
+            assertTrue(details.contains("step 138: grad norm 4.1e+05 (clipped to 1.0)"), details);
+            assertFalse(view.compare.isEnabled(), "one run selected: nothing to compare");
+
+            // The engine keeps writing while the view is open: the row follows.
+            long start = System.currentTimeMillis();
+            running.train(430, 450, 10);
+            long waited = Workbench.waitUntil("step 450 shown",
+                    () -> table.getItem(Workbench.row(table, "pretrain-llama-1b")).getText(2).equals("450 / 1,000"), 10_000);
+            System.out.println("Experiments view showed new metrics " + waited + " ms after they were written (started " + start + ")");
+
+            // For the picture: the running run's charts below, the failed run's story in the details.
+            Workbench.select(table, Workbench.row(table, "pretrain-llama-1b"));
+            Workbench.doubleClick(table);
+            ChartsView charts = (ChartsView) Workbench.page().findView(ChartsView.ID);
+            Workbench.waitUntil("charts of the running run", () -> charts.drawnGeneration() > 0 && charts.chart(ChartsView.Panel.LOSS).curves()
+                    .stream().anyMatch(c -> c.name().equals("train") && c.points().count() == 45), 10_000);
+            Workbench.select(table, Workbench.row(table, "pretrain-llama-1b-lr1e-3"));
+            Workbench.screenshot("experiments.png");
+        }
+    }
+
+    @Test
+    void aRunWhoseDirectoryIsDeletedWhileShownIsMarkedMissing() throws Exception {
+        Path root = Workbench.freshRoot(temp);
+        Path dir = root.resolve("scratch-run");
+        try (FakeRun run = new FakeRun(dir, 100, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 50, 10);
+        }
+        ExperimentsView view = Workbench.show(ExperimentsView.ID);
+        Table table = view.viewer().getTable();
+        Workbench.waitUntil("run listed", () -> Workbench.row(table, "scratch-run") >= 0, 10_000);
+        Workbench.select(table, Workbench.row(table, "scratch-run"));
+        view.openCharts.run();
+        ChartsView charts = Workbench.show(ChartsView.ID);
+        Workbench.waitUntil("charts drawn", () -> charts.drawnGeneration() > 0, 10_000);
+
+        Workbench.deleteTree(dir);
+        Workbench.waitUntil("run marked missing", () -> table.getItem(Workbench.row(table, "scratch-run")).getText(1).equals("missing"), 10_000);
+        assertEquals("50 / 100", table.getItem(Workbench.row(table, "scratch-run")).getText(2), "what was read before stays");
+        Workbench.waitUntil("charts say so", () -> charts.headline().contains("deleted or moved"), 10_000);
+        assertEquals(5, charts.chart(ChartsView.Panel.LOSS).curves().stream().filter(c -> c.name().equals("train")).findFirst().orElseThrow()
+                .points().count(), "the curves read before stay");
+
+        Workbench.select(table, Workbench.row(table, "scratch-run"));
+        view.removeRun.run();
+        Workbench.waitUntil("run taken off the list", () -> Workbench.row(table, "scratch-run") < 0, 10_000);
+    }
+}
