@@ -299,11 +299,13 @@ class DatasetPreparationTest {
     }
 
     @Test
-    void parquetInputIsRefusedWithAConversionHint() throws IOException {
+    void truncatedParquetInputIsAClearErrorNamingTheFile() throws IOException {
+        // Parquet is read since the columnar readers landed (ColumnarInputTest, ColumnarPreparationTest).
         Path data = dir.resolve("d.parquet");
         Files.writeString(data, "PAR1");
         PreparationException e = assertThrows(PreparationException.class, () -> prepare(config(data.toString(), ""), false));
-        assertTrue(e.getMessage().contains("Parquet") && e.getMessage().contains("JSON Lines"), e.getMessage());
+        assertTrue(e.getMessage().contains("d.parquet") && e.getMessage().contains("Parquet")
+                && e.getMessage().contains("truncated"), e.getMessage());
     }
 
     @Test

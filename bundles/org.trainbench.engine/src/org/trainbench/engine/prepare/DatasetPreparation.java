@@ -107,7 +107,7 @@ public final class DatasetPreparation {
             for (String name : names) {
                 writers.add(MemmapDatasetWriter.create(partial.resolve(name.isEmpty() ? "dataset" : name), dataType, withSpans));
             }
-            try (InputRecords records = new InputRecords(files)) {
+            try (InputRecords records = new InputRecords(files, columnsUsed())) {
                 int index = 0;
                 while (true) {
                     List<InputRecords.InputRecord> batch = new ArrayList<>(BATCH);
@@ -185,6 +185,16 @@ public final class DatasetPreparation {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /** The record fields tokenization reads: Parquet and Arrow inputs decode only these columns. */
+    private java.util.Set<String> columnsUsed() {
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        columns.add(settings.field());
+        if (settings.lossMaskingSpans() != null) {
+            columns.add(settings.lossMaskingSpans());
+        }
+        return columns;
     }
 
     private PretrainedTokenizer loadTokenizer() {

@@ -12,66 +12,115 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import org.trainbench.engine.data.Json;
+import org.trainbench.engine.prepare.columnar.ArrowStreamRecords;
+import org.trainbench.engine.prepare.columnar.ColumnarFileException;
+import org.trainbench.engine.prepare.columnar.ColumnarRecords;
+import org.trainbench.engine.prepare.columnar.ParquetRecords;
+import org.trainbench.engine.prepare.columnar.SaveToDiskDataset;
 
 /**
  * Streams the records of a dataset, one at a time, in a fixed order: JSON Lines ({@code .jsonl}, {@code .json}, also
  * gzipped) give one record per non-blank line; plain text ({@code .txt}, also gzipped) gives one record
- * {@code {"text": line}} per line, as Hugging Face's {@code text} loader does. A directory is read file by file in
- * name order (its {@code <split>} subdirectory if there is one). Parquet files and {@code save_to_disk} directories are
- * recognised and refused with a message, as their readers are not written yet.
+ * {@code {"text": line}} per line, as Hugging Face's {@code text} loader does; Parquet ({@code .parquet}) and Arrow
+ * IPC ({@code .arrow}) files give one record per row. A directory is read file by file in name order (its
+ * {@code <split>} subdirectory if there is one; only the files named for the split, such as
+ * {@code train-00000-of-00002.parquet}, when some are); a Hugging Face {@code save_to_disk} directory is read in the
+ * order of its {@code state.json}.
  */
 final class InputRecords implements AutoCloseable {
 
-    /** One input record; {@code fields} is null when the line is not a JSON object, then {@code problem} says why. */
-    record InputRecord(Path file, long line, Map<String, Object> fields, String problem) {
+    /**
+     * One input record; {@code fields} is null when the line is not a JSON object, then {@code problem} says why.
+     * {@code line} is a 1-based line number, or for Parquet and Arrow files ({@code row} true) the 0-based row index,
+     * as {@code dataset[i]} counts.
+     */
+    record InputRecord(Path file, long line, Map<String, Object> fields, String problem, boolean row) {
+        InputRecord(Path file, long line, Map<String, Object> fields, String problem) {
+            this(file, line, fields, problem, false);
+        }
+
         String where() {
-            return file + ":" + line;
+            return row ? file + " row " + line : file + ":" + line;
         }
     }
 
     private final List<Path> files;
+    private final Set<String> columns;
     private int fileIndex = -1;
     private BufferedReader reader;
+    private ColumnarRecords rows;
     private long line;
     private boolean text;
 
     InputRecords(List<Path> files) {
+        this(files, null);
+    }
+
+    /**
+     * @param columns the fields the preparation uses: Parquet and Arrow files decode only these columns (the others
+     *     keep their names in the record, so a missing field is still reported with the fields that exist); null
+     *     decodes every column
+     */
+    InputRecords(List<Path> files, Set<String> columns) {
         this.files = files;
+        this.columns = columns;
     }
 
     /** The data files of a dataset path, in reading order. */
     static List<Path> files(Path path, String split) throws IOException {
         if (!Files.exists(path)) {
             throw new PreparationException("dataset.path " + path + " does not exist (trainbench prepare reads local "
-                    + "files: JSON Lines, .txt, or a directory of them; it does not download from the Hub)");
+                    + "files: JSON Lines, .txt, Parquet, Arrow, a save_to_disk directory or a directory of such files; "
+                    + "it does not download from the Hub)");
         }
         if (Files.isRegularFile(path)) {
             checkSupported(path);
             return List.of(path);
         }
         Path directory = split != null && Files.isDirectory(path.resolve(split)) ? path.resolve(split) : path;
-        if (Files.exists(directory.resolve("dataset_dict.json")) || Files.exists(directory.resolve("state.json"))) {
-            throw new PreparationException(directory + " is a Hugging Face save_to_disk dataset (Arrow files): "
-                    + "its reader is not written yet. Export it as JSON Lines (dataset.to_json(\"data.jsonl\")) and "
-                    + "point dataset.path at that file");
+        if (SaveToDiskDataset.isSavedDataset(directory)) {
+            try {
+                return SaveToDiskDataset.dataFiles(directory, split);
+            } catch (ColumnarFileException e) {
+                throw new PreparationException(e.getMessage());
+            }
         }
         List<Path> found = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(directory)) {
-            walk.filter(Files::isRegularFile).filter(p -> supported(p) || p.toString().endsWith(".parquet")
-                    || p.toString().endsWith(".arrow")).sorted(Comparator.comparing(Path::toString)).forEach(found::add);
+            walk.filter(Files::isRegularFile).filter(p -> supported(p) || columnar(p))
+                    .sorted(Comparator.comparing(Path::toString)).forEach(found::add);
         }
         if (found.isEmpty()) {
             throw new PreparationException("dataset.path " + directory + " holds no data files (.jsonl, .json, .txt, "
-                    + "optionally .gz)");
+                    + "optionally .gz; .parquet, .arrow)");
+        }
+        if (split != null) {
+            // Hugging Face's file naming for splits (train-00000-of-00002.parquet, validation.jsonl): when some files
+            // are named for the split, the others belong to other splits.
+            List<Path> named = found.stream().filter(p -> namedForSplit(p, split)).toList();
+            if (!named.isEmpty()) {
+                found = new ArrayList<>(named);
+            }
         }
         for (Path file : found) {
             checkSupported(file);
         }
         return found;
+    }
+
+    private static boolean namedForSplit(Path file, String split) {
+        String name = file.getFileName().toString();
+        return name.startsWith(split + "-") || name.startsWith(split + "_") || name.startsWith(split + ".");
+    }
+
+    private static boolean columnar(Path file) {
+        String name = file.getFileName().toString().toLowerCase();
+        return name.endsWith(".parquet") || name.endsWith(".arrow");
     }
 
     private static boolean supported(Path file) {
@@ -83,15 +132,9 @@ final class InputRecords implements AutoCloseable {
     }
 
     private static void checkSupported(Path file) {
-        String name = file.getFileName().toString().toLowerCase();
-        if (name.endsWith(".parquet") || name.endsWith(".arrow")) {
-            throw new PreparationException(file + ": " + (name.endsWith(".parquet") ? "Parquet" : "Arrow")
-                    + " input is not supported yet; convert it to JSON Lines (e.g. pandas.read_parquet(f).to_json("
-                    + "\"data.jsonl\", orient=\"records\", lines=True, force_ascii=False))");
-        }
-        if (!supported(file)) {
+        if (!supported(file) && !columnar(file)) {
             throw new PreparationException(file + ": unknown input format; expected .jsonl, .json (JSON Lines), "
-                    + ".txt, optionally gzipped (.gz)");
+                    + ".txt, optionally gzipped (.gz), .parquet or .arrow");
         }
     }
 
@@ -99,6 +142,15 @@ final class InputRecords implements AutoCloseable {
     static long count(List<Path> files) throws IOException {
         long count = 0;
         for (Path file : files) {
+            if (columnar(file)) {
+                try {
+                    count += file.getFileName().toString().toLowerCase().endsWith(".parquet")
+                            ? ParquetRecords.rowCount(file) : ArrowStreamRecords.rowCount(file);
+                } catch (ColumnarFileException e) {
+                    throw new PreparationException(e.getMessage());
+                }
+                continue;
+            }
             boolean text = isText(file);
             try (BufferedReader in = open(file)) {
                 String l;
@@ -129,10 +181,33 @@ final class InputRecords implements AutoCloseable {
 
     /** The next record, or null at the end of the last file. */
     InputRecord next() throws IOException {
+        try {
+            return nextRecord();
+        } catch (ColumnarFileException e) {
+            throw new PreparationException(e.getMessage());
+        }
+    }
+
+    private InputRecord nextRecord() throws IOException {
         while (true) {
+            if (rows != null) {
+                Map<String, Object> fields = rows.next();
+                if (fields != null) {
+                    return new InputRecord(files.get(fileIndex), rows.row(), fields, null, true);
+                }
+                rows.close();
+                rows = null;
+                continue;
+            }
             if (reader == null) {
                 if (++fileIndex >= files.size()) {
                     return null;
+                }
+                Path file = files.get(fileIndex);
+                if (columnar(file)) {
+                    rows = file.getFileName().toString().toLowerCase().endsWith(".parquet")
+                            ? ParquetRecords.open(file, columns) : ArrowStreamRecords.open(file, columns);
+                    continue;
                 }
                 reader = open(files.get(fileIndex));
                 text = isText(files.get(fileIndex));
@@ -171,6 +246,9 @@ final class InputRecords implements AutoCloseable {
     public void close() throws IOException {
         if (reader != null) {
             reader.close();
+        }
+        if (rows != null) {
+            rows.close();
         }
     }
 }
