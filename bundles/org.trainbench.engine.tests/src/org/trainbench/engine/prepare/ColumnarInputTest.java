@@ -247,7 +247,7 @@ class ColumnarInputTest {
                 "data/arrow/ipc_file_format.arrow")) {
             byte[] original = Files.readAllBytes(TestFixtures.path(fixture));
             Path file = dir.resolve(Path.of(fixture).getFileName());
-            for (int position = 0; position < original.length; position += 37) {
+            for (int position = 0; position < original.length; position += 131) {
                 byte[] damaged = original.clone();
                 damaged[position] ^= (byte) (0x5A + position);
                 Files.write(file, damaged);
