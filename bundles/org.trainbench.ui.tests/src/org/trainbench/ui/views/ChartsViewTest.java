@@ -53,7 +53,8 @@ class ChartsViewTest {
 
             ChartsView view = Workbench.waitFor("charts view", () -> (ChartsView) Workbench.page().findView(ChartsView.ID), 5_000);
             assertEquals(dir, view.run());
-            Workbench.waitUntil("300 training points drawn", () -> lastX(view, "train") == 300, 10_000);
+            Workbench.waitUntil("300 training points and 6 validations drawn", () -> lastX(view, "train") == 300
+                    && curve(view, ChartsView.Panel.LOSS, "validation").map(c -> c.points().count() == 6).orElse(false), 10_000);
             assertEquals(300, curve(view, ChartsView.Panel.LOSS, "train").orElseThrow().points().count());
             assertEquals(300, curve(view, ChartsView.Panel.LOSS, "train (raw)").orElseThrow().points().count(), "raw curve behind the EMA");
             Points validation = curve(view, ChartsView.Panel.LOSS, "validation").orElseThrow().points();

@@ -46,7 +46,9 @@ class CheckpointsViewTest {
 
         CheckpointsView view = (CheckpointsView) Workbench.page().findView(CheckpointsView.ID);
         Table table = view.viewer().getTable();
-        Workbench.waitUntil("three checkpoints and an export", () -> table.getItemCount() == 4, 10_000);
+        Workbench.waitUntil("three checkpoints and an export, with the losses of the whole run", () -> table.getItemCount() == 4
+                && table.getItem(3).getText(4).equals(Formats.loss(run.loss(300)))
+                && table.getItem(3).getText(5).equals(Formats.loss(run.validationLoss(300))), 10_000);
         assertEquals("checkpoint", table.getItem(0).getText(0));
         assertEquals("100", table.getItem(0).getText(1));
         assertEquals("3.0 MiB", table.getItem(0).getText(3));

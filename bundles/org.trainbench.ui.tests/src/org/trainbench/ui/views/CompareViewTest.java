@@ -42,7 +42,8 @@ class CompareViewTest {
         }
         ExperimentsView experiments = Workbench.show(ExperimentsView.ID);
         Table runs = experiments.viewer().getTable();
-        Workbench.waitUntil("both runs listed", () -> runs.getItemCount() == 2, 10_000);
+        Workbench.waitUntil("both runs listed", () -> runs.getItemCount() == 2 && runs.getItem(0).getText(1).equals("finished")
+                && runs.getItem(1).getText(1).equals("finished"), 10_000);
         Workbench.select(runs, 0, 1);
         assertTrue(experiments.compare.isEnabled());
         experiments.compare.run();
@@ -50,7 +51,9 @@ class CompareViewTest {
         CompareView view = (CompareView) Workbench.page().findView(CompareView.ID);
         Table summary = view.summaryViewer().getTable();
         Table diff = view.diffViewer().getTable();
-        Workbench.waitUntil("summary and config diff", () -> summary.getItemCount() == 2 && diff.getItemCount() > 0, 10_000);
+        Workbench.waitUntil("summary of both whole runs and the config diff", () -> summary.getItemCount() == 2 && diff.getItemCount() > 0
+                && summary.getItem(0).getText(1).equals("400") && summary.getItem(1).getText(1).equals("400")
+                && view.chart().curves().stream().allMatch(c -> c.points().count() == 80), 10_000);
 
         assertEquals(List.of("batch.batch_size", "optimizer.learning_rate.base", "run.experiment_dir"),
                 List.of(diff.getItem(0).getText(0), diff.getItem(1).getText(0), diff.getItem(2).getText(0)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 
 import org.eclipse.swt.widgets.Table;
+import org.eclipse.ui.IEditorPart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.ui.experiments.FakeRun;
@@ -31,7 +32,12 @@ class ExperimentsViewTest {
 
             ExperimentsView view = Workbench.show(ExperimentsView.ID);
             Table table = view.viewer().getTable();
-            Workbench.waitUntil("four runs listed", () -> table.getItemCount() == 4, 10_000);
+            // The refresh job may have read the files half-written: wait for the final state of every run.
+            Workbench.waitUntil("four runs listed as written", () -> table.getItemCount() == 4
+                    && table.getItem(Workbench.row(table, "pretrain-llama-1b")).getText(2).equals("420 / 1,000")
+                    && table.getItem(Workbench.row(table, "pretrain-llama-1b-lr1e-3")).getText(1).equals("failed")
+                    && table.getItem(Workbench.row(table, "sft-llama-chat")).getText(1).equals("finished")
+                    && table.getItem(Workbench.row(table, "tiny-demo")).getText(1).equals("stopped"), 10_000);
 
             int row = Workbench.row(table, "pretrain-llama-1b");
             assertEquals("running", table.getItem(row).getText(1));
@@ -50,6 +56,12 @@ class ExperimentsViewTest {
             assertTrue(details.contains("Last lines of logs/train.log:\n"), details);
             assertTrue(details.contains("step 138: grad norm 4.1e+05 (clipped to 1.0)"), details);
             assertFalse(view.compare.isEnabled(), "one run selected: nothing to compare");
+
+            // Open Log shows logs/train.log in an editor.
+            view.openLog.run();
+            IEditorPart editor = Workbench.waitFor("log editor", () -> Workbench.page().getActiveEditor(), 10_000);
+            assertEquals("train.log", editor.getEditorInput().getName());
+            Workbench.page().closeAllEditors(false);
 
             // The engine keeps writing while the view is open: the row follows.
             long start = System.currentTimeMillis();

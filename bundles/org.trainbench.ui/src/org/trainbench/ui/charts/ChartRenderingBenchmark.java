@@ -142,9 +142,10 @@ public final class ChartRenderingBenchmark {
             for (int i = 0; i < 20; i++) {
                 display.readAndDispatch();
             }
+            // A chart change invalidates the composite's buffer; forceRedraw then paints synchronously on this thread.
             LongSupplier paint = () -> {
+                composite.getChart().fireChartChanged();
                 composite.forceRedraw();
-                composite.update();
                 return composite.getSize().x;
             };
             time("SWT ChartComposite paint, downsampled", 5, 20, paint);
