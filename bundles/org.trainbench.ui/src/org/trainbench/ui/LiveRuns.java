@@ -46,14 +46,20 @@ public final class LiveRuns {
     private final Job job = new Job("Reading experiment directories") {
         @Override
         protected IStatus run(IProgressMonitor monitor) {
-            List<RunSnapshot> fresh = catalog.refresh(Instant.now());
-            snapshots = fresh;
-            Display display = Display.getDefault();
-            if (!display.isDisposed()) {
-                display.asyncExec(() -> listeners.forEach(l -> l.accept(fresh)));
-            }
-            if (!listeners.isEmpty() && !monitor.isCanceled()) {
-                schedule(REFRESH_MILLIS);
+            try {
+                List<RunSnapshot> fresh = catalog.refresh(Instant.now());
+                snapshots = fresh;
+                Display display = Display.getDefault();
+                if (!display.isDisposed()) {
+                    display.asyncExec(() -> listeners.forEach(l -> l.accept(fresh)));
+                }
+            } catch (RuntimeException e) {
+                // One unreadable run must not stop the views from following the others: log and go on.
+                Platform.getLog(LiveRuns.class).error("reading the experiment directories failed: " + e.getMessage(), e);
+            } finally {
+                if (!listeners.isEmpty() && !monitor.isCanceled()) {
+                    schedule(REFRESH_MILLIS);
+                }
             }
             return Status.OK_STATUS;
         }

@@ -89,7 +89,15 @@ public final class ExperimentCatalog {
         }
         List<RunSnapshot> snapshots = new ArrayList<>(current.size());
         for (RunFollower follower : current) {
-            snapshots.add(follower.refresh(now));
+            try {
+                snapshots.add(follower.refresh(now));
+            } catch (RuntimeException e) {
+                // A run that cannot be read (permissions, a file system gone stale) keeps its last state and says why.
+                RunSnapshot last = follower.snapshot();
+                snapshots.add(new RunSnapshot(last.directory(), last.name(), last.status(), "cannot read this run: " + e,
+                        last.step(), last.trainIters(), last.lastLoss(), last.tokensPerSecond(), last.eta(), last.lastActivity(),
+                        last.malformedLines(), last.logTail()));
+            }
         }
         return snapshots;
     }
