@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,17 +12,23 @@ class EngineCommandLineTest {
 
     @Test
     void argvPutsJvmOptionsBeforeTheMainClassAndOverridesAfterTheConfig() {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("training.train_iters", "10");
-        overrides.put("run.experiment_dir", "/tmp/my run");
         EngineCommandLine command = new EngineCommandLine(Path.of("/jdk/bin/java"),
                 List.of(Path.of("/p/engine.jar"), Path.of("/p/picocli.jar")), List.of("-Xmx4g"),
-                EngineCommandLine.trainArguments(Path.of("/w/config.yaml"), overrides));
+                EngineCommandLine.trainArguments(Path.of("/w/config.yaml"), List.of(
+                        new ConfigOverride("training.train_iters", "10"),
+                        new ConfigOverride("run.experiment_dir", "/tmp/my run")), Backend.CPU, 1));
 
         assertEquals(List.of("/jdk/bin/java", "--add-modules=jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Xmx4g", "-cp", "/p/engine.jar:/p/picocli.jar",
                 EngineCommandLine.MAIN_CLASS, "train", "/w/config.yaml", "--set", "training.train_iters=10", "--set",
                 "run.experiment_dir=/tmp/my run"), command.toArgv());
+    }
+
+    @Test
+    void aCudaRunNamesTheBackendAndItsGpuCountAfterTheOverrides() {
+        assertEquals(List.of("train", "/w/c.yaml", "--set", "batch.micro_batch_size=2", "--backend", "cuda", "--gpus", "8"),
+                EngineCommandLine.trainArguments(Path.of("/w/c.yaml"),
+                        List.of(new ConfigOverride("batch.micro_batch_size", "2")), Backend.CUDA, 8));
     }
 
     @Test

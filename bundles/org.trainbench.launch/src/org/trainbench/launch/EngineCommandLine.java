@@ -3,7 +3,6 @@ package org.trainbench.launch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,13 +30,19 @@ public record EngineCommandLine(Path javaExecutable, List<Path> classpath, List<
         engineArguments = List.copyOf(engineArguments);
     }
 
-    /** A `trainbench train CONFIG --set key=value...` invocation. */
-    public static List<String> trainArguments(Path config, Map<String, String> overrides) {
+    /**
+     * A {@code trainbench train CONFIG [--set key=value]... [--backend cuda --gpus N]} invocation. The CPU backend is
+     * the engine's default and adds no option, so a CPU run's command line is exactly what a user types.
+     */
+    public static List<String> trainArguments(Path config, List<ConfigOverride> overrides, Backend backend, int gpus) {
         List<String> arguments = new ArrayList<>(List.of("train", config.toString()));
-        overrides.forEach((key, value) -> {
+        for (ConfigOverride override : overrides) {
             arguments.add("--set");
-            arguments.add(key + "=" + value);
-        });
+            arguments.add(override.toString());
+        }
+        if (backend == Backend.CUDA) {
+            arguments.addAll(List.of("--backend", backend.id(), "--gpus", Integer.toString(gpus)));
+        }
         return arguments;
     }
 

@@ -1,0 +1,179 @@
+package org.trainbench.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.ui.console.IConsole;
+import org.eclipse.ui.console.TextConsole;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real launches: the engine CLI in its own JVM, started by the launch configuration type, followed through its
+ * IProcess, its Console and its experiment directory. Trains the demo model (examples/demo/demo.yaml, 4 layers,
+ * hidden 96) on its synthetic dataset for a few steps.
+ */
+class EngineLaunchTest {
+
+    private static final Duration ENGINE_TIMEOUT = Duration.ofSeconds(90);
+    /** Steps of 2 sequences and a one-batch validation: the runs take seconds even on a busy 2-core machine. */
+    private static final List<String> SMALL_STEPS = List.of("batch.batch_size=2", "batch.micro_batch_size=2",
+            "training.evaluators.validation.evaluator.iterations=1");
+
+    /** One folder for the class: the dataset is written once, each test runs into a folder of its own. */
+    @TempDir
+    static Path dir;
+    private final List<ILaunch> launches = new ArrayList<>();
+
+    @AfterEach
+    void stopWhatIsStillRunning() throws Exception {
+        for (ILaunch launch : launches) {
+            for (IProcess process : launch.getProcesses()) {
+                if (!process.isTerminated()) {
+                    // The second Terminate kills: a failed test leaves no engine running.
+                    process.terminate();
+                    process.terminate();
+                    Workbench.spinUntil("the engine to be killed", Duration.ofSeconds(20), process::isTerminated);
+                }
+            }
+            DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
+        }
+    }
+
+    /** The demo config on its dataset (written here), with its run going to {@code dir/<experiment>}. */
+    private Path demoConfig(String experiment) throws Exception {
+        Path data = dir.resolve("data");
+        if (!Files.exists(data.resolve(DemoDataset.TRAINING_CONFIG))) {
+            DemoDataset.write(data);
+        }
+        String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
+        String text = ExperimentDirectoryKey.write(demo.replace("trainbench-demo/data/", data + "/"),
+                dir.resolve(experiment).toString());
+        return Files.writeString(dir.resolve(experiment + ".yaml"), text);
+    }
+
+    /** Launches the config with {@code overrides} after {@link #SMALL_STEPS}. */
+    private ILaunch launch(Path config, String... overrides) throws Exception {
+        ILaunchManager manager = DebugPlugin.getDefault().getLaunchManager();
+        ILaunchConfigurationWorkingCopy copy = manager.getLaunchConfigurationType(TrainingRunSettings.TYPE_ID)
+                .newInstance(null, config.getFileName().toString());
+        TrainingRunSettings.forConfig(config.toString())
+                .withOverrides(Stream.concat(SMALL_STEPS.stream(), Stream.of(overrides)).map(ConfigOverride::parse).toList())
+                .writeTo(copy);
+        ILaunch launch = copy.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor());
+        launches.add(launch);
+        assertEquals(1, launch.getProcesses().length);
+        return launch;
+    }
+
+    private static List<String> metricLines(Path experiment, String fragment) throws IOException {
+        Path metrics = experiment.resolve("metrics.jsonl");
+        if (!Files.exists(metrics)) {
+            return List.of();
+        }
+        return Files.readAllLines(metrics).stream().filter(line -> line.contains(fragment)).toList();
+    }
+
+    private static int countLines(Path experiment, String fragment) {
+        try {
+            return metricLines(experiment, fragment).size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * What the engine printed, as its console shows it. (The console takes the stream monitors' buffered text when it
+     * connects, so the console is where the output is.)
+     */
+    private static String output(IProcess process) {
+        IConsole console = DebugUITools.getConsole(process);
+        return console instanceof TextConsole text ? text.getDocument().get() : "(no console yet)";
+    }
+
+    /** Waits until the console shows {@code text}; the console appends on the UI thread, shortly after the process wrote. */
+    private static void awaitOutput(IProcess process, String text) {
+        Workbench.spinUntil(() -> "the console to show '" + text + "'; it shows:\n" + output(process), Duration.ofSeconds(10),
+                () -> output(process).contains(text));
+    }
+
+    @Test
+    void aTinyRunTrainsInItsOwnJvmWritesItsMetricsAndEndsWithExitCodeZero() throws Exception {
+        Path config = demoConfig("tiny");
+        ILaunch launch = launch(config, "training.train_iters=3", "training.logs.interval=1");
+        IProcess process = launch.getProcesses()[0];
+        assertInstanceOf(EngineProcess.class, process);
+        assertEquals(dir.resolve("tiny").toString(), launch.getAttribute(TrainingRunDelegate.ATTR_EXPERIMENT_DIR));
+
+        Workbench.spinUntil("the engine to finish 3 steps", ENGINE_TIMEOUT, process::isTerminated);
+
+        assertEquals(0, process.getExitValue(), output(process));
+        Path experiment = dir.resolve("tiny");
+        assertEquals(3, metricLines(experiment, "\"type\":\"train\"").size());
+        assertEquals(1, metricLines(experiment, "\"event\":\"finished\"").size());
+        awaitOutput(process, "finished at step 3");
+    }
+
+    @Test
+    void terminateAsksTheEngineToCheckpointAndStopInsteadOfKillingIt() throws Exception {
+        Path config = demoConfig("long");
+        Path experiment = dir.resolve("long");
+        ILaunch launch = launch(config, "training.train_iters=100000", "training.logs.interval=1",
+                "training.checkpoint.interval=100000", "training.evaluators.validation.interval=100000");
+        EngineProcess process = (EngineProcess) launch.getProcesses()[0];
+        Workbench.spinUntil("the run's first steps in metrics.jsonl", ENGINE_TIMEOUT,
+                () -> countLines(experiment, "\"type\":\"train\"") >= 1 || process.isTerminated());
+        assertFalse(process.isTerminated(), () -> "the engine ended on its own:\n" + output(process));
+
+        process.terminate();
+        assertTrue(process.isStopRequested());
+        Workbench.spinUntil("the engine to stop", ENGINE_TIMEOUT, process::isTerminated);
+
+        assertNull(process.getAttribute(EngineProcess.ATTR_KILLED), "the engine was killed: " + output(process));
+        List<String> stopped = metricLines(experiment, "\"event\":\"stopped\"");
+        assertEquals(1, stopped.size(), output(process));
+        String step = stopped.get(0).replaceAll(".*\"step\":(\\d+).*", "$1");
+        assertTrue(Files.isDirectory(experiment.resolve("checkpoints/step-" + step)),
+                "no checkpoint of step " + step + " in " + experiment);
+        awaitOutput(process, "stopped at step " + step);
+        // The JVM ends with the status of the signal it received (128 + SIGTERM), after its shutdown hook has
+        // waited for the checkpoint.
+        assertEquals(143, process.getExitValue(), output(process));
+    }
+
+    @Test
+    void aSecondTerminateKillsTheEngineAtOnce() throws Exception {
+        Path config = demoConfig("killed");
+        ILaunch launch = launch(config, "training.train_iters=100000", "training.logs.interval=1");
+        EngineProcess process = (EngineProcess) launch.getProcesses()[0];
+        // Once it trains: a JVM that is still starting has no SIGTERM handler yet and would end on the first signal.
+        Workbench.spinUntil("the run's first step", ENGINE_TIMEOUT,
+                () -> countLines(dir.resolve("killed"), "\"type\":\"train\"") >= 1 || process.isTerminated());
+
+        process.terminate();
+        process.terminate();
+        Workbench.spinUntil("the engine to be killed", Duration.ofSeconds(20), process::isTerminated);
+
+        assertEquals("true", process.getAttribute(EngineProcess.ATTR_KILLED));
+        assertEquals(137, process.getExitValue(), output(process));
+    }
+}

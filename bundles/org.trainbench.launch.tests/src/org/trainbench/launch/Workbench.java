@@ -1,0 +1,90 @@
+package org.trainbench.launch;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+
+/** Helpers for tests that run on the UI thread of a real workbench (tycho-surefire's UI harness, under Xvfb). */
+public final class Workbench {
+
+    private Workbench() {
+    }
+
+    /** Runs the event loop until {@code condition} holds; fails with {@code what} after {@code timeout}. */
+    public static void spinUntil(String what, Duration timeout, BooleanSupplier condition) {
+        spinUntil(() -> what, timeout, condition);
+    }
+
+    /** As {@link #spinUntil(String, Duration, BooleanSupplier)}, with a description made when it fails. */
+    public static void spinUntil(Supplier<String> what, Duration timeout, BooleanSupplier condition) {
+        Display display = Display.getCurrent();
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                fail("Timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
+            }
+            if (display == null || !display.readAndDispatch()) {
+                sleep(10);
+            }
+        }
+    }
+
+    /** Runs the event loop for {@code duration}, so that layouts and paints happen. */
+    public static void spin(Duration duration) {
+        Display display = Display.getCurrent();
+        long until = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < until) {
+            if (!display.readAndDispatch()) {
+                sleep(10);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Copies the shell's pixels from the X server into a PNG under docs/screenshots (or target/screenshots). */
+    public static Path saveScreenshot(Shell shell, String name) throws Exception {
+        Display display = shell.getDisplay();
+        shell.forceActive();
+        spin(Duration.ofMillis(800));
+        Rectangle bounds = shell.getBounds();
+        Image image = new Image(display, bounds.width, bounds.height);
+        GC gc = new GC(display);
+        try {
+            gc.copyArea(image, bounds.x, bounds.y);
+        } finally {
+            gc.dispose();
+        }
+        ImageData data = image.getImageData();
+        image.dispose();
+        Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name);
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {data};
+        loader.save(file.toString(), SWT.IMAGE_PNG);
+        assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
+        return file;
+    }
+}
