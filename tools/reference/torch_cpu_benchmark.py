@@ -22,6 +22,15 @@ def rms_norm(x, w, eps=1e-5):
     return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * w
 
 
+def attention(q, k, v):
+    """Causal attention: torch's fused kernel where it exists (torch >= 2.0), else the textbook form."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(D)
+    mask = torch.full((T, T), float("-inf")).triu(1)
+    return (scores + mask).softmax(-1) @ v
+
+
 def rotate_half(x):
     x1, x2 = x[..., : D // 2], x[..., D // 2:]
     return torch.cat((-x2, x1), dim=-1)
@@ -59,12 +68,12 @@ def loss_fn(p, tokens, targets, cos, sin):
         k = k * cos + rotate_half(k) * sin
         k = k.repeat_interleave(H // G, dim=1)
         v = v.repeat_interleave(H // G, dim=1)
-        a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        a = attention(q, k, v)
         x = x + a.transpose(1, 2).reshape(B, T, H * D) @ p[f"{l}.o"].T
         h = rms_norm(x, p[f"{l}.n2"])
         x = x + (F.silu(h @ p[f"{l}.gate"].T) * (h @ p[f"{l}.up"].T)) @ p[f"{l}.down"].T
     logits = rms_norm(x, p["norm"]) @ p["head"].T
-    return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+    return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
 
 
 def main():

@@ -75,6 +75,15 @@ public final class CudaDriver {
         }
     }
 
+    /** Prints the probe's result as one JSON object: {@code java -cp "lib/*" org.trainbench.engine.cuda.CudaDriver}. */
+    public static void main(String[] args) {
+        Availability a = probe();
+        System.out.printf("{\"available\": %s, \"device_count\": %d, \"device_0\": \"%s\", \"driver_version\": %d, \"reason\": \"%s\"}%n",
+                a.available(), a.deviceCount(), a.firstDeviceName().replace("\"", "'"), a.driverVersion(),
+                a.reason().replace("\"", "'"));
+        System.exit(a.available() ? 0 : 1);
+    }
+
     private static void check(int status, String call) {
         if (status != 0) {
             throw new IllegalStateException(call + " failed with CUDA error " + status);
