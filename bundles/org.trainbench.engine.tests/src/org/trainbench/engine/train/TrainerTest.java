@@ -105,6 +105,8 @@ class TrainerTest {
         List<Map<String, Object>> lines = TinyRuns.metrics(dir);
         assertEquals("started", lines.getFirst().get("event"));
         assertEquals(4L, lines.getFirst().get("train_iters"));
+        assertEquals(ProcessHandle.current().pid(), ((Number) lines.getFirst().get("pid")).longValue());
+        assertNotNull(lines.getFirst().get("host"));
         List<Map<String, Object>> train = TinyRuns.ofType(lines, "train");
         assertEquals(4, train.size());
         Map<String, Object> second = train.get(1);

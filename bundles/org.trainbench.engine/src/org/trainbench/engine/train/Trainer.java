@@ -170,6 +170,9 @@ public final class Trainer {
         started.put("sequence_length", plan.sequenceLength());
         started.put("tokens_per_step", plan.tokensPerStep());
         started.put("parameters", plan.architecture().parameterCount());
+        // Readers (the IDE) tell a killed engine from a quiet one by checking this process on this host.
+        started.put("pid", ProcessHandle.current().pid());
+        started.put("host", hostName());
         Map<String, Object> datasetInfo = new LinkedHashMap<>();
         if (training != null) {
             datasetInfo.put(TrainingPlan.TRAINING, datasetSummary(training));
@@ -571,6 +574,15 @@ public final class Trainer {
         EvaluationState(TrainingPlan.Evaluation evaluation, SequenceSampler sampler) {
             this.evaluation = evaluation;
             this.sampler = sampler;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            String fromEnvironment = System.getenv("HOSTNAME");
+            return fromEnvironment != null ? fromEnvironment : "unknown";
         }
     }
 }
