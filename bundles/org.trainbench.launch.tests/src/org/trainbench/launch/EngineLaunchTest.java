@@ -12,20 +12,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import org.eclipse.core.commands.ParameterizedCommand;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.commands.ICommandService;
 import org.eclipse.ui.console.IConsole;
 import org.eclipse.ui.console.TextConsole;
+import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.launch.ui.ResumeFromCheckpointHandler;
+import org.trainbench.ui.views.CheckpointsView;
 
 /**
  * Real launches: the engine CLI in its own JVM, started by the launch configuration type, followed through its
@@ -69,6 +77,16 @@ class EngineLaunchTest {
         String text = ExperimentDirectoryKey.write(demo.replace("trainbench-demo/data/", data + "/"),
                 dir.resolve(experiment).toString());
         return Files.writeString(dir.resolve(experiment + ".yaml"), text);
+    }
+
+    private static ILaunchConfigurationWorkingCopy configuration(Path config, String... overrides) throws Exception {
+        ILaunchManager manager = DebugPlugin.getDefault().getLaunchManager();
+        ILaunchConfigurationWorkingCopy copy = manager.getLaunchConfigurationType(TrainingRunSettings.TYPE_ID)
+                .newInstance(null, manager.generateLaunchConfigurationName(config.getFileName().toString()));
+        TrainingRunSettings.forConfig(config.toString())
+                .withOverrides(Stream.concat(SMALL_STEPS.stream(), Stream.of(overrides)).map(ConfigOverride::parse).toList())
+                .writeTo(copy);
+        return copy;
     }
 
     /** Launches the config with {@code overrides} after {@link #SMALL_STEPS}. */
@@ -175,5 +193,59 @@ class EngineLaunchTest {
 
         assertEquals("true", process.getAttribute(EngineProcess.ATTR_KILLED));
         assertEquals(137, process.getExitValue(), output(process));
+    }
+
+    @Test
+    void resumeTrainingStartsTheLaunchThatWritesIntoTheRunAndTheEngineContinuesFromItsCheckpoint() throws Exception {
+        Path config = demoConfig("resumed");
+        Path experiment = dir.resolve("resumed");
+        ILaunchConfiguration saved = configuration(config, "training.train_iters=2", "training.logs.interval=1").doSave();
+        try {
+            ILaunch first = saved.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor());
+            launches.add(first);
+            Workbench.spinUntil("the first two steps", ENGINE_TIMEOUT, first::isTerminated);
+            assertEquals(0, first.getProcesses()[0].getExitValue(), output(first.getProcesses()[0]));
+            ILaunchConfigurationWorkingCopy longer = saved.getWorkingCopy();
+            longer.setAttribute(TrainingRunSettings.ATTR_OVERRIDES, Stream.concat(SMALL_STEPS.stream(),
+                    Stream.of("training.train_iters=4", "training.logs.interval=1")).toList());
+            saved = longer.doSave();
+
+            ICommandService commands = PlatformUI.getWorkbench().getService(ICommandService.class);
+            IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+            handlers.executeCommand(ParameterizedCommand.generateCommand(commands.getCommand(CheckpointsView.RESUME_COMMAND),
+                    Map.of(CheckpointsView.EXPERIMENT_DIR_PARAMETER, experiment.toString(),
+                            CheckpointsView.CHECKPOINT_PARAMETER, experiment.resolve("checkpoints/step-2").toString())), null);
+
+            ILaunchConfiguration resumedConfiguration = saved;
+            Workbench.spinUntil("the resumed run to finish", ENGINE_TIMEOUT, () -> Stream.of(
+                    DebugPlugin.getDefault().getLaunchManager().getLaunches()).anyMatch(launch -> launch != first
+                            && resumedConfiguration.equals(launch.getLaunchConfiguration()) && launch.isTerminated()));
+            for (ILaunch launch : DebugPlugin.getDefault().getLaunchManager().getLaunches()) {
+                if (launch != first && resumedConfiguration.equals(launch.getLaunchConfiguration())) {
+                    launches.add(launch);
+                    assertEquals(0, launch.getProcesses()[0].getExitValue(), output(launch.getProcesses()[0]));
+                }
+            }
+            List<String> steps = metricLines(experiment, "\"type\":\"train\"").stream()
+                    .map(line -> line.replaceAll(".*\"step\":(\\d+).*", "$1")).toList();
+            assertEquals(List.of("1", "2", "3", "4"), steps);
+        } finally {
+            saved.delete();
+        }
+    }
+
+    @Test
+    void resumingFromACheckpointOlderThanTheNewestIsRefusedWithTheReason() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("two-checkpoints"));
+        Files.createDirectories(run.resolve("checkpoints/step-100"));
+        Files.createDirectories(run.resolve("checkpoints/step-200"));
+
+        ResumeFromCheckpointHandler.Decision decision = ResumeFromCheckpointHandler.decide(run,
+                run.resolve("checkpoints/step-100"));
+
+        assertNull(decision.configuration());
+        assertEquals("The engine continues a run from the newest checkpoint of its directory, here step-200, not from "
+                + "step-100. To continue from step-100, delete the newer checkpoints first (Delete... in this view), "
+                + "then resume.", decision.message());
     }
 }

@@ -18,6 +18,7 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.core.model.LaunchConfigurationDelegate;
+import org.trainbench.ui.LiveRuns;
 
 /**
  * Launches a "Trainbench Training Run": starts {@code trainbench train CONFIG} in a JVM of its own (the IDE never
@@ -67,6 +68,10 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
             // A configuration written by hand or by an older Trainbench: still give it the checkpointing Terminate.
             // (A RuntimeProcess adds itself to its launch.)
             new EngineProcessFactory().newProcess(launch, process, label, attributes);
+        }
+        if (run.experimentDirectory() != null) {
+            // The views show the run at once, even outside the experiments root, and watch its process.
+            LiveRuns.get().follow(run.experimentDirectory(), process.toHandle());
         }
     }
 
@@ -127,6 +132,21 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
                 EngineCommandLine.trainArguments(configFile, settings.overrides(), settings.backend(), settings.gpuCount()));
         return new PreparedRun(configFile, workingDirectory,
                 experimentDirectory(configFile, workingDirectory, settings.overrides()), commandLine);
+    }
+
+    /**
+     * Where a run of these settings writes, or null when the config file or its run.experiment_dir cannot be found.
+     * Reads the config file: call it off the UI thread.
+     */
+    public static Path experimentDirectoryOf(TrainingRunSettings settings) {
+        try {
+            Path configFile = Path.of(substitute(settings.configFile())).toAbsolutePath().normalize();
+            Path workingDirectory = settings.workingDirectory().isBlank() ? configFile.getParent()
+                    : Path.of(substitute(settings.workingDirectory())).toAbsolutePath().normalize();
+            return workingDirectory == null ? null : experimentDirectory(configFile, workingDirectory, settings.overrides());
+        } catch (CoreException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** run.experiment_dir as the engine will see it: the last override wins over the file; relative to the working directory. */
