@@ -15,7 +15,7 @@ final class TrainbenchWindowAdvisor extends WorkbenchWindowAdvisor {
 
     @Override
     public ActionBarAdvisor createActionBarAdvisor(IActionBarConfigurer configurer) {
-        return new ActionBarAdvisor(configurer);
+        return new TrainbenchActionBarAdvisor(configurer);
     }
 
     @Override
