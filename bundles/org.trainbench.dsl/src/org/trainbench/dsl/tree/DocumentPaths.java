@@ -1,11 +1,14 @@
 package org.trainbench.dsl.tree;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Optional;
 
+import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
+import org.eclipse.emf.ecore.resource.Resource;
 import org.trainbench.dsl.trainbenchConfig.BlockMapping;
 import org.trainbench.dsl.trainbenchConfig.Document;
 import org.trainbench.dsl.trainbenchConfig.FlowSequence;
@@ -50,17 +53,31 @@ public final class DocumentPaths {
 
 	/** The kind of config, told from the top-level keys the document has (also with syntax errors elsewhere). */
 	public static ConfigKind kind(Document document) {
-		List<MappingNode.Entry> entries = new ArrayList<>();
+		List<String> keys = new ArrayList<>();
 		if (document != null && document.getRoot() instanceof BlockMapping mapping) {
 			for (MappingEntry entry : mapping.getEntries()) {
 				if (entry.getKey() != null && entry.getKey().getText() != null) {
-					ScalarNode key = new ScalarNode(entry.getKey().getText(), ScalarNode.Style.PLAIN, SourceRange.START);
-					entries.add(new MappingNode.Entry(key, ScalarNode.empty(SourceRange.START)));
+					keys.add(entry.getKey().getText());
 				}
 			}
 		}
-		YamlNode root = new MappingNode(entries, YamlNode.CollectionStyle.BLOCK, SourceRange.START);
-		return ConfigKind.detect(root);
+		return kindOf(keys);
+	}
+
+	/** The kind of config with these top-level keys, as the engine tells it ({@link ConfigKind#detect}). */
+	public static ConfigKind kindOf(List<String> topLevelKeys) {
+		List<MappingNode.Entry> entries = new ArrayList<>();
+		for (String key : topLevelKeys) {
+			entries.add(new MappingNode.Entry(new ScalarNode(key, ScalarNode.Style.PLAIN, SourceRange.START),
+					ScalarNode.empty(SourceRange.START)));
+		}
+		return ConfigKind.detect(new MappingNode(entries, YamlNode.CollectionStyle.BLOCK, SourceRange.START));
+	}
+
+	/** The config file on disk, against which referenced paths resolve; null when the resource is not a file. */
+	public static Path configFile(Resource resource) {
+		URI uri = resource == null ? null : resource.getURI();
+		return uri != null && uri.isFile() ? Path.of(uri.toFileString()) : null;
 	}
 
 	/**

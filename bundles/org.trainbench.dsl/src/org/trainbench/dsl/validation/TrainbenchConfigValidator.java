@@ -1,15 +1,14 @@
 package org.trainbench.dsl.validation;
 
-import java.nio.file.Path;
 import java.util.List;
 
-import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.xtext.nodemodel.ICompositeNode;
 import org.eclipse.xtext.nodemodel.ILeafNode;
 import org.eclipse.xtext.nodemodel.util.NodeModelUtils;
 import org.eclipse.xtext.validation.Check;
 import org.trainbench.dsl.trainbenchConfig.Document;
+import org.trainbench.dsl.tree.DocumentPaths;
 import org.trainbench.dsl.tree.YamlTreeBuilder;
 import org.trainbench.engine.config.check.ConfigChecker;
 import org.trainbench.engine.config.check.Diagnostic;
@@ -32,7 +31,7 @@ public class TrainbenchConfigValidator extends AbstractTrainbenchConfigValidator
 			return;
 		}
 		ICompositeNode root = NodeModelUtils.getNode(document).getRootNode();
-		List<Diagnostic> diagnostics = ConfigChecker.check(YamlTreeBuilder.build(document), configFile(document));
+		List<Diagnostic> diagnostics = ConfigChecker.check(YamlTreeBuilder.build(document), DocumentPaths.configFile(document.eResource()));
 		for (Diagnostic diagnostic : diagnostics) {
 			SourceRange range = diagnostic.range();
 			EObject element = elementAt(root, range.offset(), document);
@@ -46,12 +45,6 @@ public class TrainbenchConfigValidator extends AbstractTrainbenchConfigValidator
 						range.length(), diagnostic.code(), data);
 			}
 		}
-	}
-
-	/** The config file on disk, against which the engine resolves referenced paths; null when not a file. */
-	static Path configFile(Document document) {
-		URI uri = document.eResource().getURI();
-		return uri != null && uri.isFile() ? Path.of(uri.toFileString()) : null;
 	}
 
 	/** The innermost element at an offset, which quick fixes receive with the issue. */

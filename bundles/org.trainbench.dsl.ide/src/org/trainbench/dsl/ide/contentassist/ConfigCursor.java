@@ -9,10 +9,6 @@ import java.util.Set;
 import org.trainbench.dsl.ide.contentassist.ConfigLines.Line;
 import org.trainbench.dsl.tree.DocumentPaths;
 import org.trainbench.engine.config.schema.ConfigKind;
-import org.trainbench.engine.config.yaml.MappingNode;
-import org.trainbench.engine.config.yaml.ScalarNode;
-import org.trainbench.engine.config.yaml.SourceRange;
-import org.trainbench.engine.config.yaml.YamlNode;
 
 /**
  * What the cursor is at, read from the indentation of the lines above it: a key being written
@@ -162,14 +158,13 @@ record ConfigCursor(Place place, List<String> path, String prefix, int column, S
 	/** The kind from the top-level keys written so far. */
 	private static ConfigKind kind(ConfigLines lines) {
 		int root = rootColumn(lines);
-		List<MappingNode.Entry> entries = new ArrayList<>();
+		List<String> keys = new ArrayList<>();
 		for (int l = 0; l < lines.lineCount(); l++) {
 			Line line = lines.line(l);
 			if (line.key() != null && line.keyColumn() == root && line.dashColumns().isEmpty()) {
-				entries.add(new MappingNode.Entry(new ScalarNode(line.key(), ScalarNode.Style.PLAIN, SourceRange.START),
-						ScalarNode.empty(SourceRange.START)));
+				keys.add(line.key());
 			}
 		}
-		return ConfigKind.detect(new MappingNode(entries, YamlNode.CollectionStyle.BLOCK, SourceRange.START));
+		return DocumentPaths.kindOf(keys);
 	}
 }

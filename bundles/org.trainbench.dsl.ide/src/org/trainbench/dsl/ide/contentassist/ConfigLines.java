@@ -3,6 +3,8 @@ package org.trainbench.dsl.ide.contentassist;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.xtext.conversion.ValueConverterException;
+import org.trainbench.dsl.parser.QuotedScalarConverter;
 import org.trainbench.dsl.parser.YamlTokenizer;
 import org.trainbench.dsl.parser.YamlTokenizer.Kind;
 import org.trainbench.dsl.parser.YamlTokenizer.Token;
@@ -31,6 +33,8 @@ final class ConfigLines {
 			return key != null && !valueOnLine;
 		}
 	}
+
+	private static final QuotedScalarConverter QUOTED = new QuotedScalarConverter();
 
 	private final String text;
 	private final List<Line> lines;
@@ -139,10 +143,13 @@ final class ConfigLines {
 	}
 
 	private static String unquote(String token, Kind kind) {
-		return switch (kind) {
-			case SINGLE_QUOTED -> token.substring(1, token.length() - 1).replace("''", "'");
-			case DOUBLE_QUOTED -> token.substring(1, token.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
-			default -> token;
-		};
+		if (kind == Kind.PLAIN) {
+			return token;
+		}
+		try {
+			return QUOTED.toValue(token, null);
+		} catch (ValueConverterException e) {
+			return token; // a bad escape: the key stays as written, the parser reports it
+		}
 	}
 }

@@ -1,14 +1,13 @@
 package org.trainbench.dsl.ide.contentassist;
 
-import java.nio.file.Path;
 import java.util.Collection;
 
-import org.eclipse.emf.common.util.URI;
 import org.eclipse.xtext.ide.editor.contentassist.ContentAssistContext;
 import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
 import org.eclipse.xtext.ide.editor.contentassist.IIdeContentProposalAcceptor;
 import org.eclipse.xtext.ide.editor.contentassist.IdeContentProposalProvider;
 import org.eclipse.xtext.resource.XtextResource;
+import org.trainbench.dsl.tree.DocumentPaths;
 
 /**
  * Content assist as an Xtext IDE service: the proposals of {@link ConfigCompletions} for the
@@ -30,16 +29,12 @@ public class ConfigProposalProvider extends IdeContentProposalProvider {
 		}
 		String text = resource.getParseResult().getRootNode().getText();
 		int priority = 1_000_000;
-		for (ContentAssistEntry entry : ConfigCompletions.at(text, context.getOffset(), configFile(resource))) {
+		for (ContentAssistEntry entry : ConfigCompletions.at(text, context.getOffset(),
+				DocumentPaths.configFile(resource))) {
 			if (!acceptor.canAcceptMoreProposals()) {
 				return;
 			}
 			acceptor.accept(entry, priority--);
 		}
-	}
-
-	static Path configFile(XtextResource resource) {
-		URI uri = resource.getURI();
-		return uri != null && uri.isFile() ? Path.of(uri.toFileString()) : null;
 	}
 }

@@ -14,11 +14,13 @@ import org.eclipse.xtext.resource.XtextResource;
 import org.trainbench.dsl.ide.contentassist.ConfigCompletions;
 import org.trainbench.dsl.trainbenchConfig.Document;
 import org.trainbench.dsl.trainbenchConfig.MappingEntry;
+import org.trainbench.dsl.trainbenchConfig.PlainScalar;
 import org.trainbench.dsl.trainbenchConfig.Scalar;
 import org.trainbench.dsl.tree.DocumentPaths;
 import org.trainbench.dsl.tree.YamlTreeBuilder;
 import org.trainbench.engine.config.check.ConfigFacts;
 import org.trainbench.engine.config.schema.ConfigKind;
+import org.trainbench.engine.config.schema.ConfigTree;
 import org.trainbench.engine.config.schema.SchemaKey;
 import org.trainbench.engine.config.schema.ValueType;
 import org.trainbench.engine.config.yaml.ScalarNode;
@@ -83,7 +85,7 @@ public final class ConfigHover {
 				text.append("\n\n`").append(written).append("`: ").append(key.allowedValueDocs().get(index));
 			}
 		}
-		if (scalar instanceof org.trainbench.dsl.trainbenchConfig.PlainScalar) {
+		if (scalar instanceof PlainScalar) {
 			ScalarNode.Kind kind = ScalarResolution.kind(written);
 			text.append("\n\nRead as ").append(kind.name().toLowerCase(Locale.ROOT));
 			if (kind != ScalarNode.Kind.STRING && kind != ScalarNode.Kind.NULL) {
@@ -105,7 +107,7 @@ public final class ConfigHover {
 			}
 		}
 		if (dotted.endsWith("transformer.rotary_embedding_scale")) {
-			org.trainbench.engine.config.schema.ConfigTree.scalar(tree, dotted)
+			ConfigTree.scalar(tree, dotted)
 					.filter(s -> s.value() instanceof Number)
 					.ifPresent(s -> text.append("\n\nRotary theta: exp(-(").append(s.text()).append(")) = ")
 							.append(ScalarResolution.asYaml11Float(ConfigFacts.rotaryTheta(((Number) s.value()).doubleValue())))
