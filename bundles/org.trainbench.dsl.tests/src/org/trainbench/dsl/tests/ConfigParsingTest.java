@@ -206,6 +206,20 @@ class ConfigParsingTest {
 	}
 
 	@Test
+	void nestingDeeperThanTheEnginesLimitIsAnErrorNotACrash() throws Exception {
+		StringBuilder blocks = new StringBuilder();
+		for (int i = 0; i < 3_000; i++) {
+			blocks.append(" ".repeat(i)).append("k").append(i).append(":\n");
+		}
+		String[] texts = { blocks.toString(), "- ".repeat(3_000) + "x\n", "a: " + "[".repeat(3_000) + "]".repeat(3_000) + "\n" };
+		for (String text : texts) {
+			List<Diagnostic> errors = parseHelper.parse(text).eResource().getErrors();
+			assertTrue(errors.stream().anyMatch(e -> e.getMessage().equals("collections are nested more than 100 levels deep")),
+					() -> errors.isEmpty() ? "no error" : errors.getFirst().getMessage());
+		}
+	}
+
+	@Test
 	void aBadEscapeGetsTheEnginesMessage() throws Exception {
 		Document document = parseHelper.parse("a: \"bad \\q escape\"\n");
 		List<Diagnostic> errors = document.eResource().getErrors();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.xtext.nodemodel.INode;
+import org.eclipse.xtext.nodemodel.impl.InvariantChecker;
 import org.eclipse.xtext.parser.IParseResult;
 import org.eclipse.xtext.parser.IParser;
 import org.eclipse.xtext.testing.InjectWith;
@@ -27,7 +28,8 @@ import com.google.inject.Inject;
 /**
  * The differential test: the Xtext parser and the engine's YamlParser read every config alike.
  * Where both accept a text, the DSL's converted tree equals the engine's (records: same keys,
- * values, styles and positions); where one rejects it, so does the other.
+ * values, styles and positions); where one rejects it, so does the other. The DSL's node model
+ * stays consistent on every text.
  */
 @ExtendWith(InjectionExtension.class)
 @InjectWith(TrainbenchConfigInjectorProvider.class)
@@ -86,6 +88,11 @@ class DslTreeMatchesEngineTreeTest {
 		} catch (RuntimeException e) {
 			fail("the DSL parser crashed on:\n" + text, e);
 			return;
+		}
+		try {
+			new InvariantChecker().checkInvariant(result.getRootNode());
+		} catch (RuntimeException e) {
+			fail("inconsistent node model (" + e.getMessage() + ") for:\n" + text, e);
 		}
 		for (INode error : result.getSyntaxErrors()) {
 			if (error.getOffset() < 0 || error.getEndOffset() > text.length()) {

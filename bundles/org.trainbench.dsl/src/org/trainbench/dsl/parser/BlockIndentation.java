@@ -32,6 +32,9 @@ import org.antlr.runtime.TokenSource;
  */
 public class BlockIndentation implements TokenSource {
 
+	/** Deepest nesting of blocks and flow collections, as in the engine's parser; the parser recurses per level. */
+	public static final int MAX_NESTING = 100;
+
 	private final TokenSource delegate;
 	private final TokenTypes types;
 	private final boolean closeBlocksAtEnd;
@@ -72,16 +75,29 @@ public class BlockIndentation implements TokenSource {
 	}
 
 	private void beforeSignificant(Token token) {
+		boolean opened = true;
 		if (lastSignificant == null) {
 			blockColumns.push(token.getCharPositionInLine());
 			flushPassThrough();
 		} else if (token.getLine() > lastSignificantEndLine && flowDepth == 0) {
-			atLineStart(token);
+			opened = atLineStart(token);
 		} else {
 			flushPassThrough();
 			if (afterBlockDash) {
-				open(token);
+				opened = open(token);
 			}
+		}
+		if (!opened) {
+			// deeper than the parser may recurse: the token becomes an error and is skipped
+			CommonToken common = (CommonToken) token;
+			ready.add(new UnsupportedToken(common.getInputStream(), common.getStartIndex(), common.getStopIndex(),
+					"collections are nested more than " + MAX_NESTING + " levels deep"));
+			// later END tokens must come after it: it counts as the last token, though not as content
+			lastSignificant = token;
+			lastSignificantEndLine = token.getLine();
+			afterBlockColon = false;
+			afterBlockDash = false;
+			return;
 		}
 		ready.add(token);
 		int type = token.getType();
@@ -96,13 +112,13 @@ public class BlockIndentation implements TokenSource {
 		lastSignificantEndLine = token.getLine() + lineBreaksIn(token.getText());
 	}
 
-	private void atLineStart(Token token) {
+	/** Returns false when the block the token opens would nest too deep. */
+	private boolean atLineStart(Token token) {
 		int column = token.getCharPositionInLine();
 		int current = blockColumns.peek();
 		if (column > current && (afterBlockColon || afterBlockDash)) {
 			flushPassThrough();
-			open(token);
-			return;
+			return open(token);
 		}
 		if (afterBlockColon && !(column == current && token.getType() == types.dash())) {
 			ready.add(structural(types.begin(), endOf(lastSignificant)));
@@ -119,8 +135,9 @@ public class BlockIndentation implements TokenSource {
 		flushPassThrough();
 		if (column > blockColumns.peek()) {
 			// deeper than its block without "key:" or "-" before it: the parser reports it
-			open(token);
+			return open(token);
 		}
+		return true;
 	}
 
 	private void atEnd(Token eof) {
@@ -138,11 +155,15 @@ public class BlockIndentation implements TokenSource {
 		ready.add(eof);
 	}
 
-	private void open(Token first) {
+	private boolean open(Token first) {
+		if (blockColumns.size() - 1 + flowDepth >= MAX_NESTING) {
+			return false;
+		}
 		blockColumns.push(first.getCharPositionInLine());
 		CommonToken begin = structural(types.begin(), ((CommonToken) first).getStartIndex());
 		begin.setLine(first.getLine());
 		ready.add(begin);
+		return true;
 	}
 
 	private void flushPassThrough() {
