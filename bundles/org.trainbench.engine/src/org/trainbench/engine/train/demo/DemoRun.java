@@ -118,7 +118,7 @@ public final class DemoRun {
         out.println(String.format(Locale.ROOT, "loss: %.3f at the start -> %.4f at step %d%s", result.firstLoss(), result.lastLoss(),
                 result.outcome().step(), result.validationLoss() == null ? ""
                         : String.format(Locale.ROOT, " (validation %.4f)", result.validationLoss())));
-        out.println("answers of the trained model (greedy), to questions not in its training data:");
+        out.println("answers of the trained model (greedy); reverse and sort questions are not in its training data:");
         Map<ChatTask.Kind, List<AnswerCheck.Answer>> byKind = new java.util.EnumMap<>(ChatTask.Kind.class);
         for (AnswerCheck.Answer answer : result.answers().answers()) {
             byKind.computeIfAbsent(answer.kind(), k -> new ArrayList<>()).add(answer);
