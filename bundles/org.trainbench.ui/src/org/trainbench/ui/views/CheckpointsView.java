@@ -102,7 +102,7 @@ public final class CheckpointsView extends ViewPart {
         column(layout, COLUMNS[2], 0, 150, SWT.LEFT, m -> Formats.time(m.time()));
         column(layout, COLUMNS[3], 0, 84, SWT.RIGHT, m -> Formats.bytes(m.sizeBytes()));
         column(layout, COLUMNS[4], 0, 80, SWT.RIGHT, m -> Formats.loss(m.trainLoss()));
-        column(layout, COLUMNS[5], 0, 108, SWT.RIGHT, m -> Formats.loss(m.validationLoss()));
+        column(layout, COLUMNS[5], 0, 120, SWT.RIGHT, m -> Formats.loss(m.validationLoss()));
         column(layout, COLUMNS[6], 10, 90, SWT.LEFT, m -> m.complete() ? m.format() : m.format() + " (incomplete)");
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.setInput(rows);
