@@ -114,6 +114,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void theCudaBackendIsRefusedAsNotYetBuiltAndNothingIsWritten() throws IOException {
+        Result result = cli("train", config().toString(), "--backend", "cuda", "--gpus", "8");
+        assertEquals(ExitCodes.NOT_IMPLEMENTED, result.exitCode());
+        assertTrue(result.err().contains("CUDA training backend is not part of this build"), result.err());
+        assertTrue(!Files.exists(temp.resolve("run")), "no run directory for a refused run");
+    }
+
+    @Test
+    void severalGpusOnTheCpuBackendAndAnUnknownBackendAreUsageErrors() throws IOException {
+        Path file = config();
+        assertEquals(ExitCodes.USAGE, cli("train", file.toString(), "--gpus", "2").exitCode());
+        Result unknown = cli("train", file.toString(), "--backend", "tpu");
+        assertEquals(ExitCodes.USAGE, unknown.exitCode());
+        assertTrue(unknown.err().contains("expected cpu or cuda"), unknown.err());
+    }
+
+    @Test
     void aMissingConfigFileIsAUsageError() {
         Result result = cli("train", temp.resolve("nope.yaml").toString());
         assertEquals(ExitCodes.USAGE, result.exitCode());

@@ -50,10 +50,34 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-resume", description = "Refuse to start when run.experiment_dir already holds checkpoints, instead of resuming.")
     boolean noResume;
 
+    @Option(names = "--backend", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "Where to train: cpu (default). cuda is reserved for the GPU backend, not part of this build.")
+    String backend;
+
+    @Option(names = "--gpus", paramLabel = "N", defaultValue = "1", description = "GPUs to train on (cuda backend only).")
+    int gpus;
+
     @Override
     public Integer call() {
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
         PrintWriter err = new PrintWriter(spec.commandLine().getErr(), true);
+        switch (backend) {
+            case "cpu" -> {
+                if (gpus != 1) {
+                    err.println("--gpus " + gpus + ": the cpu backend trains in this one process; leave --gpus out or use --backend cuda");
+                    return ExitCodes.USAGE;
+                }
+            }
+            case "cuda" -> {
+                err.println("--backend cuda: the CUDA training backend is not part of this build "
+                        + "(org.trainbench.engine.cuda only probes devices so far); train with --backend cpu");
+                return ExitCodes.NOT_IMPLEMENTED;
+            }
+            default -> {
+                err.println("--backend " + backend + ": expected cpu or cuda");
+                return ExitCodes.USAGE;
+            }
+        }
         TrainingConfigFile file;
         try {
             file = TrainingConfigFile.read(config, overrides);
