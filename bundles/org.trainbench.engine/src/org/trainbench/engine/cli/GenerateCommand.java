@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import org.trainbench.engine.data.Json;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.hf.HfLlamaFormat;
-import org.trainbench.engine.hf.SafetensorsFormatException;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.tokenizer.Tokenizer;
 import org.trainbench.engine.tokenizer.TokenizerFormatException;
@@ -51,10 +50,11 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Tried in order. Experiment directories and checkpoints: add their locator here. */
-    static final List<ModelLocator> LOCATORS = List.of(GenerateCommand::huggingFaceDirectory);
+    static final List<ModelLocator> LOCATORS = List.of(GenerateCommand::huggingFaceDirectory, RunCheckpointLocator::locate);
 
     @Parameters(index = "0", paramLabel = "PATH",
-            description = "A Hugging Face Llama directory (config.json, *.safetensors, tokenizer.json).")
+            description = "A Hugging Face Llama directory (config.json, *.safetensors, tokenizer.json), an experiment directory "
+                    + "(its newest complete checkpoint) or a checkpoint directory (EXPERIMENT/checkpoints/step-N).")
     Path path;
 
     static final class Prompt {
@@ -92,13 +92,15 @@ public final class GenerateCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         if (!Files.exists(path)) {
-            err.println("trainbench generate: " + path + " does not exist; expected a Hugging Face Llama directory");
+            err.println("trainbench generate: " + path + " does not exist; expected a Hugging Face Llama directory, an experiment "
+                    + "directory or a checkpoint directory");
             return ExitCodes.USAGE;
         }
         LoadedModel loaded;
+        RunCheckpointLocator.messages = err::println;
         try {
             loaded = locate(path);
-        } catch (SafetensorsFormatException | TokenizerFormatException e) {
+        } catch (TokenizerFormatException | IllegalArgumentException e) {
             err.println("trainbench generate: " + e.getMessage());
             return ExitCodes.USAGE;
         } catch (IOException e) {
@@ -107,8 +109,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (loaded == null) {
             err.println("trainbench generate: " + path + " is not a Hugging Face Llama directory (config.json with "
-                    + "model.safetensors or model.safetensors.index.json). Experiment directories and checkpoints are not "
-                    + "readable by this build yet; export the run (training.export.format: llama) and point to the export.");
+                    + "model.safetensors or model.safetensors.index.json), not an experiment directory (config.resolved.yaml "
+                    + "and checkpoints/ with a complete checkpoint) and not a checkpoint directory (checkpoints/step-N with manifest.json)");
             return ExitCodes.USAGE;
         }
         int[] ids;

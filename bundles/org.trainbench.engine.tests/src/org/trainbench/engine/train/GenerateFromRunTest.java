@@ -1,0 +1,148 @@
+package org.trainbench.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.cli.ExitCodes;
+import org.trainbench.engine.cli.TrainbenchCli;
+import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
+
+import picocli.CommandLine;
+
+/** `trainbench generate` on a run's experiment directory and on one of its checkpoints. */
+class GenerateFromRunTest {
+    private static final int[] PROMPT = {1, 5, 7, 3};
+    private static final int NEW_TOKENS = 6;
+
+    @TempDir
+    Path temp;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        CommandLine cli = TrainbenchCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Trains the tiny config of TrainCommandTest for 4 steps with checkpoints at 2 and 4; returns the run directory. */
+    private Path trainedRun() throws IOException {
+        Path data = temp.resolve("data");
+        TinyRuns.writeDataset(data, "training", 60, 3);
+        Path file = temp.resolve("tiny.yaml");
+        Files.writeString(file, """
+                training:
+                  train_iters: 4
+                  checkpoint:
+                    interval: 2
+                batch:
+                  micro_batch_size: 2
+                  sequence_length: 16
+                  batch_size: 4
+                data:
+                  datasets:
+                    training:
+                      type: memmap
+                      path: %s
+                optimizer:
+                  learning_rate:
+                    base: 3.0e-02
+                model:
+                  base_model:
+                    vocab_size: 24
+                    transformer:
+                      num_layers: 1
+                      hidden_size: 16
+                      num_attention_heads: 2
+                      head_groups: 2
+                      ffn_hidden_size: 32
+                      gated: true
+                      add_linear_biases: false
+                      normalization:
+                        type: rms_norm
+                      rotary:
+                        type: default
+                run:
+                  experiment_dir: %s
+                """.formatted(data.resolve("training"), temp.resolve("run")));
+        Result trained = cli("train", file.toString());
+        assertEquals(ExitCodes.OK, trained.exitCode(), trained.err());
+        return temp.resolve("run");
+    }
+
+    /** The continuation that the checkpoint's own weights give with LlamaModel.generate, as the CLI prints it. */
+    private static String greedyFromCheckpoint(Path run, long step) throws Exception {
+        TrainingConfigFile file = TrainingConfigFile.read(run.resolve("config.resolved.yaml"), List.of());
+        LlamaModel model = LlamaModel.empty(TrainingPlans.from(file.config(), null, n -> { }).architecture());
+        CheckpointStore.restore(new CheckpointStore.Checkpoint(step, run.resolve("checkpoints/step-" + step)), model.parameters(), null);
+        int[] generated = model.generate(PROMPT, NEW_TOKENS, 0f, 0L, new int[0]);
+        return Arrays.stream(generated).mapToObj(Integer::toString).collect(Collectors.joining(" "));
+    }
+
+    private static String promptIds() {
+        return Arrays.stream(PROMPT).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    @Test
+    void generatesFromTheNewestCheckpointOfAnExperimentDirectoryAndFromANamedCheckpoint() throws Exception {
+        Path run = trainedRun();
+        Result fromRun = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "" + NEW_TOKENS, "--ids");
+        assertEquals(ExitCodes.OK, fromRun.exitCode(), fromRun.err());
+        String step4 = greedyFromCheckpoint(run, 4);
+        assertEquals(step4, fromRun.out().strip());
+        assertEquals(NEW_TOKENS, step4.split(" ").length);
+
+        Result fromStep2 = cli("generate", run.resolve("checkpoints/step-2").toString(), "--prompt-ids", promptIds(),
+                "--max-new-tokens", "" + NEW_TOKENS, "--ids");
+        assertEquals(ExitCodes.OK, fromStep2.exitCode(), fromStep2.err());
+        assertEquals(greedyFromCheckpoint(run, 2), fromStep2.out().strip());
+    }
+
+    @Test
+    void aCorruptNewestCheckpointFallsBackToThePreviousOneWithAMessage() throws Exception {
+        Path run = trainedRun();
+        String step2 = greedyFromCheckpoint(run, 2);
+        assertNotEquals(greedyFromCheckpoint(run, 4), step2, "the two checkpoints must tell apart for this test to mean anything");
+        Path model4 = run.resolve("checkpoints/step-4/" + CheckpointStore.MODEL_FILE);
+        byte[] bytes = Files.readAllBytes(model4);
+        bytes[bytes.length - 1] ^= 0x55;
+        Files.write(model4, bytes);
+
+        Result result = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "" + NEW_TOKENS, "--ids");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.err());
+        assertEquals(step2, result.out().strip());
+        assertTrue(result.err().contains("checkpoint " + run.resolve("checkpoints/step-4").toAbsolutePath() + " is unusable"), result.err());
+        assertTrue(result.err().contains("falling back to the previous checkpoint"), result.err());
+
+        Result named = cli("generate", run.resolve("checkpoints/step-4").toString(), "--prompt-ids", promptIds(), "--ids");
+        assertNotEquals(ExitCodes.OK, named.exitCode());
+        assertTrue(named.err().contains(model4.toAbsolutePath().toString()), named.err());
+    }
+
+    @Test
+    void aDirectoryThatIsNeitherAModelNorARunIsRefusedNamingWhatWasExpected() throws IOException {
+        Path empty = Files.createDirectories(temp.resolve("nothing"));
+        Result result = cli("generate", empty.toString(), "--prompt-ids", "1");
+        assertEquals(ExitCodes.USAGE, result.exitCode());
+        assertTrue(result.err().contains(empty + " is not a Hugging Face Llama directory"), result.err());
+        assertTrue(result.err().contains("experiment directory"), result.err());
+    }
+}
