@@ -1,0 +1,119 @@
+package org.trainbench.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.cli.ExitCodes;
+import org.trainbench.engine.cli.TrainbenchCli;
+import org.trainbench.engine.hf.HfLlamaFormat;
+import org.trainbench.engine.model.LlamaModel;
+
+import picocli.CommandLine;
+
+/** `trainbench export` of a tiny trained run through the command line. */
+class ExportCommandTest {
+    @TempDir
+    Path temp;
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        CommandLine cli = TrainbenchCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path trainedRun() throws IOException {
+        Path data = temp.resolve("data");
+        TinyRuns.writeDataset(data, "training", 60, 3);
+        Path file = temp.resolve("tiny.yaml");
+        Files.writeString(file, """
+                training:
+                  train_iters: 2
+                  checkpoint:
+                    interval: 2
+                batch:
+                  micro_batch_size: 2
+                  sequence_length: 16
+                  batch_size: 2
+                data:
+                  datasets:
+                    training:
+                      type: memmap
+                      path: %s
+                optimizer:
+                  learning_rate:
+                    base: 1.0e-02
+                model:
+                  base_model:
+                    vocab_size: 24
+                    transformer:
+                      num_layers: 1
+                      hidden_size: 16
+                      num_attention_heads: 2
+                      head_groups: 2
+                      ffn_hidden_size: 32
+                      gated: true
+                      add_linear_biases: false
+                      normalization:
+                        type: rms_norm
+                      rotary:
+                        type: default
+                run:
+                  experiment_dir: %s
+                """.formatted(data.resolve("training"), temp.resolve("run")));
+        Result trained = cli("train", file.toString());
+        assertEquals(ExitCodes.OK, trained.exitCode(), trained.err());
+        return temp.resolve("run");
+    }
+
+    @Test
+    void exportedRunLoadsBackWithLogitsBitIdenticalToTheCheckpointModel() throws IOException {
+        Path run = trainedRun();
+        Path output = temp.resolve("hf");
+        Result exported = cli("export", run.toString(), "--format", "llama", "--output", output.toString());
+        assertEquals(ExitCodes.OK, exported.exitCode(), exported.err());
+        assertTrue(exported.out().contains("checkpoints/step-2"), exported.out());
+        assertTrue(Files.isRegularFile(output.resolve("config.json")));
+        assertTrue(Files.isRegularFile(output.resolve("generation_config.json")));
+        assertTrue(Files.isRegularFile(output.resolve("model.safetensors")));
+
+        LlamaModel original = CheckpointModels.load(run.resolve("checkpoints/step-2"), m -> { }).model();
+        LlamaModel reloaded = HfLlamaFormat.load(output);
+        int[] tokens = {1, 5, 7, 3, 22, 9};
+        assertArrayEquals(original.logits(tokens), reloaded.logits(tokens));
+
+        Result refused = cli("export", run.toString(), "--output", output.toString());
+        assertEquals(ExitCodes.USAGE, refused.exitCode());
+        assertTrue(refused.err().contains(output + ": exists and is not empty"), refused.err());
+        Result replaced = cli("export", run.toString(), "--output", output.toString(), "--overwrite", "--dtype", "bfloat16");
+        assertEquals(ExitCodes.OK, replaced.exitCode(), replaced.err());
+    }
+
+    @Test
+    void errorsNameThePathOrTheBadOption() throws IOException {
+        Path empty = Files.createDirectories(temp.resolve("nothing"));
+        Result noCheckpoint = cli("export", empty.toString(), "--output", temp.resolve("out").toString());
+        assertEquals(ExitCodes.FAILED, noCheckpoint.exitCode());
+        assertTrue(noCheckpoint.err().contains(empty.toString()), noCheckpoint.err());
+        assertTrue(Files.notExists(temp.resolve("out")));
+
+        Result badFormat = cli("export", empty.toString(), "--format", "gpt2", "--output", temp.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, badFormat.exitCode());
+        assertTrue(badFormat.err().contains("--format must be llama"), badFormat.err());
+    }
+}

@@ -1,0 +1,124 @@
+package org.trainbench.engine.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.trainbench.engine.hf.HfLlamaFormat;
+import org.trainbench.engine.hf.SafetensorsDType;
+import org.trainbench.engine.train.CheckpointModels;
+import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trainbench export PATH --format llama --output DIR}: writes a run's checkpoint as a Hugging Face Llama
+ * directory. The export is written next to DIR under a temporary name and renamed into place, so DIR is either
+ * absent or complete. Exit code 0 on success, 1 when the checkpoint cannot be read or written, 2 on usage errors.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export a checkpoint to a Hugging Face Llama directory.",
+                "PATH is an experiment directory (its newest complete checkpoint) or EXPERIMENT/checkpoints/step-N.",
+                "Exit code: 0 on success, 1 when reading or writing fails, 2 on usage errors."})
+public final class ExportCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Experiment directory or checkpoint directory.")
+    private Path source;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "llama", description = "Export format: llama (default).")
+    private String format;
+
+    @Option(names = "--output", paramLabel = "DIR", required = true, description = "Directory to write the export to.")
+    private Path output;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "float32",
+            description = "Weight type: float32 (default) or bfloat16.")
+    private String dtype;
+
+    @Option(names = "--overwrite", description = "Replace a non-empty output directory.")
+    private boolean overwrite;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (!format.equals("llama")) {
+                return fail(err, ExitCodes.USAGE, "--format must be llama (Hugging Face Llama), not '" + format + "'");
+            }
+            SafetensorsDType type = switch (dtype) {
+                case "float32" -> SafetensorsDType.F32;
+                case "bfloat16" -> SafetensorsDType.BF16;
+                default -> null;
+            };
+            if (type == null) {
+                return fail(err, ExitCodes.USAGE, "--dtype must be float32 or bfloat16, not '" + dtype + "'");
+            }
+            Path target = output.toAbsolutePath().normalize();
+            if (Files.isRegularFile(target)) {
+                return fail(err, ExitCodes.USAGE, target + ": is a file; --output must name a directory");
+            }
+            if (!overwrite && isNonEmptyDirectory(target)) {
+                return fail(err, ExitCodes.USAGE, target + ": exists and is not empty; choose another --output or pass --overwrite");
+            }
+            CheckpointModel loaded = CheckpointModels.load(source, line -> {
+                err.println("trainbench export: " + line);
+                err.flush();
+            });
+            Path parent = target.getParent();
+            Files.createDirectories(parent);
+            Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".export-");
+            try {
+                HfLlamaFormat.export(loaded.model(), staging, HfLlamaFormat.ExportOptions.defaults().withDtype(type));
+                if (Files.exists(target)) {
+                    deleteTree(target);
+                }
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                if (Files.exists(staging)) {
+                    deleteTree(staging);
+                }
+            }
+            out.println("exported " + loaded.checkpoint().directory() + " to " + target);
+            out.flush();
+            return ExitCodes.OK;
+        } catch (IllegalArgumentException | IOException e) {
+            return fail(err, ExitCodes.FAILED, e.getMessage());
+        }
+    }
+
+    private static int fail(PrintWriter err, int code, String message) {
+        err.println("trainbench export: " + message);
+        err.flush();
+        return code;
+    }
+
+    private static boolean isNonEmptyDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

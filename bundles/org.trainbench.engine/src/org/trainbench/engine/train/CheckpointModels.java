@@ -1,0 +1,81 @@
+package org.trainbench.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.trainbench.engine.model.LlamaArchitecture;
+import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
+import org.trainbench.engine.train.checkpoint.CheckpointStore.Checkpoint;
+
+/**
+ * The model of a run's checkpoint: either an experiment directory (its newest checkpoint that verifies) or one
+ * checkpoint directory ({@code EXPERIMENT/checkpoints/step-N}). The architecture comes from the run's
+ * config.resolved.yaml, bound as {@code trainbench train} binds it; the weights from the checkpoint.
+ */
+public final class CheckpointModels {
+    public static final String RESOLVED_CONFIG = "config.resolved.yaml";
+
+    /** A restored model and where it came from. */
+    public record CheckpointModel(LlamaModel model, Path experiment, Checkpoint checkpoint) {
+    }
+
+    private CheckpointModels() {
+    }
+
+    /**
+     * @param messages where remarks about skipped (corrupt) newer checkpoints go
+     * @throws IllegalArgumentException naming the path when it is neither an experiment directory with a complete
+     *                                  checkpoint nor a checkpoint directory of a run
+     */
+    public static CheckpointModel load(Path path, Consumer<String> messages) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException(absolute + ": expected an experiment directory or a checkpoint directory"
+                    + " (EXPERIMENT/checkpoints/step-N), found no directory");
+        }
+        if (Files.isRegularFile(absolute.resolve(RESOLVED_CONFIG))) {
+            Path checkpoints = absolute.resolve(CheckpointStore.DIRECTORY);
+            Checkpoint checkpoint = Files.isDirectory(checkpoints)
+                    ? new CheckpointStore(checkpoints, Integer.MAX_VALUE, messages).latestValid().orElse(null) : null;
+            if (checkpoint == null) {
+                throw new IllegalArgumentException(checkpoints + ": expected a complete checkpoint (step-N with "
+                        + CheckpointStore.MANIFEST_FILE + "), found none that verifies; train the run first");
+            }
+            return restore(absolute, checkpoint);
+        }
+        Path parent = absolute.getParent();
+        if (Files.isRegularFile(absolute.resolve(CheckpointStore.MANIFEST_FILE)) && parent != null
+                && parent.getFileName().toString().equals(CheckpointStore.DIRECTORY)
+                && absolute.getFileName().toString().matches("step-\\d+")) {
+            Path experiment = parent.getParent();
+            if (!Files.isRegularFile(experiment.resolve(RESOLVED_CONFIG))) {
+                throw new IllegalArgumentException(experiment.resolve(RESOLVED_CONFIG) + ": missing; the checkpoint "
+                        + absolute + " needs its run's resolved config for the model architecture");
+            }
+            long step = Long.parseLong(absolute.getFileName().toString().substring("step-".length()));
+            CheckpointStore.verify(absolute, step);
+            return restore(experiment, new Checkpoint(step, absolute));
+        }
+        throw new IllegalArgumentException(absolute + ": expected an experiment directory (with " + RESOLVED_CONFIG
+                + " and checkpoints/) or a checkpoint directory (checkpoints/step-N with " + CheckpointStore.MANIFEST_FILE
+                + "), found neither");
+    }
+
+    private static CheckpointModel restore(Path experiment, Checkpoint checkpoint) throws IOException {
+        Path configFile = experiment.resolve(RESOLVED_CONFIG);
+        LlamaArchitecture architecture;
+        try {
+            TrainingConfigFile file = TrainingConfigFile.read(configFile, List.of());
+            architecture = TrainingPlans.from(file.config(), null, note -> { }).architecture();
+        } catch (TrainingConfigFile.InvalidConfigException e) {
+            throw new IllegalArgumentException(configFile + ": expected a valid training config: " + e.getMessage(), e);
+        }
+        LlamaModel model = LlamaModel.empty(architecture);
+        CheckpointStore.restore(checkpoint, model.parameters(), null);
+        return new CheckpointModel(model, experiment, checkpoint);
+    }
+}
