@@ -1,0 +1,304 @@
+package org.trainbench.ui.editor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.text.DocumentEvent;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.IDocumentListener;
+import org.eclipse.jface.text.IRegion;
+import org.eclipse.jface.text.ITextHover;
+import org.eclipse.jface.text.ITextViewer;
+import org.eclipse.jface.text.Position;
+import org.eclipse.jface.text.Region;
+import org.eclipse.jface.text.contentassist.CompletionProposal;
+import org.eclipse.jface.text.contentassist.ContentAssistant;
+import org.eclipse.jface.text.contentassist.ICompletionProposal;
+import org.eclipse.jface.text.contentassist.IContentAssistProcessor;
+import org.eclipse.jface.text.contentassist.IContentAssistant;
+import org.eclipse.jface.text.contentassist.IContextInformation;
+import org.eclipse.jface.text.contentassist.IContextInformationValidator;
+import org.eclipse.jface.text.quickassist.IQuickAssistAssistant;
+import org.eclipse.jface.text.quickassist.IQuickAssistInvocationContext;
+import org.eclipse.jface.text.quickassist.IQuickAssistProcessor;
+import org.eclipse.jface.text.quickassist.QuickAssistAssistant;
+import org.eclipse.jface.text.source.Annotation;
+import org.eclipse.jface.text.source.IAnnotationModel;
+import org.eclipse.jface.text.source.IAnnotationModelExtension;
+import org.eclipse.jface.text.source.ISourceViewer;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.editors.text.TextSourceViewerConfiguration;
+import org.eclipse.xtext.diagnostics.Severity;
+import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
+import org.eclipse.xtext.resource.XtextResource;
+import org.eclipse.xtext.validation.Issue;
+import org.trainbench.dsl.ide.ConfigEditorServices;
+import org.trainbench.dsl.ide.quickfix.ConfigFixes.Fix;
+
+/**
+ * Wires the config language services into a JFace source viewer. One parsed resource per
+ * editor, updated on each change; services run under a lock because the resource is not
+ * thread-safe and validation runs in a background job.
+ */
+public class ConfigSourceViewerConfiguration extends TextSourceViewerConfiguration {
+
+	static final String ERROR = "org.eclipse.ui.workbench.texteditor.error";
+	static final String WARNING = "org.eclipse.ui.workbench.texteditor.warning";
+	/** Debounce so that typing does not re-validate on every key stroke. */
+	private static final long VALIDATION_DELAY_MS = 300;
+
+	private final ConfigEditorServices services = ConfigEditorServices.create();
+	private XtextResource resource;
+	private List<Issue> issues = List.of();
+
+	ConfigSourceViewerConfiguration(ConfigEditor editor) {
+	}
+
+	/** The parsed resource, brought up to date with the document text. */
+	synchronized XtextResource resource(IDocument document) {
+		String text = document.get();
+		if (resource == null) {
+			resource = services.parse(text, Path.of("config.yaml"));
+		} else if (!text.equals(ConfigEditorServices.text(resource))) {
+			services.update(resource, text);
+		}
+		return resource;
+	}
+
+	synchronized List<Issue> validate(IDocument document) {
+		issues = services.validate(resource(document));
+		return issues;
+	}
+
+	@Override
+	public IContentAssistant getContentAssistant(ISourceViewer sourceViewer) {
+		ContentAssistant assistant = new ContentAssistant();
+		assistant.setContentAssistProcessor(new CompletionProcessor(), IDocument.DEFAULT_CONTENT_TYPE);
+		assistant.setInformationControlCreator(getInformationControlCreator(sourceViewer));
+		assistant.enableAutoActivation(false);
+		return assistant;
+	}
+
+	@Override
+	public ITextHover getTextHover(ISourceViewer sourceViewer, String contentType) {
+		return new ITextHover() {
+			@Override
+			public String getHoverInfo(ITextViewer viewer, IRegion region) {
+				synchronized (ConfigSourceViewerConfiguration.this) {
+					return services.hover(resource(viewer.getDocument()), region.getOffset())
+							.map(h -> h.markdown()).orElse(null);
+				}
+			}
+
+			@Override
+			public IRegion getHoverRegion(ITextViewer viewer, int offset) {
+				return new Region(offset, 0);
+			}
+		};
+	}
+
+	@Override
+	public IQuickAssistAssistant getQuickAssistAssistant(ISourceViewer sourceViewer) {
+		QuickAssistAssistant assistant = new QuickAssistAssistant();
+		assistant.setQuickAssistProcessor(new FixProcessor());
+		assistant.setInformationControlCreator(getInformationControlCreator(sourceViewer));
+		return assistant;
+	}
+
+	@Override
+	public org.eclipse.jface.text.IAutoEditStrategy[] getAutoEditStrategies(ISourceViewer sourceViewer, String contentType) {
+		installValidation(sourceViewer);
+		return super.getAutoEditStrategies(sourceViewer, contentType);
+	}
+
+	private boolean validationInstalled;
+
+	/** Re-validates in a debounced job on every document change and once at start. */
+	private void installValidation(ISourceViewer viewer) {
+		if (validationInstalled) {
+			return;
+		}
+		validationInstalled = true;
+		Job job = new Job("Validate training config") {
+			@Override
+			protected IStatus run(IProgressMonitor monitor) {
+				Display display = viewer.getTextWidget() == null ? null : viewer.getTextWidget().getDisplay();
+				if (display == null || display.isDisposed()) {
+					return Status.OK_STATUS;
+				}
+				String[] text = new String[1];
+				display.syncExec(() -> {
+					IDocument d = viewer.getDocument();
+					text[0] = d == null ? null : d.get();
+				});
+				if (text[0] == null) {
+					return Status.OK_STATUS;
+				}
+				List<Issue> found = validate(new org.eclipse.jface.text.Document(text[0]));
+				display.asyncExec(() -> showIssues(viewer, found));
+				return Status.OK_STATUS;
+			}
+		};
+		job.setSystem(true);
+		viewer.addTextInputListener(new org.eclipse.jface.text.ITextInputListener() {
+			@Override
+			public void inputDocumentAboutToBeChanged(IDocument oldInput, IDocument newInput) {
+			}
+
+			@Override
+			public void inputDocumentChanged(IDocument oldInput, IDocument newInput) {
+				if (newInput != null) {
+					newInput.addDocumentListener(new IDocumentListener() {
+						@Override
+						public void documentAboutToBeChanged(DocumentEvent event) {
+						}
+
+						@Override
+						public void documentChanged(DocumentEvent event) {
+							job.cancel();
+							job.schedule(VALIDATION_DELAY_MS);
+						}
+					});
+					job.schedule(VALIDATION_DELAY_MS);
+				}
+			}
+		});
+	}
+
+	private void showIssues(ISourceViewer viewer, List<Issue> found) {
+		IAnnotationModel model = viewer.getAnnotationModel();
+		if (model == null) {
+			return;
+		}
+		List<Annotation> old = new ArrayList<>();
+		model.getAnnotationIterator().forEachRemaining(a -> {
+			if (a instanceof IssueAnnotation) {
+				old.add(a);
+			}
+		});
+		Map<Annotation, Position> added = new HashMap<>();
+		for (Issue issue : found) {
+			if (issue.getOffset() == null) {
+				continue;
+			}
+			String type = issue.getSeverity() == Severity.ERROR ? ERROR : WARNING;
+			added.put(new IssueAnnotation(type, issue),
+					new Position(issue.getOffset(), Math.max(0, issue.getLength() == null ? 0 : issue.getLength())));
+		}
+		if (model instanceof IAnnotationModelExtension extension) {
+			extension.replaceAnnotations(old.toArray(Annotation[]::new), added);
+		} else {
+			old.forEach(model::removeAnnotation);
+			added.forEach(model::addAnnotation);
+		}
+	}
+
+	/** An annotation that remembers the issue it shows, for quick fixes. */
+	public static final class IssueAnnotation extends Annotation {
+		private final Issue issue;
+
+		IssueAnnotation(String type, Issue issue) {
+			super(type, false, issue.getMessage());
+			this.issue = issue;
+		}
+
+		public Issue issue() {
+			return issue;
+		}
+	}
+
+	/** Completion over the language's content assist; the documentation shows as additional info. */
+	public final class CompletionProcessor implements IContentAssistProcessor {
+		@Override
+		public ICompletionProposal[] computeCompletionProposals(ITextViewer viewer, int offset) {
+			List<ContentAssistEntry> entries;
+			synchronized (ConfigSourceViewerConfiguration.this) {
+				entries = services.complete(resource(viewer.getDocument()), offset);
+			}
+			List<ICompletionProposal> proposals = new ArrayList<>();
+			for (ContentAssistEntry entry : entries) {
+				String prefix = entry.getPrefix() == null ? "" : entry.getPrefix();
+				int start = Math.max(0, offset - prefix.length());
+				String label = entry.getLabel() != null ? entry.getLabel() : entry.getProposal();
+				if (entry.getDescription() != null) {
+					label = label + " - " + entry.getDescription();
+				}
+				Object doc = entry.getDocumentation();
+				proposals.add(new CompletionProposal(entry.getProposal(), start, offset - start,
+						entry.getProposal().length(), null, label, null, doc == null ? null : doc.toString()));
+			}
+			return proposals.toArray(ICompletionProposal[]::new);
+		}
+
+		@Override
+		public IContextInformation[] computeContextInformation(ITextViewer viewer, int offset) {
+			return null;
+		}
+
+		@Override
+		public char[] getCompletionProposalAutoActivationCharacters() {
+			return null;
+		}
+
+		@Override
+		public char[] getContextInformationAutoActivationCharacters() {
+			return null;
+		}
+
+		@Override
+		public String getErrorMessage() {
+			return null;
+		}
+
+		@Override
+		public IContextInformationValidator getContextInformationValidator() {
+			return null;
+		}
+	}
+
+	/** Quick fixes for the issues that cover the cursor. */
+	public final class FixProcessor implements IQuickAssistProcessor {
+		@Override
+		public String getErrorMessage() {
+			return null;
+		}
+
+		@Override
+		public boolean canFix(Annotation annotation) {
+			return annotation instanceof IssueAnnotation;
+		}
+
+		@Override
+		public boolean canAssist(IQuickAssistInvocationContext context) {
+			return false;
+		}
+
+		@Override
+		public ICompletionProposal[] computeQuickAssistProposals(IQuickAssistInvocationContext context) {
+			int offset = context.getOffset();
+			List<ICompletionProposal> proposals = new ArrayList<>();
+			synchronized (ConfigSourceViewerConfiguration.this) {
+				XtextResource r = resource(context.getSourceViewer().getDocument());
+				for (Issue issue : services.validate(r)) {
+					if (issue.getOffset() == null || offset < issue.getOffset()
+							|| offset > issue.getOffset() + (issue.getLength() == null ? 0 : issue.getLength())) {
+						continue;
+					}
+					for (Fix fix : services.quickFixes(r, issue)) {
+						proposals.add(new CompletionProposal(fix.change().text(), fix.change().offset(),
+								fix.change().length(), fix.change().offset() + fix.change().text().length(), null,
+								fix.label(), null, null));
+					}
+				}
+			}
+			return proposals.toArray(ICompletionProposal[]::new);
+		}
+	}
+}
