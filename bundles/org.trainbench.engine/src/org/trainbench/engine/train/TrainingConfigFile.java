@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.trainbench.engine.config.check.ConfigChecker;
 import org.trainbench.engine.config.check.Diagnostic;
@@ -88,15 +90,57 @@ public record TrainingConfigFile(Path file, String text, YamlNode tree, Training
             throw new InvalidConfigException(message.toString(), diagnostics);
         }
         try {
-            return new TrainingConfigFile(file, text, tree, ConfigBinder.training(tree), diagnostics);
+            TrainingConfig bound = ConfigBinder.training(tree);
+            List<String> absolute = inputPathsAgainstConfigDirectory(file, bound);
+            if (!absolute.isEmpty()) {
+                tree = ConfigOverrides.apply(tree, absolute);
+                bound = ConfigBinder.training(tree);
+            }
+            return new TrainingConfigFile(file, text, tree, bound, diagnostics);
         } catch (ConfigBindingException e) {
             throw new InvalidConfigException(at(file, e.range()) + e.getMessage());
+        } catch (ConfigOverrides.InvalidOverrideException e) {
+            throw new InvalidConfigException(file + ": cannot make its input paths absolute: " + e.getMessage());
         }
     }
 
     /** The config with every default filled in, as YAML. */
     public String resolvedYaml() {
         return ResolvedConfig.yaml(config);
+    }
+
+    /**
+     * Overrides that make every relative input path (datasets, the legacy data.path, pretrained.path) absolute against
+     * the config file's directory, the same rule the checker's file-exists warning uses, so a run finds its data
+     * whatever its working directory and config.resolved.yaml records where the data was really read from.
+     */
+    static List<String> inputPathsAgainstConfigDirectory(Path file, TrainingConfig config) {
+        Path base = file.toAbsolutePath().getParent();
+        List<String> overrides = new ArrayList<>();
+        if (config.data() != null) {
+            config.data().datasets().forEach((name, dataset) -> {
+                if (dataset != null && dataset.path() != null && !name.contains(".")) {
+                    absolute(base, dataset.path().toString()).ifPresent(p -> overrides.add("data.datasets." + name + ".path=" + p));
+                }
+            });
+            if (config.data().path() != null) {
+                absolute(base, config.data().path()).ifPresent(p -> overrides.add("data.path=" + p));
+            }
+        }
+        if (config.pretrained() != null && config.pretrained().path() != null) {
+            absolute(base, config.pretrained().path().toString()).ifPresent(p -> overrides.add("pretrained.path=" + p));
+        }
+        return overrides;
+    }
+
+    private static Optional<String> absolute(Path base, String path) {
+        if (path.startsWith("~/")) {
+            return Optional.of(Path.of(System.getProperty("user.home"), path.substring(2)).toString());
+        }
+        if (base == null || path.isEmpty() || Path.of(path).isAbsolute()) {
+            return Optional.empty();
+        }
+        return Optional.of(base.resolve(path).normalize().toString());
     }
 
     private static String at(Path file, SourceRange range) {

@@ -292,7 +292,8 @@ final class CrossFieldRules {
             } catch (InvalidPathException e) {
                 continue;
             }
-            if (!Files.exists(resolved)) {
+            // A memmap dataset is named by the prefix of its .bin/.idx pair, which is no file itself.
+            if (!Files.exists(resolved) && !Files.isRegularFile(Path.of(resolved + ".idx"))) {
                 out.add(new Diagnostic(Severity.WARNING, IssueCodes.FILE_NOT_FOUND, "`" + path + "`: " + text
                         + " does not exist (looked for " + resolved.normalize() + ", relative to the config file)"
                         + (path.startsWith("data.") ? "; run `trainbench prepare` first, or fix the path" : "; fix the path"),

@@ -12,7 +12,7 @@ public record DatasetConfig(
         @Doc("Kind of dataset.")
         @Default("file")
         DatasetType type,
-        @Doc("For type file: the dataset config file written by `trainbench prepare` (fast_llm_config_<split>.yaml); for type memmap: the prefix of the .bin/.idx files. Relative paths are relative to the working directory of the run.")
+        @Doc("For type file: the dataset config file written by `trainbench prepare` (fast_llm_config_<split>.yaml); for type memmap: the prefix of the .bin/.idx files. Relative paths are relative to the config file's directory.")
         @Required @InputPath
         Path path) {
 }
