@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
  * {@code trainbench generate PATH --prompt TEXT}: samples a continuation on the CPU in fp32 and prints only the
  * continuation. Greedy by default (temperature 0), which reproduces transformers' {@code generate(do_sample=False)}.
  *
- * <p>PATH is resolved by the {@link ModelLocator}s in {@link #LOCATORS}, first match wins. Built in: a Hugging Face
- * Llama directory (config.json, safetensors, tokenizer.json for text prompts). Hook for experiment directories and
- * checkpoints: add a locator that recognizes them (their architecture comes from the run's resolved config, their
- * weights from the checkpoint's model.safetensors) and returns a {@link LoadedModel}.
+ * <p>PATH is resolved by the {@link ModelLocator}s in {@link #LOCATORS}, first match wins: a Hugging Face Llama
+ * directory (config.json, safetensors, tokenizer.json for text prompts), or a run's experiment directory or one of
+ * its checkpoints ({@link RunCheckpointLocator}: architecture from the run's resolved config, weights from the
+ * checkpoint's model.safetensors).
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Sample text from a checkpoint, an experiment directory or a Hugging Face Llama directory.")
