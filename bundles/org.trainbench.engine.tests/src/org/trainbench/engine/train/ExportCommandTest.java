@@ -3,39 +3,23 @@ package org.trainbench.engine.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainbench.engine.cli.CliRun.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.cli.ExitCodes;
-import org.trainbench.engine.cli.TrainbenchCli;
+import org.trainbench.engine.cli.CliRun;
 import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.model.LlamaModel;
-
-import picocli.CommandLine;
 
 /** `trainbench export` of a tiny trained run through the command line. */
 class ExportCommandTest {
     @TempDir
     Path temp;
-
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        CommandLine cli = TrainbenchCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path trainedRun() throws IOException {
         Path data = temp.resolve("data");
@@ -76,7 +60,7 @@ class ExportCommandTest {
                 run:
                   experiment_dir: %s
                 """.formatted(data.resolve("training"), temp.resolve("run")));
-        Result trained = cli("train", file.toString());
+        CliRun trained = cli("train", file.toString());
         assertEquals(ExitCodes.OK, trained.exitCode(), trained.err());
         return temp.resolve("run");
     }
@@ -85,7 +69,7 @@ class ExportCommandTest {
     void exportedRunLoadsBackWithLogitsBitIdenticalToTheCheckpointModel() throws IOException {
         Path run = trainedRun();
         Path output = temp.resolve("hf");
-        Result exported = cli("export", run.toString(), "--format", "llama", "--output", output.toString());
+        CliRun exported = cli("export", run.toString(), "--format", "llama", "--output", output.toString());
         assertEquals(ExitCodes.OK, exported.exitCode(), exported.err());
         assertTrue(exported.out().contains("checkpoints/step-2"), exported.out());
         assertTrue(Files.isRegularFile(output.resolve("config.json")));
@@ -97,22 +81,22 @@ class ExportCommandTest {
         int[] tokens = {1, 5, 7, 3, 22, 9};
         assertArrayEquals(original.logits(tokens), reloaded.logits(tokens));
 
-        Result refused = cli("export", run.toString(), "--output", output.toString());
+        CliRun refused = cli("export", run.toString(), "--output", output.toString());
         assertEquals(ExitCodes.USAGE, refused.exitCode());
         assertTrue(refused.err().contains(output + ": exists and is not empty"), refused.err());
-        Result replaced = cli("export", run.toString(), "--output", output.toString(), "--overwrite", "--dtype", "bfloat16");
+        CliRun replaced = cli("export", run.toString(), "--output", output.toString(), "--overwrite", "--dtype", "bfloat16");
         assertEquals(ExitCodes.OK, replaced.exitCode(), replaced.err());
     }
 
     @Test
     void errorsNameThePathOrTheBadOption() throws IOException {
         Path empty = Files.createDirectories(temp.resolve("nothing"));
-        Result noCheckpoint = cli("export", empty.toString(), "--output", temp.resolve("out").toString());
+        CliRun noCheckpoint = cli("export", empty.toString(), "--output", temp.resolve("out").toString());
         assertEquals(ExitCodes.FAILED, noCheckpoint.exitCode());
         assertTrue(noCheckpoint.err().contains(empty.toString()), noCheckpoint.err());
         assertTrue(Files.notExists(temp.resolve("out")));
 
-        Result badFormat = cli("export", empty.toString(), "--format", "gpt2", "--output", temp.resolve("out").toString());
+        CliRun badFormat = cli("export", empty.toString(), "--format", "gpt2", "--output", temp.resolve("out").toString());
         assertEquals(ExitCodes.USAGE, badFormat.exitCode());
         assertTrue(badFormat.err().contains("--format must be llama"), badFormat.err());
     }

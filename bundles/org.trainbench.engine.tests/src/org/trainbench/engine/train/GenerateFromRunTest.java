@@ -3,10 +3,9 @@ package org.trainbench.engine.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainbench.engine.cli.CliRun.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,11 +15,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.cli.ExitCodes;
-import org.trainbench.engine.cli.TrainbenchCli;
+import org.trainbench.engine.cli.CliRun;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.train.checkpoint.CheckpointStore;
-
-import picocli.CommandLine;
 
 /** `trainbench generate` on a run's experiment directory and on one of its checkpoints. */
 class GenerateFromRunTest {
@@ -29,19 +26,6 @@ class GenerateFromRunTest {
 
     @TempDir
     Path temp;
-
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        CommandLine cli = TrainbenchCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** Trains the tiny config of TrainCommandTest for 4 steps with checkpoints at 2 and 4; returns the run directory. */
     private Path trainedRun() throws IOException {
@@ -83,7 +67,7 @@ class GenerateFromRunTest {
                 run:
                   experiment_dir: %s
                 """.formatted(data.resolve("training"), temp.resolve("run")));
-        Result trained = cli("train", file.toString());
+        CliRun trained = cli("train", file.toString());
         assertEquals(ExitCodes.OK, trained.exitCode(), trained.err());
         return temp.resolve("run");
     }
@@ -104,13 +88,13 @@ class GenerateFromRunTest {
     @Test
     void generatesFromTheNewestCheckpointOfAnExperimentDirectoryAndFromANamedCheckpoint() throws Exception {
         Path run = trainedRun();
-        Result fromRun = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "" + NEW_TOKENS, "--ids");
+        CliRun fromRun = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "" + NEW_TOKENS, "--ids");
         assertEquals(ExitCodes.OK, fromRun.exitCode(), fromRun.err());
         String step4 = greedyFromCheckpoint(run, 4);
         assertEquals(step4, fromRun.out().strip());
         assertEquals(NEW_TOKENS, step4.split(" ").length);
 
-        Result fromStep2 = cli("generate", run.resolve("checkpoints/step-2").toString(), "--prompt-ids", promptIds(),
+        CliRun fromStep2 = cli("generate", run.resolve("checkpoints/step-2").toString(), "--prompt-ids", promptIds(),
                 "--max-new-tokens", "" + NEW_TOKENS, "--ids");
         assertEquals(ExitCodes.OK, fromStep2.exitCode(), fromStep2.err());
         assertEquals(greedyFromCheckpoint(run, 2), fromStep2.out().strip());
@@ -126,13 +110,13 @@ class GenerateFromRunTest {
         bytes[bytes.length - 1] ^= 0x55;
         Files.write(model4, bytes);
 
-        Result result = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "" + NEW_TOKENS, "--ids");
+        CliRun result = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "" + NEW_TOKENS, "--ids");
         assertEquals(ExitCodes.OK, result.exitCode(), result.err());
         assertEquals(step2, result.out().strip());
         assertTrue(result.err().contains("checkpoint " + run.resolve("checkpoints/step-4").toAbsolutePath() + " is unusable"), result.err());
         assertTrue(result.err().contains("falling back to the previous checkpoint"), result.err());
 
-        Result named = cli("generate", run.resolve("checkpoints/step-4").toString(), "--prompt-ids", promptIds(), "--ids");
+        CliRun named = cli("generate", run.resolve("checkpoints/step-4").toString(), "--prompt-ids", promptIds(), "--ids");
         assertNotEquals(ExitCodes.OK, named.exitCode());
         assertTrue(named.err().contains(model4.toAbsolutePath().toString()), named.err());
     }
@@ -140,7 +124,7 @@ class GenerateFromRunTest {
     @Test
     void aDirectoryThatIsNeitherAModelNorARunIsRefusedNamingWhatWasExpected() throws IOException {
         Path empty = Files.createDirectories(temp.resolve("nothing"));
-        Result result = cli("generate", empty.toString(), "--prompt-ids", "1");
+        CliRun result = cli("generate", empty.toString(), "--prompt-ids", "1");
         assertEquals(ExitCodes.USAGE, result.exitCode());
         assertTrue(result.err().contains(empty + " is not a Hugging Face Llama directory"), result.err());
         assertTrue(result.err().contains("experiment directory"), result.err());

@@ -2,10 +2,9 @@ package org.trainbench.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainbench.engine.cli.CliRun.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,27 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.cli.ExitCodes;
-import org.trainbench.engine.cli.TrainbenchCli;
-
-import picocli.CommandLine;
+import org.trainbench.engine.cli.CliRun;
 
 /** `trainbench train` end to end through the command line. */
 class TrainCommandTest {
     @TempDir
     Path temp;
-
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        CommandLine cli = TrainbenchCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path config() throws IOException {
         Path data = temp.resolve("data");
@@ -85,18 +69,18 @@ class TrainCommandTest {
     @Test
     void trainsAConfigThenResumesItWhenRunAgainWithMoreIterations() throws IOException {
         Path file = config();
-        Result first = cli("train", file.toString());
+        CliRun first = cli("train", file.toString());
         assertEquals(ExitCodes.OK, first.exitCode(), first.err());
         assertTrue(first.out().contains("finished at step 4"), first.out());
         assertTrue(first.err().contains("step 4/4"), "progress on stderr: " + first.err());
 
-        Result second = cli("train", file.toString(), "--set", "training.train_iters=6");
+        CliRun second = cli("train", file.toString(), "--set", "training.train_iters=6");
         assertEquals(ExitCodes.OK, second.exitCode(), second.err());
         assertTrue(second.err().contains("resuming from checkpoint " + temp.resolve("run/checkpoints/step-4")), second.err());
         List<Map<String, Object>> lines = TinyRuns.metrics(temp.resolve("run"));
         assertEquals(List.of(2L, 4L, 6L), TinyRuns.ofType(lines, "train").stream().map(l -> l.get("step")).toList());
 
-        Result refused = cli("train", file.toString(), "--no-resume");
+        CliRun refused = cli("train", file.toString(), "--no-resume");
         assertEquals(ExitCodes.FAILED, refused.exitCode());
         assertTrue(refused.err().contains("resuming was refused (--no-resume)"), refused.err());
     }
@@ -105,7 +89,7 @@ class TrainCommandTest {
     void aConfigWithErrorsDoesNotStartAndPrintsTheDiagnosticsOfValidate() throws IOException {
         Path file = config();
         Files.writeString(file, Files.readString(file).replace("batch_size: 4", "batch_size: 4\n  sequence_lenght: 8"));
-        Result result = cli("train", file.toString(), "--set", "optimizer.beta_1=2");
+        CliRun result = cli("train", file.toString(), "--set", "optimizer.beta_1=2");
         assertEquals(ExitCodes.FAILED, result.exitCode());
         assertTrue(result.err().contains(file + ":"), result.err());
         assertTrue(result.err().contains("error: "), result.err());
@@ -115,7 +99,7 @@ class TrainCommandTest {
 
     @Test
     void theCudaBackendIsRefusedAsNotYetBuiltAndNothingIsWritten() throws IOException {
-        Result result = cli("train", config().toString(), "--backend", "cuda", "--gpus", "8");
+        CliRun result = cli("train", config().toString(), "--backend", "cuda", "--gpus", "8");
         assertEquals(ExitCodes.NOT_IMPLEMENTED, result.exitCode());
         assertTrue(result.err().contains("CUDA training backend is not part of this build"), result.err());
         assertTrue(!Files.exists(temp.resolve("run")), "no run directory for a refused run");
@@ -125,14 +109,14 @@ class TrainCommandTest {
     void severalGpusOnTheCpuBackendAndAnUnknownBackendAreUsageErrors() throws IOException {
         Path file = config();
         assertEquals(ExitCodes.USAGE, cli("train", file.toString(), "--gpus", "2").exitCode());
-        Result unknown = cli("train", file.toString(), "--backend", "tpu");
+        CliRun unknown = cli("train", file.toString(), "--backend", "tpu");
         assertEquals(ExitCodes.USAGE, unknown.exitCode());
         assertTrue(unknown.err().contains("expected cpu or cuda"), unknown.err());
     }
 
     @Test
     void aMissingConfigFileIsAUsageError() {
-        Result result = cli("train", temp.resolve("nope.yaml").toString());
+        CliRun result = cli("train", temp.resolve("nope.yaml").toString());
         assertEquals(ExitCodes.USAGE, result.exitCode());
         assertTrue(result.err().contains("nope.yaml"), result.err());
     }

@@ -3,10 +3,9 @@ package org.trainbench.engine.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.trainbench.engine.cli.CliRun.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,13 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
 import org.trainbench.engine.cli.ExitCodes;
-import org.trainbench.engine.cli.TrainbenchCli;
+import org.trainbench.engine.cli.CliRun;
 import org.trainbench.engine.data.DatasetConfigFile;
 import org.trainbench.engine.data.DocumentDataset;
 import org.trainbench.engine.data.Json;
 import org.trainbench.engine.tokenizer.Tokenizer;
-
-import picocli.CommandLine;
 
 /**
  * The SFT guide's workflow end to end through the command line: chat conversations in JSON Lines, `trainbench
@@ -33,19 +30,6 @@ import picocli.CommandLine;
 class SftWorkflowTest {
     @TempDir
     Path dir;
-
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        CommandLine cli = TrainbenchCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path tokenizerDirectory() throws IOException {
         Path tokenizer = dir.resolve("tokenizer");
@@ -89,7 +73,7 @@ class SftWorkflowTest {
                   training: 0.9
                   validation: 0.1
                 """.formatted(dir.resolve("tokenized"), conversations(60), tokenizer));
-        Result prepared = cli("prepare", prepareConfig.toString(), "--quiet");
+        CliRun prepared = cli("prepare", prepareConfig.toString(), "--quiet");
         assertEquals(ExitCodes.OK, prepared.exitCode(), prepared.err());
 
         Path trainingSplit = dir.resolve("tokenized/fast_llm_config_training.yaml");
@@ -155,7 +139,7 @@ class SftWorkflowTest {
                   experiment_dir: %s
                 """.formatted(trainingSplit, dir.resolve("tokenized/fast_llm_config_validation.yaml"), vocabulary,
                 dir.resolve("run")));
-        Result trained = cli("train", trainConfig.toString());
+        CliRun trained = cli("train", trainConfig.toString());
         assertEquals(ExitCodes.OK, trained.exitCode(), trained.err());
 
         List<Map<String, Object>> lines = new ArrayList<>();
