@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
 import org.trainbench.engine.cli.ExitCodes;
 import org.trainbench.engine.cli.GenerateCommand;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 import picocli.CommandLine;
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaArchitecture.Rotary;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.model.RotaryEmbedding;

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 class SafetensorsTest {
     @TempDir

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.trainbench.engine.TestFixtures;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.prepare.columnar.ColumnarFileException;
 import org.trainbench.engine.prepare.columnar.ColumnarRecords;
 import org.trainbench.engine.prepare.columnar.ParquetRecords;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * {@code trainbench prepare} on Parquet and save_to_disk inputs writes byte for byte the datasets it writes from the

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
 import org.trainbench.engine.data.DatasetConfigFile;
 import org.trainbench.engine.data.DocumentDataset;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.tokenizer.Encoding;
 import org.trainbench.engine.tokenizer.Tokenizer;
 

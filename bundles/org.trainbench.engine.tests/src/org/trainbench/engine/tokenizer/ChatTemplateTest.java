@@ -13,7 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.trainbench.engine.TestFixtures;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /** Renderings equal transformers 5.17's apply_chat_template on the recorded templates and conversations. */
 class ChatTemplateTest {

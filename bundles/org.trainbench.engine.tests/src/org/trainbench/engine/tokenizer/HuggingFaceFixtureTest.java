@@ -16,7 +16,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.trainbench.engine.TestFixtures;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * Ids and code-point offsets equal Hugging Face tokenizers' on the strings recorded by

@@ -12,7 +12,7 @@ import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.data.MemmapDatasetWriter;
 import org.trainbench.engine.data.TokenDataType;
 import org.trainbench.engine.model.LlamaArchitecture;
-import org.trainbench.engine.train.metrics.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.train.optim.AdamW;
 import org.trainbench.engine.train.sampling.Shuffling;
 import org.trainbench.engine.train.schedule.DecayStyle;

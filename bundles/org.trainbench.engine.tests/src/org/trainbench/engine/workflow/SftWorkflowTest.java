@@ -19,7 +19,7 @@ import org.trainbench.engine.cli.ExitCodes;
 import org.trainbench.engine.cli.CliRun;
 import org.trainbench.engine.data.DatasetConfigFile;
 import org.trainbench.engine.data.DocumentDataset;
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.tokenizer.Tokenizer;
 
 /**

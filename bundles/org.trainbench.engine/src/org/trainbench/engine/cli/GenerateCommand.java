@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.model.LlamaModel;

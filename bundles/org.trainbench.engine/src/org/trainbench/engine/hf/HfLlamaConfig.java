@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaArchitecture.Rotary;
 

@@ -3,7 +3,7 @@ package org.trainbench.engine.hf;
 import java.util.List;
 import java.util.Map;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /** JSON with two-space indentation, as Hugging Face writes config.json, so exported files read well and diff well. */
 final class PrettyJson {

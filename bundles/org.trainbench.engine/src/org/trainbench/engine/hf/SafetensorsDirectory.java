@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * The weights of a Hugging Face model directory: {@code model.safetensors}, or shards listed by

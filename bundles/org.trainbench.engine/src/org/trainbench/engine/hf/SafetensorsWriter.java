@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /** Writes safetensors files from fp32 arrays, stored as F32 or BF16 (round to nearest even). */
 public final class SafetensorsWriter {

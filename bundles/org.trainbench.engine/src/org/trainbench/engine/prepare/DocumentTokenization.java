@@ -105,7 +105,7 @@ final class DocumentTokenization {
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Long a)
                     || !(pair.get(1) instanceof Long b)) {
-                throw new IllegalArgumentException("span " + i + " is " + org.trainbench.engine.data.Json.write(list.get(i))
+                throw new IllegalArgumentException("span " + i + " is " + org.trainbench.engine.json.Json.write(list.get(i))
                         + "; expected a pair of integers [begin, end] (inclusive character positions)");
             }
             if (a > b) {

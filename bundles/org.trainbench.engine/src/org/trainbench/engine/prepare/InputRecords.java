@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.prepare.columnar.ArrowStreamRecords;
 import org.trainbench.engine.prepare.columnar.ColumnarFileException;
 import org.trainbench.engine.prepare.columnar.ColumnarRecords;

@@ -447,8 +447,8 @@ final class Filters {
             case Boolean b -> out.append(b ? "true" : "false");
             case Long l -> out.append(l);
             case Double d -> out.append(pyFloat(d).replace("inf", "Infinity").replace("nan", "NaN"));
-            case String s -> org.trainbench.engine.data.Json.quote(out, s);
-            case MarkedText m -> org.trainbench.engine.data.Json.quote(out, m.text);
+            case String s -> org.trainbench.engine.json.Json.quote(out, s);
+            case MarkedText m -> org.trainbench.engine.json.Json.quote(out, m.text);
             case List<?> list -> {
                 if (list.isEmpty()) {
                     out.append("[]");
@@ -478,14 +478,14 @@ final class Filters {
                     }
                     first = false;
                     newline(out, indent, depth + 1);
-                    org.trainbench.engine.data.Json.quote(out, str(e.getKey()));
+                    org.trainbench.engine.json.Json.quote(out, str(e.getKey()));
                     out.append(": ");
                     json(out, e.getValue(), indent, depth + 1);
                 }
                 newline(out, indent, depth);
                 out.append('}');
             }
-            default -> org.trainbench.engine.data.Json.quote(out, value.toString());
+            default -> org.trainbench.engine.json.Json.quote(out, value.toString());
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * A tokenizer directory as transformers saves it ({@code save_pretrained}): tokenizer.json plus the special tokens and

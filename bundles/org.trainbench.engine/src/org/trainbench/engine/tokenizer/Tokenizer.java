@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * A Hugging Face {@code tokenizer.json} tokenizer written in plain Java: added tokens, normalizer, pre-tokenizer, BPE

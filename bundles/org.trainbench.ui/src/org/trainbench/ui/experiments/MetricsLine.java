@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-import org.trainbench.engine.train.metrics.Json;
+import org.trainbench.engine.json.Json;
 
 /** Reads one line of {@code metrics.jsonl} into a {@link MetricRecord}; the format is the engine's MetricsLog. */
 public final class MetricsLine {

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.trainbench.engine.data.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * A directory written by Hugging Face's {@code Dataset.save_to_disk} ({@code state.json} listing its

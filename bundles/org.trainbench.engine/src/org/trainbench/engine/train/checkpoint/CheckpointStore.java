@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.trainbench.engine.tensor.Parameter;
-import org.trainbench.engine.train.metrics.Json;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.train.optim.AdamW;
 
 /**

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.trainbench.engine.train.metrics.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * fp32 tensors in the safetensors layout (8-byte little-endian header length, a JSON header naming each tensor's

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-import org.trainbench.engine.train.metrics.Json;
+import org.trainbench.engine.json.Json;
 
 /**
  * Draws the training and validation loss of a run directory's metrics.jsonl as a PNG: steps on x, loss on y (from

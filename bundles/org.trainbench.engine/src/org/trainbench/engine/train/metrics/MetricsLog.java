@@ -12,6 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.trainbench.engine.json.Json;
+
 /**
  * {@code metrics.jsonl} of a run directory: one JSON object per line, appended and flushed line by line so that the
  * IDE (or {@code tail -f}) can follow a live run. The schema is documented in docs/RUN_DIRECTORY.md; every line has

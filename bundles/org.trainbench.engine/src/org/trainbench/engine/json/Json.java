@@ -1,4 +1,4 @@
-package org.trainbench.engine.data;
+package org.trainbench.engine.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,9 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer for tokenizer files, JSON Lines datasets and command output. Values are
- * {@code Map<String, Object>} (insertion ordered), {@code List<Object>}, String, Long (integers that fit), Double,
- * Boolean and null. Strings are Java strings, so {@code \uD83D\uDE00} escapes become one supplementary code point.
+ * The engine's one JSON reader and writer: tokenizer files, JSON Lines datasets, safetensors headers, metrics lines,
+ * checkpoint manifests and command output. Values are {@code Map<String, Object>} (insertion ordered),
+ * {@code List<Object>}, String, Long (integers that fit), Double, Boolean and null. Strings are Java strings, so
+ * {@code \uD83D\uDE00} escapes become one supplementary code point.
+ *
+ * <p>Writing is compact (no spaces). Doubles are written with {@link Double#toString}, the shortest text that reads
+ * back to the same double, so a loss in metrics.jsonl is the exact value the engine computed; a float is written as
+ * the double it widens to, for the same reason. NaN and infinities have no JSON form and are written as null.
  */
 public final class Json {
 
@@ -42,6 +47,30 @@ public final class Json {
             throw new SyntaxException("unexpected '" + text.charAt(json.at) + "' after the JSON value", json.at);
         }
         return value;
+    }
+
+    /**
+     * Parses one JSON value from a named source.
+     *
+     * @param source named in error messages (a file name)
+     * @throws IllegalArgumentException naming the source and the character offset when the text is not JSON
+     */
+    public static Object parse(String text, String source) {
+        try {
+            return parse(text);
+        } catch (SyntaxException e) {
+            throw new IllegalArgumentException(source + ": invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a JSON object from a named source; anything else is an error naming the source. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text, String source) {
+        Object value = parse(text, source);
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException(source + ": expected a JSON object");
+        }
+        return (Map<String, Object>) value;
     }
 
     private void skipWhitespace() {
@@ -230,7 +259,7 @@ public final class Json {
         }
     }
 
-    /** Compact JSON of maps, lists, strings, numbers, booleans, null and int arrays. Non-ASCII is written as is. */
+    /** Compact JSON of maps, lists, strings, numbers, booleans, null and int/long/double arrays. Non-ASCII is written as is. */
     public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(out, value);
@@ -242,15 +271,28 @@ public final class Json {
             case null -> out.append("null");
             case String s -> quote(out, s);
             case Boolean b -> out.append(b);
-            case Double d when d.isNaN() || d.isInfinite() -> out.append("null");
-            case Number n -> out.append(n);
+            case Double d -> out.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            case Float f -> out.append(Float.isFinite(f) ? Double.toString(f.doubleValue()) : "null");
+            case Number n -> out.append(n.longValue());
             case int[] array -> {
                 out.append('[');
                 for (int i = 0; i < array.length; i++) {
-                    if (i > 0) {
-                        out.append(", ");
-                    }
-                    out.append(array[i]);
+                    out.append(i > 0 ? "," : "").append(array[i]);
+                }
+                out.append(']');
+            }
+            case long[] array -> {
+                out.append('[');
+                for (int i = 0; i < array.length; i++) {
+                    out.append(i > 0 ? "," : "").append(array[i]);
+                }
+                out.append(']');
+            }
+            case double[] array -> {
+                out.append('[');
+                for (int i = 0; i < array.length; i++) {
+                    out.append(i > 0 ? "," : "");
+                    write(out, array[i]);
                 }
                 out.append(']');
             }
@@ -259,11 +301,11 @@ public final class Json {
                 boolean first = true;
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
                     if (!first) {
-                        out.append(", ");
+                        out.append(',');
                     }
                     first = false;
                     quote(out, String.valueOf(entry.getKey()));
-                    out.append(": ");
+                    out.append(':');
                     write(out, entry.getValue());
                 }
                 out.append('}');
@@ -273,14 +315,14 @@ public final class Json {
                 boolean first = true;
                 for (Object item : list) {
                     if (!first) {
-                        out.append(", ");
+                        out.append(',');
                     }
                     first = false;
                     write(out, item);
                 }
                 out.append(']');
             }
-            default -> quote(out, value.toString());
+            default -> throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
         }
     }
 
