@@ -27,6 +27,23 @@ public final class CheckpointModels {
     }
 
     /**
+     * Whether PATH looks like what {@link #load} reads: an experiment directory (a resolved config) or a checkpoint
+     * directory of a run ({@code checkpoints/step-N} with a manifest). Cheap: looks at names, reads nothing.
+     */
+    public static boolean recognizes(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return Files.isDirectory(absolute)
+                && (Files.isRegularFile(absolute.resolve(RESOLVED_CONFIG)) || isCheckpointDirectory(absolute));
+    }
+
+    private static boolean isCheckpointDirectory(Path absolute) {
+        Path parent = absolute.getParent();
+        return Files.isRegularFile(absolute.resolve(CheckpointStore.MANIFEST_FILE)) && parent != null
+                && parent.getFileName().toString().equals(CheckpointStore.DIRECTORY)
+                && absolute.getFileName().toString().matches("step-\\d+");
+    }
+
+    /**
      * @param messages where remarks about skipped (corrupt) newer checkpoints go
      * @throws IllegalArgumentException naming the path when it is neither an experiment directory with a complete
      *                                  checkpoint nor a checkpoint directory of a run
@@ -47,11 +64,8 @@ public final class CheckpointModels {
             }
             return restore(absolute, checkpoint);
         }
-        Path parent = absolute.getParent();
-        if (Files.isRegularFile(absolute.resolve(CheckpointStore.MANIFEST_FILE)) && parent != null
-                && parent.getFileName().toString().equals(CheckpointStore.DIRECTORY)
-                && absolute.getFileName().toString().matches("step-\\d+")) {
-            Path experiment = parent.getParent();
+        if (isCheckpointDirectory(absolute)) {
+            Path experiment = absolute.getParent().getParent();
             if (!Files.isRegularFile(experiment.resolve(RESOLVED_CONFIG))) {
                 throw new IllegalArgumentException(experiment.resolve(RESOLVED_CONFIG) + ": missing; the checkpoint "
                         + absolute + " needs its run's resolved config for the model architecture");
