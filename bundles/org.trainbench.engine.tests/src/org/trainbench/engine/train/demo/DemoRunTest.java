@@ -1,5 +1,6 @@
 package org.trainbench.engine.train.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.cli.CliRun;
+import org.trainbench.engine.json.Json;
+import org.trainbench.engine.tokenizer.Tokenizer;
 import org.trainbench.engine.train.RunOutcome;
 import org.trainbench.engine.train.StopSignal;
 
@@ -38,6 +42,26 @@ class DemoRunTest {
         assertTrue(out.toString().contains("loss: "), out.toString());
         assertTrue(out.toString().contains("right answers:"), out.toString());
         assertTrue(err.toString().contains("are longer than 65 tokens and are skipped"), err.toString());
+
+        // The run carries its tokenizer: generate takes a text prompt on the demo's checkpoint.
+        CliRun generate = CliRun.cli("generate", dir.toString(), "--prompt", "<user>add 2+3<assistant>", "--max-new-tokens", "4");
+        assertEquals(0, generate.exitCode(), generate.err());
+        String answer = generate.out().strip();
+        assertTrue(answer.matches("[ +0-9a-z]{0,4}"), "decoded characters of the demo vocabulary, markers skipped: '" + answer + "'");
+    }
+
+    @Test
+    void theDemoTokenizerJsonEncodesAndDecodesExactlyAsTheDemoVocabulary() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("tok"));
+        Files.writeString(dir.resolve("tokenizer.json"), Json.write(ChatVocabulary.tokenizerJson()));
+        Tokenizer tokenizer = Tokenizer.load(dir);
+        String text = "reverse 3 8 1";
+        int[] prompt = ChatTask.prompt(text);
+        assertArrayEquals(prompt, tokenizer.encode("<user>" + text + "<assistant>", true).ids());
+        assertArrayEquals(ChatVocabulary.encode("sort 9 0 4 add 7+5 xyz"), tokenizer.encode("sort 9 0 4 add 7+5 xyz", true).ids());
+        assertEquals(ChatVocabulary.SIZE >= tokenizer.vocabularySize(), true, "ids fit the model's vocabulary: " + tokenizer.vocabularySize());
+        assertEquals(text, tokenizer.decode(prompt, true));
+        assertEquals(ChatVocabulary.decode(prompt), tokenizer.decode(prompt, false));
     }
 
     @Test

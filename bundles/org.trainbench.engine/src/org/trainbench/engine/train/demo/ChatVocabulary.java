@@ -1,8 +1,15 @@
 package org.trainbench.engine.train.demo;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The demo's tokenizer: one token per character plus three chat markers, so the demo needs no tokenizer file.
- * Id 0 is unused padding; 1-3 are the markers; then space, '+', digits and lowercase letters.
+ * The demo's tokenizer: one token per character plus three chat markers, so the demo needs no tokenizer file to
+ * train. Id 0 is unused padding; 1-3 are the markers; then space, '+', digits and lowercase letters.
+ * {@link #tokenizerJson()} writes the same vocabulary as a Hugging Face tokenizer.json (a BPE model without merges,
+ * the markers as special added tokens), so {@code trainbench generate} on a demo run can take a text prompt.
  */
 public final class ChatVocabulary {
     public static final int PADDING = 0;
@@ -31,6 +38,55 @@ public final class ChatVocabulary {
             tokens[i] = FIRST_CHARACTER + index;
         }
         return tokens;
+    }
+
+    /**
+     * This vocabulary as a Hugging Face tokenizer.json tree: a BPE model whose vocabulary is the characters and which
+     * has no merges, so each character is one token with the id {@link #encode} gives; {@code <pad>}, {@code <user>},
+     * {@code <assistant>} and {@code <end>} are special added tokens. No normalizer, pre-tokenizer or post-processor:
+     * text goes in as written, and no BOS is added (the demo has none).
+     */
+    public static Map<String, Object> tokenizerJson() {
+        Map<String, Object> vocab = new LinkedHashMap<>();
+        List<Object> added = new ArrayList<>();
+        String[] markers = {"<pad>", "<user>", "<assistant>", "<end>"};
+        for (int id = 0; id < markers.length; id++) {
+            vocab.put(markers[id], id);
+            Map<String, Object> token = new LinkedHashMap<>();
+            token.put("id", id);
+            token.put("content", markers[id]);
+            token.put("single_word", false);
+            token.put("lstrip", false);
+            token.put("rstrip", false);
+            token.put("normalized", false);
+            token.put("special", true);
+            added.add(token);
+        }
+        for (int i = 0; i < CHARACTERS.length(); i++) {
+            vocab.put(String.valueOf(CHARACTERS.charAt(i)), FIRST_CHARACTER + i);
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("type", "BPE");
+        model.put("dropout", null);
+        model.put("unk_token", null);
+        model.put("continuing_subword_prefix", null);
+        model.put("end_of_word_suffix", null);
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        model.put("ignore_merges", false);
+        model.put("vocab", vocab);
+        model.put("merges", List.of());
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", "1.0");
+        root.put("truncation", null);
+        root.put("padding", null);
+        root.put("added_tokens", added);
+        root.put("normalizer", null);
+        root.put("pre_tokenizer", null);
+        root.put("post_processor", null);
+        root.put("decoder", null);
+        root.put("model", model);
+        return root;
     }
 
     /** Readable text of tokens; markers are written as {@code <user>}, {@code <assistant>}, {@code <end>}. */
