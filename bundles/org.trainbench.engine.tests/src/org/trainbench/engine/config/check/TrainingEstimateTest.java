@@ -1,15 +1,32 @@
 package org.trainbench.engine.config.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.trainbench.engine.TestFixtures;
+import org.trainbench.engine.config.yaml.YamlNode;
 import org.trainbench.engine.config.yaml.YamlParser;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.tensor.Parameter;
+import org.trainbench.engine.train.TrainingConfigFile;
+import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.TrainingPlans;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
+import org.trainbench.engine.train.optim.AdamW;
 
 class TrainingEstimateTest {
 
@@ -78,5 +95,142 @@ class TrainingEstimateTest {
         assertEquals(2, e.trainingDtypeBytes());
         assertEquals(32, e.numLayers());
         assertEquals(2 * 8_030_261_248L / 8, e.gradientBytes());
+    }
+
+    private static YamlNode example(String name) throws Exception {
+        return YamlParser.parse(Files.readString(TestFixtures.repositoryRoot().resolve("examples/" + name)));
+    }
+
+    /**
+     * A tiny Llama a run can start from (no data: train_iters 0), in the given dtype, tying and biases; ZeRO stage 1 by
+     * default, which on one GPU shards nothing.
+     */
+    private static String tinyConfig(Path experiment, String dtype, boolean tied, boolean biases) {
+        return """
+                training:
+                  train_iters: 0
+                batch:
+                  micro_batch_size: 2
+                  sequence_length: 24
+                  batch_size: 6
+                model:
+                  base_model:
+                    vocab_size: 40
+                    tie_word_embeddings: %s
+                    transformer:
+                      num_layers: 3
+                      hidden_size: 32
+                      num_attention_heads: 4
+                      head_groups: 2
+                      ffn_hidden_size: 72
+                      gated: true
+                      add_linear_biases: %s
+                      normalization:
+                        type: rms_norm
+                      rotary:
+                        type: default
+                  distributed:
+                    training_dtype: %s
+                run:
+                  experiment_dir: %s
+                """.formatted(tied, biases, dtype, experiment);
+    }
+
+    /** Bytes of tensor data in a safetensors file: its size less the 8-byte header length and the JSON header. */
+    private static long tensorDataBytes(Path safetensors) throws IOException {
+        try (FileChannel channel = FileChannel.open(safetensors)) {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(length, 0);
+            return channel.size() - 8 - length.getLong(0);
+        }
+    }
+
+    @ParameterizedTest(name = "tied {0}, biases {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void aTinyConfigsEstimateEqualsTheTrainersPlanTheRealModelAndItsCheckpointFiles(boolean tied, boolean biases, @TempDir Path temp)
+            throws Exception {
+        Path file = temp.resolve("tiny.yaml");
+        Files.writeString(file, tinyConfig(temp.resolve("run"), "float32", tied, biases));
+        TrainingConfigFile config = TrainingConfigFile.read(file, List.of());
+        TrainingPlan plan = TrainingPlans.from(config.config(), null, note -> { });
+        TrainingEstimate e = TrainingEstimate.of(YamlParser.parse(config.text()), 1).orElseThrow();
+
+        LlamaModel model = LlamaModel.create(plan.architecture(), plan.modelSeed());
+        long floats = 0;
+        for (Parameter p : model.parameters()) {
+            floats += p.data().length;
+        }
+        assertEquals(floats, e.parameterCount(), "the real model's parameter arrays");
+        assertEquals(plan.tokensPerStep(), e.tokensPerStep(), "the trainer's tokens per step");
+        assertEquals(plan.microBatchSize(), e.microBatchSize());
+        assertEquals(plan.sequenceLength(), e.sequenceLength());
+
+        AdamW adam = new AdamW(plan.optimizer(), model.parameters());
+        Path checkpoint = new CheckpointStore(temp.resolve("run/checkpoints"), 0, message -> { })
+                .save(1, model.parameters(), adam, Map.of("step", 1L));
+        assertEquals(tensorDataBytes(checkpoint.resolve(CheckpointStore.MODEL_FILE)), e.weightBytes(),
+                "fp32 weights: the checkpoint's model tensors");
+        assertEquals(tensorDataBytes(checkpoint.resolve(CheckpointStore.OPTIMIZER_FILE)), e.optimizerStateBytes(),
+                "fp32 training has no master copy: the optimizer state is the checkpoint's two Adam moments");
+    }
+
+    @Test
+    void inBf16TheWeightsAreHalfTheFp32CheckpointAndTheOptimizerAddsAnFp32MasterCopy(@TempDir Path temp) throws Exception {
+        TrainingEstimate fp32 = TrainingEstimate.of(YamlParser.parse(tinyConfig(temp, "float32", false, false)), 1).orElseThrow();
+        TrainingEstimate bf16 = TrainingEstimate.of(YamlParser.parse(tinyConfig(temp, "bf16", false, false)), 1).orElseThrow();
+        assertEquals(fp32.weightBytes() / 2, bf16.weightBytes());
+        assertEquals(fp32.optimizerStateBytes() + fp32.weightBytes(), bf16.optimizerStateBytes());
+    }
+
+    @Test
+    void theZeroStageOverrideAndTheGpuCountChangeOnlyTheShardedMemory() throws Exception {
+        TrainingEstimate stage2 = TrainingEstimate.of(example("llama-3.1-8b-pretrain-from-scratch.yaml"), 8).orElseThrow();
+        TrainingEstimate stage3 = stage2.withZeroStage(3);
+        assertEquals(3, stage3.zeroStage());
+        assertEquals(stage2.weightBytes() / 8, stage3.weightBytes());
+        assertEquals(stage2.gradientBytes(), stage3.gradientBytes());
+        assertEquals(stage2.activationBytes(), stage3.activationBytes());
+        assertEquals(stage2.flopsPerStep(), stage3.flopsPerStep());
+        TrainingEstimate on64 = stage2.withDataParallelSize(64);
+        assertEquals(2 * 8_030_261_248L / 64, on64.gradientBytes());
+        assertEquals(stage2.weightBytes(), on64.weightBytes(), "stage 2 does not shard weights");
+        assertTrue(on64.memoryPerGpuBytes() < stage2.memoryPerGpuBytes());
+    }
+
+    @Test
+    void aCompleteConfigHasNoMissingKeys() throws Exception {
+        assertEquals(List.of(), TrainingEstimate.missingKeys(example("llama-3.1-8b-pretrain-from-scratch.yaml")));
+    }
+
+    @Test
+    void withoutAnArchitectureTheTransformerSectionIsNamedAsMissing() throws Exception {
+        YamlNode config = example("llama-3.1-8b-pretrain.yaml");
+        assertEquals(List.of("model.base_model.transformer"), TrainingEstimate.missingKeys(config).stream()
+                .map(TrainingEstimate.MissingKey::key).toList());
+        assertTrue(TrainingEstimate.of(config, 8).isEmpty());
+    }
+
+    @Test
+    void aPretrainedConfigMustWriteTheArchitectureKeysTheEstimateNeeds() throws Exception {
+        List<String> missing = TrainingEstimate.missingKeys(example("llama-3.1-8b-pretrain-pretrained.yaml")).stream()
+                .map(TrainingEstimate.MissingKey::key).toList();
+        assertEquals(List.of("model.base_model.transformer.hidden_size", "model.base_model.transformer.num_layers",
+                "model.base_model.transformer.num_attention_heads", "model.base_model.transformer.head_groups",
+                "model.base_model.transformer.ffn_hidden_size"), missing);
+    }
+
+    @Test
+    void missingAndInvalidBatchKeysAreNamedWithWhatIsExpected(@TempDir Path temp) throws Exception {
+        String complete = tinyConfig(temp, "bf16", false, false);
+        List<TrainingEstimate.MissingKey> noBatchSize = TrainingEstimate.missingKeys(YamlParser.parse(
+                complete.replace("  batch_size: 6\n", "")));
+        assertEquals(List.of(new TrainingEstimate.MissingKey("batch.batch_size", "not written")), noBatchSize);
+        List<TrainingEstimate.MissingKey> badLength = TrainingEstimate.missingKeys(YamlParser.parse(
+                complete.replace("sequence_length: 24", "sequence_length: long")));
+        assertEquals(List.of(new TrainingEstimate.MissingKey("batch.sequence_length", "an integer")), badLength);
+        List<TrainingEstimate.MissingKey> badLayers = TrainingEstimate.missingKeys(YamlParser.parse(
+                complete.replace("num_layers: 3", "num_layers: three")));
+        assertEquals(1, badLayers.size(), badLayers.toString());
+        assertEquals("model.base_model.transformer.num_layers", badLayers.get(0).key());
     }
 }

@@ -1,5 +1,7 @@
 package org.trainbench.engine.config.check;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -53,40 +55,125 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
         }
     }
 
+    /** The architecture keys a config with a {@code pretrained} section must write for the estimate (as ConfigFacts). */
+    private static final List<String> ARCHITECTURE_KEYS = List.of("hidden_size", "num_layers", "num_attention_heads", "head_groups",
+            "ffn_hidden_size");
+
+    /**
+     * A key the estimate needs that the config does not write, or writes with a value the estimate cannot use.
+     *
+     * @param key    the dotted key path, e.g. {@code batch.batch_size}
+     * @param reason what is expected there, for the user
+     */
+    public record MissingKey(String key, String reason) {
+    }
+
     /**
      * The estimate for a training config tree on {@code dataParallelSize} GPUs: architecture from
      * model.base_model, micro_batch_size and sequence_length from batch, zero_stage from model.multi_stage (default 1),
      * training_dtype from model.distributed (fp32 or float32 means 4 bytes, anything else 2). Empty when the
-     * architecture or the batch shape is not fully written.
+     * architecture or the batch shape is not fully written; {@link #missingKeys} then says which keys.
      */
     public static Optional<TrainingEstimate> of(YamlNode root, int dataParallelSize) {
+        return Optional.ofNullable(read(root, dataParallelSize, new ArrayList<>()));
+    }
+
+    /**
+     * Why {@link #of} gives no estimate for this tree: each key that is missing or unusable, in the order of the config
+     * (architecture, then batch, then ZeRO stage). Empty exactly when {@link #of} gives an estimate.
+     */
+    public static List<MissingKey> missingKeys(YamlNode root) {
+        List<MissingKey> missing = new ArrayList<>();
+        read(root, 1, missing);
+        return List.copyOf(missing);
+    }
+
+    private static TrainingEstimate read(YamlNode root, int dataParallelSize, List<MissingKey> missing) {
         YamlNode migrated = LegacyMigration.migrate(root);
-        OptionalLong params = ConfigFacts.parameterCount(root);
+        BaseModelConfig model = architecture(migrated, missing);
         OptionalLong tokens = ConfigFacts.tokensPerStep(migrated);
-        Optional<YamlNode> baseModel = ConfigTree.at(migrated, "model.base_model");
-        long micro = integer(migrated, "batch.micro_batch_size", 1);
-        long length = integer(migrated, "batch.sequence_length", -1);
-        if (params.isEmpty() || tokens.isEmpty() || length < 1 || baseModel.isEmpty()
-                || !(baseModel.get() instanceof MappingNode)) {
-            return Optional.empty();
+        for (String key : new String[] {"batch.batch_size", "batch.sequence_length"}) {
+            if (!(ConfigTree.scalar(migrated, key).map(ScalarNode::value).orElse(null) instanceof Long value)) {
+                missing.add(new MissingKey(key, ConfigTree.isSet(migrated, key) ? "an integer" : "not written"));
+            } else if (value < 1) {
+                missing.add(new MissingKey(key, "at least 1, got " + value));
+            }
         }
-        BaseModelConfig model;
-        try {
-            model = ConfigBinder.bind(baseModel.get(), BaseModelConfig.class);
-        } catch (ConfigBindingException e) {
-            return Optional.empty();
+        long micro = integer(migrated, "batch.micro_batch_size", 1);
+        if (micro < 1 || ConfigTree.isSet(migrated, "batch.micro_batch_size")
+                && !(ConfigTree.scalar(migrated, "batch.micro_batch_size").map(ScalarNode::value).orElse(null) instanceof Long)) {
+            missing.add(new MissingKey("batch.micro_batch_size", "an integer of at least 1 (default 1)"));
+        }
+        long length = integer(migrated, "batch.sequence_length", -1);
+        int zeroStage = (int) integer(migrated, "model.multi_stage.zero_stage", 1);
+        if (zeroStage < 0 || zeroStage > 3) {
+            missing.add(new MissingKey("model.multi_stage.zero_stage", "0, 1, 2 or 3 (default 1), got " + zeroStage));
+        }
+        OptionalLong params = model == null ? OptionalLong.empty() : ConfigFacts.parameterCount(root);
+        if (model != null && params.isEmpty()) {
+            missing.add(new MissingKey(LegacyMigration.TRANSFORMER, "an architecture whose parameter count can be computed"));
+        }
+        if (!missing.isEmpty() || tokens.isEmpty() || length < 1) {
+            return null;
         }
         TransformerConfig t = model.transformer();
-        int zeroStage = (int) integer(migrated, "model.multi_stage.zero_stage", 1);
         String dtype = ConfigTree.scalar(migrated, "model.distributed.training_dtype")
                 .map(s -> String.valueOf(s.value())).orElse("bf16");
         int dtypeBytes = dtype.equals("fp32") || dtype.equals("float32") ? 4 : 2;
-        if (zeroStage < 0 || zeroStage > 3) {
-            return Optional.empty();
+        return new TrainingEstimate(params.getAsLong(), t.numLayers(), t.hiddenSize(), t.ffnHiddenSize(), model.vocabSize(),
+                (int) length, (int) micro, tokens.getAsLong(), dataParallelSize, zeroStage, dtypeBytes);
+    }
+
+    /**
+     * The bound model.base_model, or null with the reasons added to {@code missing}: no transformer section, an
+     * architecture left to the pretrained model (which the estimate does not read), or a value that cannot be bound.
+     */
+    private static BaseModelConfig architecture(YamlNode migrated, List<MissingKey> missing) {
+        boolean pretrained = ConfigTree.at(migrated, "pretrained").isPresent();
+        Optional<YamlNode> transformer = ConfigTree.at(migrated, LegacyMigration.TRANSFORMER);
+        if (transformer.isEmpty() && !pretrained) {
+            missing.add(new MissingKey(LegacyMigration.TRANSFORMER,
+                    "not written: the architecture (hidden_size, num_layers, num_attention_heads, head_groups, ffn_hidden_size)"));
+            return null;
         }
-        return Optional.of(new TrainingEstimate(params.getAsLong(), t.numLayers(), t.hiddenSize(), t.ffnHiddenSize(),
-                model.vocabSize(), (int) length, (int) micro, tokens.getAsLong(), dataParallelSize, zeroStage,
-                dtypeBytes));
+        if (pretrained) {
+            int before = missing.size();
+            for (String key : ARCHITECTURE_KEYS) {
+                if (!ConfigTree.isSet(migrated, LegacyMigration.TRANSFORMER + "." + key)) {
+                    missing.add(new MissingKey(LegacyMigration.TRANSFORMER + "." + key,
+                            "not written: the architecture comes from pretrained.path, which the estimate does not read"));
+                }
+            }
+            if (missing.size() > before) {
+                return null;
+            }
+        }
+        Optional<YamlNode> baseModel = ConfigTree.at(migrated, "model.base_model");
+        if (baseModel.isEmpty() || !(baseModel.get() instanceof MappingNode)) {
+            missing.add(new MissingKey("model.base_model", "a mapping with the architecture"));
+            return null;
+        }
+        try {
+            return ConfigBinder.bind(baseModel.get(), BaseModelConfig.class);
+        } catch (ConfigBindingException e) {
+            String key = e.keyPath().isEmpty() ? "model.base_model" : "model.base_model." + e.keyPath();
+            String reason = e.getMessage().startsWith(e.keyPath() + ": ") ? e.getMessage().substring(e.keyPath().length() + 2)
+                    : e.getMessage();
+            missing.add(new MissingKey(key, reason));
+            return null;
+        }
+    }
+
+    /** The same configuration with ZeRO stage {@code stage} instead of the config's. */
+    public TrainingEstimate withZeroStage(int stage) {
+        return new TrainingEstimate(parameterCount, numLayers, hiddenSize, ffnHiddenSize, vocabSize, sequenceLength, microBatchSize,
+                tokensPerStep, dataParallelSize, stage, trainingDtypeBytes);
+    }
+
+    /** The same configuration sharded over {@code gpus} data-parallel GPUs. */
+    public TrainingEstimate withDataParallelSize(int gpus) {
+        return new TrainingEstimate(parameterCount, numLayers, hiddenSize, ffnHiddenSize, vocabSize, sequenceLength, microBatchSize,
+                tokensPerStep, gpus, zeroStage, trainingDtypeBytes);
     }
 
     private static long integer(YamlNode root, String path, long fallback) {
