@@ -330,6 +330,31 @@ class ConfigCheckerTest {
     }
 
     @Test
+    void architectureKeysThatDisagreeWithThePretrainedModelAreErrorsNamingBothValues(@TempDir Path dir) throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model"));
+        Files.copy(org.trainbench.engine.TestFixtures.path("hf-tiny-llama/model/config.json"), model.resolve("config.json"));
+        Files.createDirectories(dir.resolve("data"));
+        for (String name : List.of("train", "valid")) {
+            Files.writeString(dir.resolve("data/" + name + ".idx"), "");
+        }
+        // The tiny model: hidden 64, 2 layers, 4 heads, 2 groups, vocab 256, rope theta 500000.
+        String agreeing = VALID.replace("run:", "pretrained:\n  format: llama\n  path: model\nrun:");
+        assertEquals(List.of(), ConfigChecker.check(agreeing, dir.resolve("config.yaml")));
+
+        String disagreeing = agreeing.replace("num_layers: 2", "num_layers: 3").replace("vocab_size: 256", "vocab_size: 512");
+        List<Diagnostic> diagnostics = ConfigChecker.check(disagreeing, dir.resolve("config.yaml"));
+        assertEquals(List.of("model.base_model.transformer.num_layers", "model.base_model.vocab_size"),
+                diagnostics.stream().map(Diagnostic::keyPath).sorted().toList(), diagnostics::toString);
+        Diagnostic layers = diagnostics.stream().filter(d -> d.keyPath().endsWith("num_layers")).findFirst().orElseThrow();
+        assertEquals(IssueCodes.PRETRAINED_ARCHITECTURE_MISMATCH, layers.code());
+        assertEquals(Severity.ERROR, layers.severity());
+        assertEquals("2", layers.data().get(Diagnostic.DATA_SUGGESTED_VALUE));
+        assertTrue(layers.message().contains("is 3, but the pretrained model has 2"), layers.message());
+        assertTrue(layers.message().contains(model.resolve("config.json").toString()), layers.message());
+        assertEquals(disagreeing.indexOf("num_layers: 3") + "num_layers: ".length(), layers.range().offset());
+    }
+
+    @Test
     void hubDatasetNamesAreNotCheckedAsFiles(@TempDir Path dir) {
         String prepare = "output_path: out\ndataset:\n  path: Magpie-Align/Magpie-Llama-3.1-Pro-MT-300K-Filtered\n"
                 + "tokenizer:\n  path: ./tok\n";

@@ -1,5 +1,6 @@
 package org.trainbench.engine.config.check;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import org.trainbench.engine.config.schema.ConfigTree;
+import org.trainbench.engine.hf.HfLlamaConfig;
+import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.config.schema.KeySuggestions;
 import org.trainbench.engine.config.schema.LegacyMigration;
 import org.trainbench.engine.config.schema.SchemaKey;
@@ -57,6 +60,7 @@ final class CrossFieldRules {
         checkEvaluatorDatasets();
         checkTrainingDataset();
         checkPretrainedPath();
+        checkPretrainedArchitecture();
         checkReferencedFiles();
     }
 
@@ -264,6 +268,64 @@ final class CrossFieldRules {
                         : "the architecture would be read from nowhere")
                 + ". Add pretrained.path (the model directory), or remove the pretrained section.",
                 section.get().key().range(), "pretrained.path", Map.of(Diagnostic.DATA_MISSING_KEY, "pretrained.path")));
+    }
+
+    /**
+     * With {@code pretrained}, the architecture is the model's config.json: a written architecture key that disagrees
+     * would be ignored without a word, so it is an error naming both values. Nothing is said when config.json is
+     * missing or unreadable (the file check and the trainer report that).
+     */
+    private void checkPretrainedArchitecture() {
+        ScalarNode pathNode = ConfigTree.scalar(written, "pretrained.path").filter(s -> s.kind() == ScalarNode.Kind.STRING)
+                .orElse(null);
+        if (pathNode == null) {
+            return;
+        }
+        Path directory;
+        try {
+            Path base = configFile == null ? null : configFile.toAbsolutePath().getParent();
+            directory = base == null ? Path.of(pathNode.text()) : base.resolve(pathNode.text());
+        } catch (InvalidPathException e) {
+            return;
+        }
+        Path json = Files.isDirectory(directory) ? directory.resolve(HfLlamaConfig.FILE) : directory;
+        if (!Files.isRegularFile(json)) {
+            return;
+        }
+        LlamaArchitecture model;
+        try {
+            model = HfLlamaConfig.read(json).architecture();
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        String where = json.normalize().toString();
+        compareWithPretrained(TRANSFORMER + ".hidden_size", model.hiddenSize(), where);
+        compareWithPretrained(TRANSFORMER + ".num_layers", model.numLayers(), where);
+        compareWithPretrained(TRANSFORMER + ".num_attention_heads", model.numAttentionHeads(), where);
+        compareWithPretrained(TRANSFORMER + ".head_groups", model.headGroups(), where);
+        compareWithPretrained(TRANSFORMER + ".kv_channels", model.kvChannels(), where);
+        compareWithPretrained(TRANSFORMER + ".ffn_hidden_size", model.ffnHiddenSize(), where);
+        compareWithPretrained("model.base_model.vocab_size", model.vocabSize(), where);
+        OptionalDouble theta = number(migrated, TRANSFORMER + ".rotary.theta");
+        if (theta.isPresent() && theta.getAsDouble() != model.rotary().theta()) {
+            pretrainedMismatch(TRANSFORMER + ".rotary.theta", String.valueOf(theta.getAsDouble()),
+                    String.valueOf(model.rotary().theta()), where);
+        }
+    }
+
+    private void compareWithPretrained(String path, long modelValue, String where) {
+        OptionalLong value = integer(migrated, path);
+        if (value.isPresent() && value.getAsLong() != modelValue) {
+            pretrainedMismatch(path, String.valueOf(value.getAsLong()), String.valueOf(modelValue), where);
+        }
+    }
+
+    private void pretrainedMismatch(String path, String written, String model, String where) {
+        valueRange(path).ifPresent(range -> out.add(new Diagnostic(Severity.ERROR, IssueCodes.PRETRAINED_ARCHITECTURE_MISMATCH,
+                "`" + path + "` is " + written + ", but the pretrained model has " + model + " (" + where + "): with `pretrained`,"
+                        + " the architecture is loaded from the model and this value would be ignored. Set it to " + model
+                        + ", remove it, or point pretrained.path to a model with this architecture.",
+                range, path, Map.of(Diagnostic.DATA_SUGGESTED_VALUE, model))));
     }
 
     /** Input files and directories named in the config should exist, relative to the config file's directory. */

@@ -49,6 +49,12 @@ public final class IssueCodes {
     public static final String MISSING_TRAINING_DATASET = "missing-training-dataset";
     /** A {@code pretrained} section without {@code path} (weights or architecture cannot be loaded). */
     public static final String PRETRAINED_WITHOUT_PATH = "pretrained-without-path";
+    /**
+     * With {@code pretrained}, an architecture key written in the config disagrees with the pretrained model's
+     * config.json (the architecture is loaded from the model, so the written value would be ignored); data: the
+     * model's value.
+     */
+    public static final String PRETRAINED_ARCHITECTURE_MISMATCH = "pretrained-architecture-mismatch";
     /** A referenced input file or directory does not exist, relative to the config file (warning). */
     public static final String FILE_NOT_FOUND = "file-not-found";
 
@@ -57,7 +63,7 @@ public final class IssueCodes {
             FLOAT_READ_AS_STRING, OUT_OF_RANGE, NOT_ALLOWED_VALUE, DUPLICATE_KEY, MISSING_REQUIRED, LEGACY_KEY,
             UNSUPPORTED_BY_ENGINE, ARCHITECTURE_UNDEFINED, HEADS_NOT_DIVISIBLE, HIDDEN_SIZE_MISMATCH, BATCH_NOT_DIVISIBLE,
             LR_SCHEDULE_ORDER, LR_MINIMUM_ABOVE_BASE, ROTARY_THETA_CONFLICT, UNKNOWN_EVALUATOR_DATASET,
-            MISSING_TRAINING_DATASET, PRETRAINED_WITHOUT_PATH, FILE_NOT_FOUND);
+            MISSING_TRAINING_DATASET, PRETRAINED_WITHOUT_PATH, PRETRAINED_ARCHITECTURE_MISMATCH, FILE_NOT_FOUND);
 
     private IssueCodes() {
     }
