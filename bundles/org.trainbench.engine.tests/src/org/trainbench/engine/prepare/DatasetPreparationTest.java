@@ -283,6 +283,21 @@ class DatasetPreparationTest {
     }
 
     @Test
+    void relativePathsAreReadAgainstTheConfigDirectoryNotTheWorkingDirectory() throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("sub/dir"));
+        Files.writeString(sub.resolve("corpus.jsonl"), "{\"text\": \"hello world\"}\n");
+        Path config = sub.resolve("prepare.yaml");
+        Files.writeString(config, "output_path: out\ndataset:\n  path: corpus.jsonl\ntokenizer:\n  path: ../../tokenizer\n");
+        PreparationSettings settings = PreparationSettings.read(config);
+        assertEquals(sub.resolve("corpus.jsonl"), settings.datasetPath());
+        assertEquals(tokenizerDir, settings.tokenizerPath());
+        assertEquals(sub.resolve("out"), settings.outputPath());
+        // The checker looks where prepare reads: no file-not-found warning for these inputs.
+        assertEquals(List.of(), org.trainbench.engine.config.check.ConfigChecker.check(Files.readString(config), config).stream()
+                .filter(d -> d.code().equals(org.trainbench.engine.config.check.IssueCodes.FILE_NOT_FOUND)).toList());
+    }
+
+    @Test
     void configErrorsNameTheLineAndKey() throws IOException {
         Path config = dir.resolve("c.yaml");
         Files.writeString(config, "output_path: out\ndataset:\n  path: x\n  feild: text\ntokenizer:\n  path: t\n");

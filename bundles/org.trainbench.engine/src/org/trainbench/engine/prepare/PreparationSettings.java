@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.trainbench.engine.config.schema.InputPaths;
 import org.trainbench.engine.config.yaml.MappingNode;
 import org.trainbench.engine.config.yaml.ScalarNode;
 import org.trainbench.engine.config.yaml.SequenceNode;
@@ -22,7 +23,10 @@ import org.trainbench.engine.config.yaml.YamlSyntaxException;
  * prepare} uses, read straight from the YAML (with line numbers for errors) until the engine's schema binder has a
  * PreparationConfig. Both spellings of the input columns are accepted: {@code dataset.field} /
  * {@code dataset.loss_masking_spans} (the SFT guide) and {@code dataset.source_schema.input_column} /
- * {@code loss_masking_spans_column}. Paths are relative to the working directory, as in Fast-LLM.
+ * {@code loss_masking_spans_column}. Relative paths
+ * ({@code dataset.path}, {@code tokenizer.path} and {@code output_path}) are read against the config file's directory
+ * ({@link InputPaths}), like a training config's inputs: the output is the training config's input, and a prepare
+ * config and a training config side by side then agree on where the data is, whatever the working directory.
  *
  * @param seed seeds the split assignment and the document order inside each split (Trainbench addition, default 1234)
  */
@@ -49,11 +53,11 @@ public record PreparationSettings(Path configFile, Path outputPath, int tokenize
         }
         Reader r = new Reader(file);
         r.unknownKeys(top, "", TOP_LEVEL);
-        Path output = Path.of(r.string(top, "output_path", null, true));
+        Path output = InputPaths.resolve(file, r.string(top, "output_path", null, true));
         int workers = (int) r.integer(top, "tokenize_workers", 1, 1, 1024);
         MappingNode dataset = r.mapping(top, "dataset", true);
         r.unknownKeys(dataset, "dataset.", DATASET);
-        Path datasetPath = Path.of(r.string(dataset, "path", "dataset.", true));
+        Path datasetPath = InputPaths.resolve(file, r.string(dataset, "path", "dataset.", true));
         String split = r.string(dataset, "split", "dataset.", false);
         String field = r.string(dataset, "field", "dataset.", false);
         String spans = r.string(dataset, "loss_masking_spans", "dataset.", false);
@@ -75,7 +79,7 @@ public record PreparationSettings(Path configFile, Path outputPath, int tokenize
         }
         MappingNode tokenizer = r.mapping(top, "tokenizer", true);
         r.unknownKeys(tokenizer, "tokenizer.", Set.of("path", "bos_token", "max_vocab_size", "type"));
-        Path tokenizerPath = Path.of(r.string(tokenizer, "path", "tokenizer.", true));
+        Path tokenizerPath = InputPaths.resolve(file, r.string(tokenizer, "path", "tokenizer.", true));
         String bos = r.string(tokenizer, "bos_token", "tokenizer.", false);
         Map<String, Double> splits = new LinkedHashMap<>();
         if (top.get("splits").isPresent() && !(top.get("splits").get() instanceof ScalarNode s && s.isMissingValue())) {

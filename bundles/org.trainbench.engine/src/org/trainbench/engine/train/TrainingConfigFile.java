@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import org.trainbench.engine.config.check.ConfigChecker;
 import org.trainbench.engine.config.check.Diagnostic;
+import org.trainbench.engine.config.schema.InputPaths;
 import org.trainbench.engine.config.schema.ConfigBinder;
 import org.trainbench.engine.config.schema.ConfigBindingException;
 import org.trainbench.engine.config.schema.ConfigOverrides;
@@ -115,32 +116,26 @@ public record TrainingConfigFile(Path file, String text, YamlNode tree, Training
      * whatever its working directory and config.resolved.yaml records where the data was really read from.
      */
     static List<String> inputPathsAgainstConfigDirectory(Path file, TrainingConfig config) {
-        Path base = file.toAbsolutePath().getParent();
         List<String> overrides = new ArrayList<>();
         if (config.data() != null) {
             config.data().datasets().forEach((name, dataset) -> {
                 if (dataset != null && dataset.path() != null && !name.contains(".")) {
-                    absolute(base, dataset.path().toString()).ifPresent(p -> overrides.add("data.datasets." + name + ".path=" + p));
+                    absolute(file, dataset.path().toString()).ifPresent(p -> overrides.add("data.datasets." + name + ".path=" + p));
                 }
             });
             if (config.data().path() != null) {
-                absolute(base, config.data().path()).ifPresent(p -> overrides.add("data.path=" + p));
+                absolute(file, config.data().path()).ifPresent(p -> overrides.add("data.path=" + p));
             }
         }
         if (config.pretrained() != null && config.pretrained().path() != null) {
-            absolute(base, config.pretrained().path().toString()).ifPresent(p -> overrides.add("pretrained.path=" + p));
+            absolute(file, config.pretrained().path().toString()).ifPresent(p -> overrides.add("pretrained.path=" + p));
         }
         return overrides;
     }
 
-    private static Optional<String> absolute(Path base, String path) {
-        if (path.startsWith("~/")) {
-            return Optional.of(Path.of(System.getProperty("user.home"), path.substring(2)).toString());
-        }
-        if (base == null || path.isEmpty() || Path.of(path).isAbsolute()) {
-            return Optional.empty();
-        }
-        return Optional.of(base.resolve(path).normalize().toString());
+    private static Optional<String> absolute(Path file, String path) {
+        Path resolved = InputPaths.resolve(file, path);
+        return resolved.toString().equals(path) ? Optional.empty() : Optional.of(resolved.toString());
     }
 
     private static String at(Path file, SourceRange range) {

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import org.trainbench.engine.config.schema.ConfigTree;
+import org.trainbench.engine.config.schema.InputPaths;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.config.schema.KeySuggestions;
@@ -283,8 +284,7 @@ final class CrossFieldRules {
         }
         Path directory;
         try {
-            Path base = configFile == null ? null : configFile.toAbsolutePath().getParent();
-            directory = base == null ? Path.of(pathNode.text()) : base.resolve(pathNode.text());
+            directory = InputPaths.resolve(configFile, pathNode.text());
         } catch (InvalidPathException e) {
             return;
         }
@@ -333,7 +333,6 @@ final class CrossFieldRules {
         if (configFile == null) {
             return;
         }
-        Path base = configFile.toAbsolutePath().getParent();
         List<String[]> found = new ArrayList<>();
         collectInputPaths(written, schema, "", found);
         for (String[] reference : found) {
@@ -349,8 +348,7 @@ final class CrossFieldRules {
             }
             Path resolved;
             try {
-                resolved = text.startsWith("~/") ? Path.of(System.getProperty("user.home"), text.substring(2))
-                        : base == null ? Path.of(text) : base.resolve(text);
+                resolved = InputPaths.resolve(configFile, text);
             } catch (InvalidPathException e) {
                 continue;
             }
