@@ -1,0 +1,218 @@
+package org.trainbench.ui.summary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.core.filesystem.EFS;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.ITextViewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.config.check.TrainingEstimate;
+import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.ui.TrainbenchPerspective;
+import org.trainbench.ui.editor.ConfigEditor;
+import org.trainbench.ui.summary.ConfigSummaryView.Row;
+
+/**
+ * The summary view in the real workbench, beside a real config editor: its labels must read what the engine's
+ * {@link TrainingEstimate} computes for the editor's text, follow the GPU count and ZeRO controls, and follow typing.
+ */
+class ConfigSummaryViewTest {
+    private static final long N_8B = 8_030_261_248L;
+
+    @Test
+    void theSummaryBesideThe8bConfigShowsTheEnginesNumbersAndFollowsControlsAndTyping(@TempDir Path temp) throws Exception {
+        Path example = Path.of(System.getProperty("user.dir")).resolve("../../examples/llama-3.1-8b-pretrain-from-scratch.yaml")
+                .normalize();
+        Path file = temp.resolve("llama-3.1-8b-pretrain-from-scratch.yaml");
+        Files.copy(example, file);
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        page.setPerspective(PlatformUI.getWorkbench().getPerspectiveRegistry().findPerspectiveWithId(TrainbenchPerspective.ID));
+        ConfigEditor editor = assertInstanceOf(ConfigEditor.class,
+                IDE.openEditorOnFileStore(page, EFS.getLocalFileSystem().getStore(file.toUri())));
+        IDocument document = editor.getDocumentProvider().getDocument(editor.getEditorInput());
+        ConfigSummaryView view = assertInstanceOf(ConfigSummaryView.class, page.showView(ConfigSummaryView.ID));
+        assertNotNull(page.findView(ConfigSummaryView.ID), "the view is part of the Trainbench perspective");
+
+        // Eight H100 (the default), the config's ZeRO stage 2.
+        settle(view);
+        TrainingEstimate on8 = engine(document, 8);
+        assertEquals(N_8B, on8.parameterCount());
+        assertEquals("8.03 B (8,030,261,248)", view.value(Row.PARAMETERS));
+        assertEquals("", view.message());
+        assertEquals(file.getFileName().toString(), view.header());
+        assertShows(view, on8, TrainingEstimate.Gpu.H100_SXM, 8, 0.40);
+        assertEquals("1,966,080", view.value(Row.TOKENS_PER_STEP), "480 sequences of 4096 tokens");
+        assertEquals("15.0 GiB", view.value(Row.WEIGHTS), "2 bytes x 8.03 B in bf16, not sharded at stage 2");
+        assertNotEquals(Display.getCurrent().getThread(), view.computedOn, "parsing and estimating run off the UI thread");
+        assertNotNull(view.computedOn);
+
+        // 64 GPUs: the documented 3.99 s per step, gradients and optimizer state sharded 8 times finer.
+        String gradientsOn8 = view.value(Row.GRADIENTS);
+        view.gpuCountSpinner.setSelection(64);
+        view.gpuCountSpinner.notifyListeners(SWT.Modify, new Event());
+        settle(view);
+        TrainingEstimate on64 = engine(document, 64);
+        assertShows(view, on64, TrainingEstimate.Gpu.H100_SXM, 64, 0.40);
+        assertEquals("3.99 s", view.value(Row.TIME_PER_STEP));
+        assertNotEquals(gradientsOn8, view.value(Row.GRADIENTS));
+        assertEquals("15.0 GiB", view.value(Row.WEIGHTS));
+
+        ITextViewer viewer = editor.getAdapter(ITextViewer.class);
+        viewer.setTopIndex(document.getLineOfOffset(document.get().indexOf("\nmodel:") + 1));
+        screenshot("editor-summary.png");
+
+        // ZeRO stage 3 instead of the config's 2: the weights are sharded too.
+        assertEquals("As in the config (2)", view.zeroCombo.getText(), "the combo names the config's stage and stays selected");
+        view.zeroCombo.select(3);
+        view.zeroCombo.notifyListeners(SWT.Selection, new Event());
+        settle(view);
+        assertShows(view, on64.withZeroStage(3), TrainingEstimate.Gpu.H100_SXM, 64, 0.40);
+        assertEquals(ReadableNumbers.bytes(2 * N_8B / 64), view.value(Row.WEIGHTS));
+        view.zeroCombo.select(0);
+        view.zeroCombo.notifyListeners(SWT.Selection, new Event());
+
+        // Typing: half the layers and a smaller micro-batch; the view follows once typing pauses.
+        replace(document, "num_layers: 32", "num_layers: 16");
+        replace(document, "micro_batch_size: 4", "micro_batch_size: 2");
+        settle(view);
+        TrainingEstimate edited = engine(document, 64);
+        assertEquals(16, edited.numLayers());
+        assertShows(view, edited, TrainingEstimate.Gpu.H100_SXM, 64, 0.40);
+        assertTrue(edited.parameterCount() < N_8B);
+
+        // Without batch_size the view names the key instead of going blank.
+        replace(document, "  batch_size: 480\n", "");
+        settle(view);
+        assertTrue(view.message().contains("batch.batch_size: not written"), view.message());
+
+        editor.close(false);
+        waitUntil("the view lets go of the closed editor", () -> view.header().equals("No config"));
+    }
+
+    /** The engine's estimate of the document's text, as the view's job computes it. */
+    private static TrainingEstimate engine(IDocument document, int gpus) throws Exception {
+        return TrainingEstimate.of(YamlParser.parse(document.get()), gpus).orElseThrow();
+    }
+
+    /** Every line of the view reads the engine's value, formatted. */
+    private static void assertShows(ConfigSummaryView view, TrainingEstimate e, TrainingEstimate.Gpu gpu, int gpus, double mfu) {
+        assertEquals(ReadableNumbers.parameters(e.parameterCount()), view.value(Row.PARAMETERS));
+        assertEquals(ReadableNumbers.bytes(e.weightBytes()), view.value(Row.WEIGHTS));
+        assertEquals(ReadableNumbers.bytes(e.gradientBytes()), view.value(Row.GRADIENTS));
+        assertEquals(ReadableNumbers.bytes(e.optimizerStateBytes()), view.value(Row.OPTIMIZER));
+        assertEquals(ReadableNumbers.bytes(e.activationBytes()), view.value(Row.ACTIVATIONS));
+        assertEquals(ReadableNumbers.bytes(e.memoryPerGpuBytes()), view.value(Row.TOTAL));
+        assertEquals(ReadableNumbers.count(e.tokensPerStep()), view.value(Row.TOKENS_PER_STEP));
+        assertEquals(ReadableNumbers.flops(e.flopsPerToken()), view.value(Row.FLOPS_PER_TOKEN));
+        assertEquals(ReadableNumbers.flops(e.flopsPerStep()), view.value(Row.FLOPS_PER_STEP));
+        assertEquals(ReadableNumbers.seconds(e.secondsPerStep(gpu, gpus, mfu)), view.value(Row.TIME_PER_STEP));
+    }
+
+    private static void replace(IDocument document, String from, String to) throws Exception {
+        int at = document.get().indexOf(from);
+        assertTrue(at >= 0, "not in the document: " + from);
+        document.replace(at, from.length(), to);
+    }
+
+    /** Waits past the debounce until the view shows the summary of the newest text and settings. */
+    private static void settle(ConfigSummaryView view) {
+        spin(ConfigSummaryView.DEBOUNCE_MILLIS + 100);
+        waitUntil("the summary of the latest change", () -> view.appliedSerial == view.requestedSerial());
+    }
+
+    private static void waitUntil(String what, BooleanSupplier condition) {
+        long end = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                fail("timed out waiting for " + what);
+            }
+            spinOnce();
+        }
+    }
+
+    private static void spin(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            spinOnce();
+        }
+    }
+
+    private static void spinOnce() {
+        Display display = Display.getCurrent();
+        if (!display.readAndDispatch()) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The workbench window filling the Xvfb screen (1600x1000), copied from the X server into the screenshots folder as
+     * the views' tests take theirs; the window's size is restored afterwards.
+     */
+    private static void screenshot(String name) throws Exception {
+        Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
+        Display display = shell.getDisplay();
+        Rectangle before = shell.getBounds();
+        Rectangle screen = display.getPrimaryMonitor().getBounds();
+        int width = Math.min(1600, screen.width);
+        int height = Math.min(1000, screen.height);
+        shell.setBounds(screen.x, screen.y, width, height);
+        shell.forceActive();
+        spin(800);
+        // Without a window manager GTK reserves room for a frame that is never drawn: grow the window by what its
+        // content falls short of the screen, so that no black band is left at the bottom or right.
+        Rectangle client = shell.getClientArea();
+        Point origin = display.map(shell, null, client.x, client.y);
+        int shortX = screen.x + width - (origin.x + client.width);
+        int shortY = screen.y + height - (origin.y + client.height);
+        if (shortX > 0 || shortY > 0) {
+            Point size = shell.getSize();
+            shell.setSize(size.x + Math.max(0, shortX), size.y + Math.max(0, shortY));
+        }
+        spin(1200);
+        Image image = new Image(display, width, height);
+        GC gc = new GC(display);
+        try {
+            gc.copyArea(image, screen.x, screen.y);
+        } finally {
+            gc.dispose();
+        }
+        ImageData data = image.getImageData();
+        image.dispose();
+        Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name);
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {data};
+        loader.save(file.toString(), SWT.IMAGE_PNG);
+        assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
+        shell.setBounds(before);
+        spin(200);
+    }
+}
