@@ -25,42 +25,8 @@ class ExportCommandTest {
         Path data = temp.resolve("data");
         TinyRuns.writeDataset(data, "training", 60, 3);
         Path file = temp.resolve("tiny.yaml");
-        Files.writeString(file, """
-                training:
-                  train_iters: 2
-                  checkpoint:
-                    interval: 2
-                batch:
-                  micro_batch_size: 2
-                  sequence_length: 16
-                  batch_size: 2
-                data:
-                  datasets:
-                    training:
-                      type: memmap
-                      path: %s
-                optimizer:
-                  learning_rate:
-                    base: 1.0e-02
-                model:
-                  base_model:
-                    vocab_size: 24
-                    transformer:
-                      num_layers: 1
-                      hidden_size: 16
-                      num_attention_heads: 2
-                      head_groups: 2
-                      ffn_hidden_size: 32
-                      gated: true
-                      add_linear_biases: false
-                      normalization:
-                        type: rms_norm
-                      rotary:
-                        type: default
-                run:
-                  experiment_dir: %s
-                """.formatted(data.resolve("training"), temp.resolve("run")));
-        CliRun trained = cli("train", file.toString());
+        TinyRuns.writeConfig(file, data.resolve("training").toString(), temp.resolve("run"));
+        CliRun trained = cli("train", file.toString(), "--set", "training.train_iters=2", "--set", "batch.batch_size=2");
         assertEquals(ExitCodes.OK, trained.exitCode(), trained.err());
         return temp.resolve("run");
     }

@@ -27,36 +27,7 @@ class RelativePathsTest {
         Path dir = Files.createDirectories(temp.resolve("sub/dir"));
         TinyRuns.writeDataset(dir.resolve("data"), "training", 40, 5);
         Path file = dir.resolve("config.yaml");
-        Files.writeString(file, """
-                training:
-                  train_iters: 2
-                batch:
-                  micro_batch_size: 2
-                  sequence_length: 16
-                  batch_size: 2
-                data:
-                  datasets:
-                    training:
-                      type: memmap
-                      path: %s
-                model:
-                  base_model:
-                    vocab_size: 24
-                    transformer:
-                      num_layers: 1
-                      hidden_size: 16
-                      num_attention_heads: 2
-                      head_groups: 2
-                      ffn_hidden_size: 32
-                      gated: true
-                      add_linear_biases: false
-                      normalization:
-                        type: rms_norm
-                      rotary:
-                        type: default
-                run:
-                  experiment_dir: %s
-                """.formatted(dataPath, temp.resolve("run")));
+        TinyRuns.writeConfig(file, dataPath, temp.resolve("run"));
         return file;
     }
 
@@ -71,7 +42,7 @@ class RelativePathsTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         assertEquals(ExitCodes.OK, cli.execute("train", file.toString()), err.toString());
-        assertTrue(out.toString().contains("finished at step 2"), out.toString());
+        assertTrue(out.toString().contains("finished at step 4"), out.toString());
         String resolved = Files.readString(temp.resolve("run/config.resolved.yaml"));
         assertTrue(resolved.contains(temp.resolve("sub/dir/data/training").toAbsolutePath().toString()), resolved);
     }

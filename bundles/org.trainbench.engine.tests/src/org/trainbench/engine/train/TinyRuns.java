@@ -25,6 +25,57 @@ final class TinyRuns {
     private TinyRuns() {
     }
 
+    /**
+     * The tiny run as a training config file (one layer, hidden 16, vocabulary 24): 4 iterations of 4 sequences x 16
+     * tokens, logs and checkpoints every 2 steps, cosine learning rate from 1e-2. Tests change what they need with
+     * {@code trainbench train --set key=value}, as a user would.
+     *
+     * @param dataset the training dataset's path as written in the file (absolute, or relative to the config file)
+     */
+    static Path writeConfig(Path file, String dataset, Path experimentDir) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, """
+                training:
+                  train_iters: 4
+                  logs:
+                    interval: 2
+                  checkpoint:
+                    interval: 2
+                batch:
+                  micro_batch_size: 2
+                  sequence_length: 16
+                  batch_size: 4
+                data:
+                  datasets:
+                    training:
+                      type: memmap
+                      path: %s
+                optimizer:
+                  learning_rate:
+                    base: 1.0e-02
+                    decay_style: cosine
+                    warmup_iterations: 1
+                model:
+                  base_model:
+                    vocab_size: 24
+                    transformer:
+                      num_layers: 1
+                      hidden_size: 16
+                      num_attention_heads: 2
+                      head_groups: 2
+                      ffn_hidden_size: 32
+                      gated: true
+                      add_linear_biases: false
+                      normalization:
+                        type: rms_norm
+                      rotary:
+                        type: default
+                run:
+                  experiment_dir: %s
+                """.formatted(dataset, experimentDir));
+        return file;
+    }
+
     static LlamaArchitecture architecture() {
         return LlamaArchitecture.llama(VOCAB, 16, 2, 2, 1, 32);
     }

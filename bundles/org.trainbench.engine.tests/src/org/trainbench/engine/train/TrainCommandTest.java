@@ -24,45 +24,7 @@ class TrainCommandTest {
         Path data = temp.resolve("data");
         TinyRuns.writeDataset(data, "training", 60, 3);
         Path file = temp.resolve("tiny.yaml");
-        Files.writeString(file, """
-                training:
-                  train_iters: 4
-                  logs:
-                    interval: 2
-                  checkpoint:
-                    interval: 2
-                batch:
-                  micro_batch_size: 2
-                  sequence_length: 16
-                  batch_size: 4
-                data:
-                  datasets:
-                    training:
-                      type: memmap
-                      path: %s
-                optimizer:
-                  learning_rate:
-                    base: 1.0e-02
-                    decay_style: cosine
-                    warmup_iterations: 1
-                model:
-                  base_model:
-                    vocab_size: 24
-                    transformer:
-                      num_layers: 1
-                      hidden_size: 16
-                      num_attention_heads: 2
-                      head_groups: 2
-                      ffn_hidden_size: 32
-                      gated: true
-                      add_linear_biases: false
-                      normalization:
-                        type: rms_norm
-                      rotary:
-                        type: default
-                run:
-                  experiment_dir: %s
-                """.formatted(data.resolve("training"), temp.resolve("run")));
+        TinyRuns.writeConfig(file, data.resolve("training").toString(), temp.resolve("run"));
         return file;
     }
 
