@@ -133,6 +133,9 @@ class NewExperimentWizardTest {
             datasets++;
         }
         assertEquals(2, datasets, config);
+        // The run carries the demo vocabulary's tokenizer, so trainbench generate takes text prompts on it.
+        String tokenizer = Files.readString(folder.resolve("demo-1/tokenizer.json"));
+        assertTrue(tokenizer.contains("\"<assistant>\"") && tokenizer.contains("\"type\":\"BPE\""), tokenizer);
         created = wizard.createdLaunchConfiguration();
         assertEquals(Backend.CPU, TrainingRunSettings.read(created).backend());
     }

@@ -85,6 +85,7 @@ public record NewExperiment(ExperimentTemplate template, String templateText, St
             Files.createDirectories(folder);
             if (template.writesDemoDataset()) {
                 DemoDataset.write(experimentDirectory().resolve("data"));
+                DemoDataset.writeTokenizer(experimentDirectory());
             }
             Files.writeString(configFile(), configText(), StandardCharsets.UTF_8);
         } catch (IOException e) {
