@@ -79,10 +79,20 @@ class ConfigSummaryViewTest {
         assertEquals("3.99 s", view.value(Row.TIME_PER_STEP));
         assertNotEquals(gradientsOn8, view.value(Row.GRADIENTS));
         assertEquals("15.0 GiB", view.value(Row.WEIGHTS));
+        assertEquals("79.6 GiB: does not fit", view.value(Row.FITS), "micro-batch 4 without recomputation");
 
         ITextViewer viewer = editor.getAdapter(ITextViewer.class);
         viewer.setTopIndex(document.getLineOfOffset(document.get().indexOf("\nmodel:") + 1));
         screenshot("editor-summary.png");
+
+        // An H200: the same peak throughput, more memory.
+        view.gpuCombo.select(TrainingEstimate.Gpu.H200.ordinal());
+        view.gpuCombo.notifyListeners(SWT.Selection, new Event());
+        settle(view);
+        assertShows(view, on64, TrainingEstimate.Gpu.H200, 64, 0.40);
+        assertEquals("140 GiB: fits", view.value(Row.FITS));
+        view.gpuCombo.select(TrainingEstimate.Gpu.H100_SXM.ordinal());
+        view.gpuCombo.notifyListeners(SWT.Selection, new Event());
 
         // ZeRO stage 3 instead of the config's 2: the weights are sharded too.
         assertEquals("As in the config (2)", view.zeroCombo.getText(), "the combo names the config's stage and stays selected");
@@ -95,9 +105,12 @@ class ConfigSummaryViewTest {
         view.zeroCombo.notifyListeners(SWT.Selection, new Event());
 
         // Typing: half the layers and a smaller micro-batch; the view follows once typing pauses.
+        settle(view);
+        long requestsBefore = view.requestedSerial();
         replace(document, "num_layers: 32", "num_layers: 16");
         replace(document, "micro_batch_size: 4", "micro_batch_size: 2");
         settle(view);
+        assertEquals(requestsBefore + 1, view.requestedSerial(), "two edits within the debounce time are estimated once");
         TrainingEstimate edited = engine(document, 64);
         assertEquals(16, edited.numLayers());
         assertShows(view, edited, TrainingEstimate.Gpu.H100_SXM, 64, 0.40);
@@ -125,6 +138,7 @@ class ConfigSummaryViewTest {
         assertEquals(ReadableNumbers.bytes(e.optimizerStateBytes()), view.value(Row.OPTIMIZER));
         assertEquals(ReadableNumbers.bytes(e.activationBytes()), view.value(Row.ACTIVATIONS));
         assertEquals(ReadableNumbers.bytes(e.memoryPerGpuBytes()), view.value(Row.TOTAL));
+        assertEquals(ReadableNumbers.bytes(gpu.memoryBytes) + (e.fitsOn(gpu) ? ": fits" : ": does not fit"), view.value(Row.FITS));
         assertEquals(ReadableNumbers.count(e.tokensPerStep()), view.value(Row.TOKENS_PER_STEP));
         assertEquals(ReadableNumbers.flops(e.flopsPerToken()), view.value(Row.FLOPS_PER_TOKEN));
         assertEquals(ReadableNumbers.flops(e.flopsPerStep()), view.value(Row.FLOPS_PER_STEP));

@@ -55,6 +55,8 @@ public final class ConfigSummaryView extends ViewPart {
         OPTIMIZER("Optimizer state", s -> ReadableNumbers.bytes(s.estimate().optimizerStateBytes())),
         ACTIVATIONS("Activations", s -> ReadableNumbers.bytes(s.estimate().activationBytes())),
         TOTAL("Total per GPU", s -> ReadableNumbers.bytes(s.estimate().memoryPerGpuBytes())),
+        FITS("GPU memory", s -> ReadableNumbers.bytes(s.settings().gpu().memoryBytes)
+                + (s.estimate().fitsOn(s.settings().gpu()) ? ": fits" : ": does not fit")),
         TOKENS_PER_STEP("Tokens per step", s -> ReadableNumbers.count(s.estimate().tokensPerStep())),
         FLOPS_PER_TOKEN("FLOPs per token", s -> ReadableNumbers.flops(s.estimate().flopsPerToken())),
         FLOPS_PER_STEP("FLOPs per step", s -> ReadableNumbers.flops(s.estimate().flopsPerStep())),
@@ -197,7 +199,7 @@ public final class ConfigSummaryView extends ViewPart {
         Composite model = group(valuesPage, "Model");
         row(model, Row.PARAMETERS);
         Composite memory = group(valuesPage, "Memory per GPU");
-        for (Row r : new Row[] {Row.WEIGHTS, Row.GRADIENTS, Row.OPTIMIZER, Row.ACTIVATIONS, Row.TOTAL}) {
+        for (Row r : new Row[] {Row.WEIGHTS, Row.GRADIENTS, Row.OPTIMIZER, Row.ACTIVATIONS, Row.TOTAL, Row.FITS}) {
             row(memory, r);
         }
         values.get(Row.TOTAL).setFont(bold);
@@ -342,6 +344,8 @@ public final class ConfigSummaryView extends ViewPart {
                 for (Row row : Row.values()) {
                     values.get(row).setText(row.value(estimated));
                 }
+                values.get(Row.FITS).setForeground(display.getSystemColor(
+                        e.fitsOn(estimated.settings().gpu()) ? SWT.COLOR_DARK_GREEN : SWT.COLOR_RED));
                 stack.topControl = valuesPage;
             }
             case ConfigSummary.Incomplete incomplete -> {

@@ -233,4 +233,18 @@ class TrainingEstimateTest {
         assertEquals(1, badLayers.size(), badLayers.toString());
         assertEquals("model.base_model.transformer.num_layers", badLayers.get(0).key());
     }
+
+    @Test
+    void the8bShapeAtMicroBatch4FitsOnAnH200ButNotOnAnH100AndATinyModelFitsAnywhere(@TempDir Path temp) throws Exception {
+        TrainingEstimate e = TrainingEstimate.of(example("llama-3.1-8b-pretrain-from-scratch.yaml"), 64).orElseThrow();
+        long total = e.memoryPerGpuBytes();
+        assertTrue(total > TrainingEstimate.Gpu.H100_SXM.memoryBytes && total < TrainingEstimate.Gpu.H200.memoryBytes, Long.toString(total));
+        assertEquals(false, e.fitsOn(TrainingEstimate.Gpu.H100_SXM));
+        assertEquals(true, e.fitsOn(TrainingEstimate.Gpu.H200));
+        assertEquals(81_559L * 1024 * 1024, TrainingEstimate.Gpu.H100_SXM.memoryBytes);
+        TrainingEstimate tiny = TrainingEstimate.of(YamlParser.parse(tinyConfig(temp, "bf16", false, false)), 1).orElseThrow();
+        for (TrainingEstimate.Gpu gpu : TrainingEstimate.Gpu.values()) {
+            assertTrue(tiny.fitsOn(gpu), gpu.label);
+        }
+    }
 }

@@ -31,16 +31,21 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
         int sequenceLength, int microBatchSize, long tokensPerStep, int dataParallelSize, int zeroStage,
         int trainingDtypeBytes) {
 
-    /** Peak dense bf16 throughput (TFLOP/s) of the GPUs the summary offers. */
+    /**
+     * The GPUs the summary offers: peak dense bf16 throughput (TFLOP/s) and memory, the total nvidia-smi reports for
+     * the 80 GB H100 SXM (81,559 MiB), the H200 (143,771 MiB) and the 80 GB A100 (81,920 MiB).
+     */
     public enum Gpu {
-        H100_SXM("H100 SXM", 989), H200("H200", 989), A100("A100", 312);
+        H100_SXM("H100 SXM", 989, 81_559), H200("H200", 989, 143_771), A100("A100 80GB", 312, 81_920);
 
         public final String label;
         public final double peakBf16TeraFlops;
+        public final long memoryBytes;
 
-        Gpu(String label, double peakBf16TeraFlops) {
+        Gpu(String label, double peakBf16TeraFlops, long memoryMebibytes) {
             this.label = label;
             this.peakBf16TeraFlops = peakBf16TeraFlops;
+            this.memoryBytes = memoryMebibytes << 20;
         }
     }
 
@@ -203,6 +208,11 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
 
     public long memoryPerGpuBytes() {
         return weightBytes() + gradientBytes() + optimizerStateBytes() + activationBytes();
+    }
+
+    /** Whether the estimated memory per GPU fits in the GPU's memory (nothing left for the CUDA context or fragmentation). */
+    public boolean fitsOn(Gpu gpu) {
+        return memoryPerGpuBytes() <= gpu.memoryBytes;
     }
 
     public double flopsPerToken() {
