@@ -1,13 +1,10 @@
 package org.trainbench.launch;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Status;
-import org.trainbench.engine.json.Json;
 import org.trainbench.engine.train.demo.ChatVocabulary;
 
 /**
@@ -34,14 +31,16 @@ public final class DemoDataset {
         }
     }
 
-    /** Writes the demo vocabulary's tokenizer.json into the experiment directory, where generate looks for it. */
+    /**
+     * Writes the demo vocabulary's tokenizer.json and generation_config.json (its end-of-answer id) into the experiment
+     * directory, where generate looks for them.
+     */
     public static void writeTokenizer(Path experimentDirectory) throws CoreException {
-        Path file = experimentDirectory.resolve("tokenizer.json");
         try {
-            Files.createDirectories(experimentDirectory);
-            Files.writeString(file, Json.write(ChatVocabulary.tokenizerJson()) + "\n", StandardCharsets.UTF_8);
+            ChatVocabulary.writeTokenizerFiles(experimentDirectory);
         } catch (IOException e) {
-            throw new CoreException(Status.error("Could not write " + file + ": " + e.getMessage(), e));
+            throw new CoreException(Status.error("Could not write the demo tokenizer into " + experimentDirectory + ": "
+                    + e.getMessage(), e));
         }
     }
 }

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,19 +168,25 @@ public final class GenerateCommand implements Callable<Integer> {
         LlamaModel model = HfLlamaFormat.load(path);
         Optional<Tokenizer> tokenizer = Files.isRegularFile(path.resolve("tokenizer.json"))
                 ? Optional.of(Tokenizer.load(path)) : Optional.empty();
-        LinkedHashSet<Integer> stop = new LinkedHashSet<>(config.eosTokenIds());
-        Path generationConfig = path.resolve("generation_config.json");
-        if (Files.isRegularFile(generationConfig)
-                && Json.parse(Files.readString(generationConfig)) instanceof Map<?, ?> generation
-                && generation.containsKey("eos_token_id")) {
-            stop.clear();
-            Object eos = generation.get("eos_token_id");
-            if (eos instanceof Number n) {
-                stop.add(n.intValue());
-            } else if (eos instanceof List<?> list) {
-                list.forEach(o -> stop.add(((Number) o).intValue()));
-            }
+        List<Integer> stop = stopTokens(path).orElse(config.eosTokenIds());
+        return Optional.of(new LoadedModel(model, tokenizer, stop, "Hugging Face Llama " + path));
+    }
+
+    /** The eos_token_id (one id or a list) of DIRECTORY/generation_config.json; empty when there is none. */
+    static Optional<List<Integer>> stopTokens(Path directory) throws IOException {
+        Path generationConfig = directory.resolve("generation_config.json");
+        if (!Files.isRegularFile(generationConfig)
+                || !(Json.parse(Files.readString(generationConfig), generationConfig.toString()) instanceof Map<?, ?> generation)
+                || !generation.containsKey("eos_token_id")) {
+            return Optional.empty();
         }
-        return Optional.of(new LoadedModel(model, tokenizer, new ArrayList<>(stop), "Hugging Face Llama " + path));
+        List<Integer> stop = new ArrayList<>();
+        Object eos = generation.get("eos_token_id");
+        if (eos instanceof Number n) {
+            stop.add(n.intValue());
+        } else if (eos instanceof List<?> list) {
+            list.forEach(o -> stop.add(((Number) o).intValue()));
+        }
+        return Optional.of(List.copyOf(stop));
     }
 }

@@ -15,7 +15,7 @@ import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
  * The {@code trainbench generate} locator for runs: an experiment directory (its newest checkpoint that verifies) or
  * one checkpoint directory ({@code EXPERIMENT/checkpoints/step-N}), loaded by {@link CheckpointModels} exactly as
  * {@code trainbench export} loads them, plus the tokenizer.json of the experiment directory when there is one
- * (otherwise prompts go in as ids).
+ * (otherwise prompts go in as ids) and the end-of-sequence ids of its generation_config.json (the demo writes both).
  */
 final class RunCheckpointLocator {
 
@@ -33,7 +33,8 @@ final class RunCheckpointLocator {
         Path experiment = loaded.experiment();
         Optional<Tokenizer> tokenizer = Files.isRegularFile(experiment.resolve("tokenizer.json"))
                 ? Optional.of(Tokenizer.load(experiment)) : Optional.empty();
-        return Optional.of(new GenerateCommand.LoadedModel(loaded.model(), tokenizer, List.of(),
+        List<Integer> stop = GenerateCommand.stopTokens(experiment).orElse(List.of());
+        return Optional.of(new GenerateCommand.LoadedModel(loaded.model(), tokenizer, stop,
                 "checkpoint " + loaded.checkpoint().directory()));
     }
 }

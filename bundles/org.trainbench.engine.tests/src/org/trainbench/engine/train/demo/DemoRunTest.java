@@ -43,11 +43,15 @@ class DemoRunTest {
         assertTrue(out.toString().contains("right answers:"), out.toString());
         assertTrue(err.toString().contains("are longer than 65 tokens and are skipped"), err.toString());
 
-        // The run carries its tokenizer: generate takes a text prompt on the demo's checkpoint.
+        // The run carries its tokenizer and end-of-answer id: generate takes a text prompt and stops at <end>.
         CliRun generate = CliRun.cli("generate", dir.toString(), "--prompt", "<user>add 2+3<assistant>", "--max-new-tokens", "4");
         assertEquals(0, generate.exitCode(), generate.err());
         String answer = generate.out().strip();
         assertTrue(answer.matches("[ +0-9a-z]{0,4}"), "decoded characters of the demo vocabulary, markers skipped: '" + answer + "'");
+        CliRun ids = CliRun.cli("generate", dir.toString(), "--prompt", "<user>add 2+3<assistant>", "--max-new-tokens", "8", "--ids");
+        List<String> generated = List.of(ids.out().strip().split(" "));
+        int end = generated.indexOf(String.valueOf(ChatVocabulary.END));
+        assertTrue(end < 0 || end == generated.size() - 1, "nothing is generated after <end>: " + generated);
     }
 
     @Test

@@ -1,9 +1,15 @@
 package org.trainbench.engine.train.demo;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.trainbench.engine.json.Json;
 
 /**
  * The demo's tokenizer: one token per character plus three chat markers, so the demo needs no tokenizer file to
@@ -87,6 +93,18 @@ public final class ChatVocabulary {
         root.put("decoder", null);
         root.put("model", model);
         return root;
+    }
+
+    /**
+     * Writes {@code tokenizer.json} ({@link #tokenizerJson()}) and a {@code generation_config.json} whose
+     * {@code eos_token_id} is {@link #END} into a run directory, so that {@code trainbench generate DIR --prompt TEXT}
+     * encodes text prompts and stops at the end of the answer, as with a Hugging Face model.
+     */
+    public static void writeTokenizerFiles(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("tokenizer.json"), Json.write(tokenizerJson()) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(directory.resolve("generation_config.json"), Json.write(Map.of("eos_token_id", END)) + "\n",
+                StandardCharsets.UTF_8);
     }
 
     /** Readable text of tokens; markers are written as {@code <user>}, {@code <assistant>}, {@code <end>}. */

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.trainbench.engine.json.Json;
 import org.trainbench.engine.train.ProgressLine;
 import org.trainbench.engine.train.RunOutcome;
 import org.trainbench.engine.train.StopSignal;
@@ -78,8 +77,7 @@ public final class DemoRun {
                     + " synthetic chat conversations with loss-masking spans) to " + data);
             DemoDataset.write(data);
         }
-        // The run's tokenizer, so that `trainbench generate DIR --prompt TEXT` works on the demo's checkpoints.
-        Files.writeString(directory.resolve("tokenizer.json"), Json.write(ChatVocabulary.tokenizerJson()) + "\n", StandardCharsets.UTF_8);
+        ChatVocabulary.writeTokenizerFiles(directory);
         Path config = directory.resolve(CONFIG);
         Files.writeString(config, DemoConfig.yaml(slashes(data), slashes(directory)), StandardCharsets.UTF_8);
         err.println("config: " + config + " (train it yourself with: trainbench train " + slashes(config) + ")");
