@@ -32,6 +32,16 @@ class EngineCommandLineTest {
     }
 
     @Test
+    void anExportNamesTheCheckpointTheFormatAndTheOutputAndOnlyNonDefaultOptions() {
+        assertEquals(List.of("export", "/r/checkpoints/step-2", "--format", "llama", "--output", "/r/export/step-2"),
+                EngineCommandLine.exportArguments(Path.of("/r/checkpoints/step-2"), Path.of("/r/export/step-2"),
+                        ExportDtype.FLOAT32, false));
+        assertEquals(List.of("export", "/r/checkpoints/step-2", "--format", "llama", "--output", "/r/hf", "--dtype", "bfloat16",
+                "--overwrite"), EngineCommandLine.exportArguments(Path.of("/r/checkpoints/step-2"), Path.of("/r/hf"),
+                        ExportDtype.BFLOAT16, true));
+    }
+
+    @Test
     void anEmptyClasspathIsRefusedWithAReason() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> new EngineCommandLine(Path.of("java"), List.of(), List.of(), List.of("demo")));

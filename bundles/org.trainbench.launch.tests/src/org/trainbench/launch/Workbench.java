@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -15,7 +18,10 @@ import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 
 /** Helpers for tests that run on the UI thread of a real workbench (tycho-surefire's UI harness, under Xvfb). */
@@ -61,6 +67,49 @@ public final class Workbench {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Arranges for {@code answer} to be run on the next visible shell titled {@code title} (a modal dialog, which
+     * runs its own event loop), within {@code timeout}; call before what opens it. The returned flag turns true once
+     * the dialog was answered.
+     */
+    public static AtomicBoolean whenShellOpens(String title, Duration timeout, Consumer<Shell> answer) {
+        Display display = Display.getCurrent();
+        AtomicBoolean answered = new AtomicBoolean();
+        long until = System.nanoTime() + timeout.toNanos();
+        Runnable[] poll = new Runnable[1];
+        poll[0] = () -> {
+            for (Shell shell : display.getShells()) {
+                if (!shell.isDisposed() && shell.isVisible() && title.equals(shell.getText())) {
+                    answered.set(true);
+                    answer.accept(shell);
+                    return;
+                }
+            }
+            if (System.nanoTime() < until) {
+                display.timerExec(50, poll[0]);
+            }
+        };
+        display.timerExec(50, poll[0]);
+        return answered;
+    }
+
+    /** Presses the button labelled {@code label} (mnemonics ignored) in {@code shell}, as a click does. */
+    public static void press(Shell shell, String label) {
+        List<Button> buttons = WidgetTree.visible(shell, Button.class, b -> b.getText().replace("&", "").equals(label));
+        assertTrue(buttons.size() == 1, "expected one button '" + label + "' in '" + shell.getText() + "', found " + buttons.size());
+        assertTrue(buttons.getFirst().isEnabled(), label + " is disabled in '" + shell.getText() + "'");
+        buttons.getFirst().notifyListeners(SWT.Selection, new Event());
+    }
+
+    /** The texts of the labels in {@code shell}, one per line (what a dialog says). */
+    public static String labels(Shell shell) {
+        StringBuilder text = new StringBuilder();
+        for (Label label : WidgetTree.visible(shell, Label.class, l -> !l.getText().isEmpty())) {
+            text.append(label.getText()).append('\n');
+        }
+        return text.toString();
     }
 
     /** Copies the shell's pixels from the X server into a PNG under docs/screenshots (or target/screenshots). */

@@ -46,6 +46,22 @@ public record EngineCommandLine(Path javaExecutable, List<Path> classpath, List<
         return arguments;
     }
 
+    /**
+     * A {@code trainbench export CHECKPOINT --format llama --output DIR [--dtype bfloat16] [--overwrite]} invocation.
+     * float32 is the engine's default dtype and adds no option.
+     */
+    public static List<String> exportArguments(Path checkpoint, Path output, ExportDtype dtype, boolean overwrite) {
+        List<String> arguments = new ArrayList<>(List.of("export", checkpoint.toString(), "--format", "llama", "--output",
+                output.toString()));
+        if (dtype != ExportDtype.FLOAT32) {
+            arguments.addAll(List.of("--dtype", dtype.id()));
+        }
+        if (overwrite) {
+            arguments.add("--overwrite");
+        }
+        return arguments;
+    }
+
     /** The full argv, ready for a process builder. */
     public List<String> toArgv() {
         List<String> argv = new ArrayList<>();

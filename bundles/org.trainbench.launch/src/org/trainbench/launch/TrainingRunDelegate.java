@@ -110,13 +110,32 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
                     + "empty to run in the config file's folder");
         }
 
+        JavaRuntime java = javaRuntime(settings);
+        List<String> jvmArguments = jvmArguments(settings);
+
+        EngineCommandLine commandLine = new EngineCommandLine(java.executable(),
+                EngineClasspath.resolve(settings.backend()), jvmArguments,
+                EngineCommandLine.trainArguments(configFile, settings.overrides(), settings.backend(), settings.gpuCount()));
+        return new PreparedRun(configFile, workingDirectory,
+                experimentDirectory(configFile, workingDirectory, settings.overrides()), commandLine);
+    }
+
+    /**
+     * The Java runtime of the JVM tab (the workbench's own when empty), checked to be a Java 25+ runtime. Other engine
+     * commands on a run (export) use the same runtime as its training.
+     */
+    public static JavaRuntime javaRuntime(TrainingRunSettings settings) throws CoreException {
         JavaRuntime java = settings.javaHome().isBlank() ? JavaRuntime.running()
                 : new JavaRuntime(Path.of(substitute(settings.javaHome())));
         String javaProblem = java.problem();
         if (javaProblem != null) {
             throw failure(javaProblem);
         }
+        return java;
+    }
 
+    /** The JVM tab's maximum heap and further options, variables substituted. */
+    public static List<String> jvmArguments(TrainingRunSettings settings) throws CoreException {
         List<String> jvmArguments = new ArrayList<>();
         String heap = settings.maxHeap().strip();
         if (!heap.isEmpty()) {
@@ -126,12 +145,7 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
         if (!extra.isBlank()) {
             jvmArguments.addAll(List.of(DebugPlugin.parseArguments(extra)));
         }
-
-        EngineCommandLine commandLine = new EngineCommandLine(java.executable(),
-                EngineClasspath.resolve(settings.backend()), jvmArguments,
-                EngineCommandLine.trainArguments(configFile, settings.overrides(), settings.backend(), settings.gpuCount()));
-        return new PreparedRun(configFile, workingDirectory,
-                experimentDirectory(configFile, workingDirectory, settings.overrides()), commandLine);
+        return jvmArguments;
     }
 
     /**

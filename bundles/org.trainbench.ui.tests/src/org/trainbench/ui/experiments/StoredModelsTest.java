@@ -54,6 +54,32 @@ class StoredModelsTest {
     }
 
     @Test
+    void anExportWithoutAnEventTakesItsFormatAndWeightTypeFromConfigJsonAndAFurtherExportOfAStepIsListedAfterIt()
+            throws IOException {
+        Path runDir = dir.resolve("run");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 100, 10).checkpoint(100, 1000);
+        }
+        // What trainbench export writes (no metrics line): config.json with model_type and torch_dtype.
+        Path exports = runDir.resolve("export");
+        Files.createDirectories(exports.resolve("step-100-2"));
+        Files.writeString(exports.resolve("step-100-2/config.json"), "{\"model_type\": \"llama\", \"torch_dtype\": \"bfloat16\"}");
+        Files.createDirectories(exports.resolve("step-100"));
+        Files.writeString(exports.resolve("step-100/config.json"), "{\"model_type\": \"llama\", \"torch_dtype\": \"float32\"}");
+        // The engine's staging folder of an export in progress, and a folder that is no export.
+        Files.createDirectories(exports.resolve(".step-100-3.export-123"));
+        Files.createDirectories(exports.resolve("notes"));
+        RunFollower follower = new RunFollower(runDir, "run", new EngineProcesses());
+        follower.refresh(Instant.now());
+
+        List<StoredModel> models = StoredModels.list(runDir, follower.metrics());
+
+        assertEquals(List.of("checkpoint 100 trainbench", "export 100 llama (float32)", "export 100 llama (bfloat16)"),
+                models.stream().map(m -> m.kind().label() + " " + m.step() + " " + m.format()).toList());
+        assertEquals(exports.resolve("step-100-2"), models.get(2).path());
+    }
+
+    @Test
     void deletingRemovesTheWholeDirectory() throws IOException {
         Path runDir = dir.resolve("run");
         try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {

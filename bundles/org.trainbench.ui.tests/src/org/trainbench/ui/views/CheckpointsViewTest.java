@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.ui.handlers.IHandlerActivation;
 import org.eclipse.ui.handlers.IHandlerService;
@@ -86,6 +90,20 @@ class CheckpointsViewTest {
         }
         Workbench.select(table, 3);
         assertFalse(view.resume.isEnabled(), "an export is not resumable");
+
+        // Reveal copies the path and hands the folder to the desktop's file manager (replaced here: Xvfb has none).
+        List<Path> opened = new ArrayList<>();
+        view.fileManager = path -> opened.add(path);
+        Workbench.select(table, 3);
+        assertTrue(view.reveal.isEnabled());
+        view.reveal.run();
+        assertEquals(List.of(dir.resolve("export/step-300")), opened);
+        Clipboard clipboard = new Clipboard(Workbench.display());
+        try {
+            assertEquals(dir.resolve("export/step-300").toString(), clipboard.getContents(TextTransfer.getInstance()));
+        } finally {
+            clipboard.dispose();
+        }
 
         // Delete asks first; Cancel keeps it, OK deletes it.
         Workbench.select(table, 0);

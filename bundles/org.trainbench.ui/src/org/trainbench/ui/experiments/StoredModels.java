@@ -17,12 +17,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.trainbench.engine.json.Json;
+
 /**
- * Lists and deletes the checkpoints ({@code checkpoints/step-N}) and exports ({@code export/step-N}) of a run.
- * Directories the engine is still writing ({@code .tmp-*}) or deleting ({@code .deleting-*}) are not listed.
+ * Lists and deletes the checkpoints ({@code checkpoints/step-N}) and exports of a run. Exports are
+ * {@code export/step-N} as the engine writes them during training, and {@code export/step-N-<suffix>} for further
+ * exports of the same step (the workbench's Export to Hugging Face names a second one {@code step-N-2}). Directories
+ * the engine is still writing ({@code .tmp-*}, {@code .NAME.export-*}) or deleting ({@code .deleting-*}) are not listed.
  */
 public final class StoredModels {
     private static final Pattern STEP_DIRECTORY = Pattern.compile("step-(\\d+)");
+    private static final Pattern EXPORT_DIRECTORY = Pattern.compile("step-(\\d+)(?:-[^.][^/]*)?");
+    /** Hugging Face's model description, in every export. */
+    static final String HF_CONFIG = "config.json";
     /** The prefix the engine's CheckpointStore uses for directories being deleted; it removes leftovers on start. */
     static final String DELETING_PREFIX = ".deleting-";
     static final String MANIFEST = "manifest.json";
@@ -47,15 +54,39 @@ public final class StoredModels {
             }
         }
         List<StoredModel> models = new ArrayList<>();
-        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.CHECKPOINTS))) {
+        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.CHECKPOINTS), STEP_DIRECTORY)) {
             models.add(describe(StoredModel.Kind.CHECKPOINT, dir, train, validation, Files.isRegularFile(dir.resolve(MANIFEST)), "trainbench"));
         }
-        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.EXPORTS))) {
-            String format = exportFormats.getOrDefault(dir.getFileName().toString(),
-                    Files.isRegularFile(dir.resolve("config.json")) ? "huggingface" : "unknown");
-            models.add(describe(StoredModel.Kind.EXPORT, dir, train, validation, true, format));
+        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.EXPORTS), EXPORT_DIRECTORY)) {
+            models.add(describe(StoredModel.Kind.EXPORT, dir, train, validation, true,
+                    exportFormat(dir, exportFormats.get(dir.getFileName().toString()))));
         }
         return models;
+    }
+
+    /**
+     * The format of an export: the one its {@code export_written} event names, else config.json's {@code model_type}
+     * (an export by {@code trainbench export} logs no event), followed by config.json's {@code torch_dtype} in
+     * brackets when it has one, so that a float32 and a bfloat16 export of one step can be told apart.
+     */
+    static String exportFormat(Path dir, String logged) {
+        Path file = dir.resolve(HF_CONFIG);
+        Map<String, Object> config = null;
+        if (Files.isRegularFile(file)) {
+            try {
+                config = Json.parseObject(Files.readString(file), file.toString());
+            } catch (IOException | IllegalArgumentException e) {
+                // Being written or damaged: the format stays what the event says, the listing goes on.
+            }
+        }
+        String format = logged;
+        if (format == null && config != null && config.get("model_type") instanceof String type) {
+            format = type;
+        }
+        if (format == null) {
+            format = Files.isRegularFile(file) ? "huggingface" : "unknown";
+        }
+        return config != null && config.get("torch_dtype") instanceof String dtype ? format + " (" + dtype + ")" : format;
     }
 
     /**
@@ -84,24 +115,26 @@ public final class StoredModels {
         });
     }
 
-    private static List<Path> stepDirectories(Path parent) throws IOException {
+    private static List<Path> stepDirectories(Path parent, Pattern names) throws IOException {
         List<Path> dirs = new ArrayList<>();
         if (!Files.isDirectory(parent)) {
             return dirs;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, Files::isDirectory)) {
             for (Path entry : entries) {
-                if (STEP_DIRECTORY.matcher(entry.getFileName().toString()).matches()) {
+                if (names.matcher(entry.getFileName().toString()).matches()) {
                     dirs.add(entry);
                 }
             }
         }
-        dirs.sort(Comparator.comparingLong(StoredModels::stepOf));
+        dirs.sort(Comparator.comparingLong(StoredModels::stepOf).thenComparing(dir -> dir.getFileName().toString().length())
+                .thenComparing(dir -> dir.getFileName().toString()));
         return dirs;
     }
 
+    /** N of {@code step-N} or {@code step-N-<suffix>}; -1 for any other name. */
     static long stepOf(Path dir) {
-        Matcher m = STEP_DIRECTORY.matcher(dir.getFileName().toString());
+        Matcher m = EXPORT_DIRECTORY.matcher(dir.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.eclipse.core.commands.Command;
 import org.eclipse.core.commands.ParameterizedCommand;
@@ -77,6 +78,9 @@ public final class CheckpointsView extends ViewPart {
     private int ticksSinceListing;
     private final Consumer<List<RunSnapshot>> listener = this::update;
     private volatile Job listing;
+
+    /** Opens a folder with the desktop's file manager; whether it could. Tests replace it (no desktop under Xvfb). */
+    Predicate<Path> fileManager = path -> Program.launch(path.toString());
 
     Action resume;
     Action export;
@@ -205,6 +209,15 @@ public final class CheckpointsView extends ViewPart {
         }
     }
 
+    /**
+     * Lists the run's checkpoints and exports again, for those who wrote one without a metrics line announcing it (an
+     * export from the workbench or the command line). Call on the UI thread; the returned job (null when no run is
+     * shown) is done when the table is filled.
+     */
+    public Job refresh() {
+        return list();
+    }
+
     /** Lists in the background and shows the result; the returned job is done when the table is filled. */
     Job list() {
         Path dir = run;
@@ -280,7 +293,7 @@ public final class CheckpointsView extends ViewPart {
         } finally {
             clipboard.dispose();
         }
-        boolean opened = Program.launch(model.path().toString());
+        boolean opened = fileManager.test(model.path());
         getViewSite().getActionBars().getStatusLineManager().setMessage(
                 (opened ? "Opened " : "Copied the path ") + model.path() + (opened ? " (path copied)" : " to the clipboard"));
     }
