@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.filesystem.EFS;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.config.check.TrainingEstimate;
 import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.engine.hf.HfLlamaConfig;
+import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.ui.TrainbenchPerspective;
 import org.trainbench.ui.editor.ConfigEditor;
 import org.trainbench.ui.summary.ConfigSummaryView.Row;
@@ -57,6 +60,7 @@ class ConfigSummaryViewTest {
         assertNotNull(page.findView(ConfigSummaryView.ID), "the view is part of the Trainbench perspective");
 
         // Eight H100 (the default), the config's ZeRO stage 2.
+        useDefaultControls(view);
         settle(view);
         TrainingEstimate on8 = engine(document, 8);
         assertEquals(N_8B, on8.parameterCount());
@@ -123,6 +127,50 @@ class ConfigSummaryViewTest {
 
         editor.close(false);
         waitUntil("the view lets go of the closed editor", () -> view.header().equals("No config"));
+    }
+
+    @Test
+    void anSftConfigNamesTheArchitectureKeysUntilThePretrainedModelsConfigJsonIsBesideIt(@TempDir Path temp) throws Exception {
+        Path example = Path.of(System.getProperty("user.dir")).resolve("../../examples/llama-3.1-8b-sft-train.yaml").normalize();
+        Path file = temp.resolve("llama-3.1-8b-sft-train.yaml");
+        Files.copy(example, file);
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        ConfigEditor editor = assertInstanceOf(ConfigEditor.class,
+                IDE.openEditorOnFileStore(page, EFS.getLocalFileSystem().getStore(file.toUri())));
+        IDocument document = editor.getDocumentProvider().getDocument(editor.getEditorInput());
+        ConfigSummaryView view = assertInstanceOf(ConfigSummaryView.class, page.showView(ConfigSummaryView.ID));
+        page.activate(editor);
+        useDefaultControls(view);
+        settle(view);
+        assertEquals(file.getFileName().toString(), view.header());
+        assertTrue(view.message().contains("model.base_model.transformer.hidden_size: not written, and the pretrained model's"
+                + " config.json cannot be read"), view.message());
+
+        // The model the guide downloads, as its config.json describes it; a keystroke estimates again.
+        Path model = Files.createDirectories(temp.resolve("sft-tutorial/Llama-3.1-8B"));
+        LlamaArchitecture llama8b = LlamaArchitecture.llama(128_256, 4096, 32, 32, 8, 14_336)
+                .withRotary(LlamaArchitecture.Rotary.llama3(500_000));
+        new HfLlamaConfig(llama8b, 131_072, 128_000, List.of(128_001)).write(model, "bfloat16");
+        document.replace(document.getLength(), 0, "# the model is downloaded\n");
+        settle(view);
+        assertEquals("", view.message());
+        TrainingEstimate engine = TrainingEstimate.of(YamlParser.parse(document.get()), 8, file).orElseThrow();
+        assertEquals(N_8B, engine.parameterCount());
+        assertShows(view, engine, TrainingEstimate.Gpu.H100_SXM, 8, 0.40);
+        assertEquals("As in the config (3)", view.zeroCombo.getText());
+        editor.close(false);
+    }
+
+    /** Eight H100 at 40 %, the config's ZeRO stage, whatever an earlier test chose. */
+    private static void useDefaultControls(ConfigSummaryView view) {
+        view.gpuCombo.select(TrainingEstimate.Gpu.H100_SXM.ordinal());
+        view.gpuCombo.notifyListeners(SWT.Selection, new Event());
+        view.gpuCountSpinner.setSelection(8);
+        view.gpuCountSpinner.notifyListeners(SWT.Modify, new Event());
+        view.mfuSpinner.setSelection(40);
+        view.mfuSpinner.notifyListeners(SWT.Modify, new Event());
+        view.zeroCombo.select(0);
+        view.zeroCombo.notifyListeners(SWT.Selection, new Event());
     }
 
     /** The engine's estimate of the document's text, as the view's job computes it. */

@@ -1,5 +1,6 @@
 package org.trainbench.ui.summary;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.trainbench.engine.config.check.TrainingEstimate;
@@ -36,7 +37,11 @@ public sealed interface ConfigSummary {
     record Unreadable(String message) implements ConfigSummary {
     }
 
-    static ConfigSummary of(String text, SummarySettings settings) {
+    /**
+     * @param configFile the file the text is (or will be) saved in, against which a relative pretrained.path is read;
+     *                   null when the text has no file
+     */
+    static ConfigSummary of(String text, SummarySettings settings, Path configFile) {
         YamlNode tree;
         try {
             tree = YamlParser.parse(text);
@@ -48,9 +53,9 @@ public sealed interface ConfigSummary {
             return new Unreadable("This is a data-preparation config (output_path, dataset, tokenizer): the summary estimates"
                     + " training configs.");
         }
-        var estimate = TrainingEstimate.of(tree, settings.gpus());
+        var estimate = TrainingEstimate.of(tree, settings.gpus(), configFile);
         if (estimate.isEmpty()) {
-            return new Incomplete(TrainingEstimate.missingKeys(tree));
+            return new Incomplete(TrainingEstimate.missingKeys(tree, configFile));
         }
         TrainingEstimate fromConfig = estimate.get();
         TrainingEstimate shown = settings.zeroOverride() == 0 ? fromConfig : fromConfig.withZeroStage(settings.zeroOverride());

@@ -1,5 +1,6 @@
 package org.trainbench.ui.summary;
 
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,9 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IEditorPart;
+import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.IPartListener2;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchPart;
@@ -39,7 +42,7 @@ import org.trainbench.ui.editor.ConfigEditor;
  * The live summary beside the config editor: size, memory per GPU, tokens, FLOPs and time per step of the training
  * config in the active {@link ConfigEditor}, on the GPUs the user chooses. Follows the active config editor and its
  * typing: 300 ms after the last change the text is parsed and estimated by the engine's {@link TrainingEstimate} in a
- * background job, and the labels are updated on the UI thread.
+ * background job (which also reads a pretrained model's config.json), and the labels are updated on the UI thread.
  */
 public final class ConfigSummaryView extends ViewPart {
     public static final String ID = "org.trainbench.ui.views.summary";
@@ -76,7 +79,7 @@ public final class ConfigSummaryView extends ViewPart {
     }
 
     /** A text to estimate; {@code serial} tells the newest request from older ones still in flight. */
-    private record Request(long serial, String source, String text, SummarySettings settings) {
+    private record Request(long serial, String source, Path file, String text, SummarySettings settings) {
     }
 
     private Label header;
@@ -152,7 +155,7 @@ public final class ConfigSummaryView extends ViewPart {
             if (request == null) {
                 return Status.OK_STATUS;
             }
-            ConfigSummary summary = ConfigSummary.of(request.text(), request.settings());
+            ConfigSummary summary = ConfigSummary.of(request.text(), request.settings(), request.file());
             Thread thread = Thread.currentThread();
             if (!display.isDisposed()) {
                 display.asyncExec(() -> apply(request, summary, thread));
@@ -316,8 +319,17 @@ public final class ConfigSummaryView extends ViewPart {
             show("Open a training config (*.yaml) in the editor: its size, memory per GPU and time per step show here.", null);
             return;
         }
-        pending = new Request(++serial, followed.getEditorInput().getName(), document.get(), settings);
+        IEditorInput input = followed.getEditorInput();
+        pending = new Request(++serial, input.getName(), fileOf(input), document.get(), settings);
         job.schedule();
+    }
+
+    /** The local file an editor input is, for reading a relative pretrained.path; null for other inputs. */
+    private static Path fileOf(IEditorInput input) {
+        if (input instanceof IURIEditorInput uriInput && uriInput.getURI() != null && "file".equals(uriInput.getURI().getScheme())) {
+            return Path.of(uriInput.getURI());
+        }
+        return null;
     }
 
     private void apply(Request request, ConfigSummary summary, Thread thread) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.trainbench.engine.TestFixtures;
 import org.trainbench.engine.config.yaml.YamlNode;
 import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.tensor.Parameter;
@@ -246,5 +247,66 @@ class TrainingEstimateTest {
         for (TrainingEstimate.Gpu gpu : TrainingEstimate.Gpu.values()) {
             assertTrue(tiny.fitsOn(gpu), gpu.label);
         }
+    }
+
+    /** The Llama 3.1 8B shape as its Hugging Face config.json describes it. */
+    private static final LlamaArchitecture LLAMA_8B = LlamaArchitecture.llama(128_256, 4096, 32, 32, 8, 14_336)
+            .withRotary(LlamaArchitecture.Rotary.llama3(500_000));
+
+    @Test
+    void theSftExampleReadsThePretrainedModelsConfigJsonBesideItAsTheRunDoes(@TempDir Path temp) throws Exception {
+        Path config = temp.resolve("llama-3.1-8b-sft-train.yaml");
+        Files.copy(TestFixtures.repositoryRoot().resolve("examples/llama-3.1-8b-sft-train.yaml"), config);
+        YamlNode tree = YamlParser.parse(Files.readString(config));
+        List<String> withoutModel = TrainingEstimate.missingKeys(tree, config).stream().map(TrainingEstimate.MissingKey::reason).toList();
+        assertEquals(5, withoutModel.size(), withoutModel.toString());
+        assertTrue(withoutModel.get(0).contains("config.json"), withoutModel.get(0));
+
+        // pretrained.path is ./sft-tutorial/Llama-3.1-8B, read against the config's directory.
+        Path model = Files.createDirectories(temp.resolve("sft-tutorial/Llama-3.1-8B"));
+        new HfLlamaConfig(LLAMA_8B, 131_072, 128_000, List.of(128_001)).write(model, "bfloat16");
+        TrainingEstimate e = TrainingEstimate.of(tree, 8, config).orElseThrow();
+        assertEquals(8_030_261_248L, e.parameterCount());
+        assertEquals(LLAMA_8B.parameterCount(), e.parameterCount());
+        assertEquals(32, e.numLayers());
+        assertEquals(3, e.zeroStage());
+        assertEquals(32L * 4096, e.tokensPerStep(), "batch_size 32 of 4096 tokens");
+        assertEquals(List.of(), TrainingEstimate.missingKeys(tree, config));
+        assertTrue(TrainingEstimate.of(tree, 8).isEmpty(), "without the config file nothing is read");
+    }
+
+    @Test
+    void aPretrainedTinyModelsEstimateEqualsTheArchitectureTheTrainerReadsAndItsRealParameters(@TempDir Path temp) throws Exception {
+        LlamaArchitecture tiny = LlamaArchitecture.llama(40, 32, 3, 4, 2, 72);
+        Path model = Files.createDirectories(temp.resolve("model"));
+        new HfLlamaConfig(tiny, 64, null, List.of()).write(model, "float32");
+        Path file = temp.resolve("sft.yaml");
+        Files.writeString(file, """
+                training:
+                  train_iters: 0
+                batch:
+                  micro_batch_size: 1
+                  sequence_length: 16
+                  batch_size: 4
+                pretrained:
+                  format: llama
+                  path: model
+                  model_weights: no
+                model:
+                  distributed:
+                    training_dtype: float32
+                run:
+                  experiment_dir: %s
+                """.formatted(temp.resolve("run")));
+        TrainingConfigFile config = TrainingConfigFile.read(file, List.of());
+        TrainingPlan plan = TrainingPlans.from(config.config(), null, note -> { });
+        TrainingEstimate e = TrainingEstimate.of(YamlParser.parse(config.text()), 1, file).orElseThrow();
+        long floats = 0;
+        for (Parameter p : LlamaModel.create(plan.architecture(), 1).parameters()) {
+            floats += p.data().length;
+        }
+        assertEquals(floats, e.parameterCount());
+        assertEquals(4 * floats, e.weightBytes());
+        assertEquals(plan.tokensPerStep(), e.tokensPerStep());
     }
 }

@@ -1,5 +1,8 @@
 package org.trainbench.engine.config.check;
 
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,12 +11,15 @@ import java.util.OptionalLong;
 import org.trainbench.engine.config.schema.ConfigBinder;
 import org.trainbench.engine.config.schema.ConfigBindingException;
 import org.trainbench.engine.config.schema.ConfigTree;
+import org.trainbench.engine.config.schema.InputPaths;
 import org.trainbench.engine.config.schema.LegacyMigration;
 import org.trainbench.engine.config.training.BaseModelConfig;
 import org.trainbench.engine.config.training.TransformerConfig;
 import org.trainbench.engine.config.yaml.MappingNode;
 import org.trainbench.engine.config.yaml.ScalarNode;
 import org.trainbench.engine.config.yaml.YamlNode;
+import org.trainbench.engine.hf.HfLlamaConfig;
+import org.trainbench.engine.model.LlamaArchitecture;
 
 /**
  * Back-of-the-envelope size, memory and speed of one training configuration, for the editor's live summary.
@@ -77,25 +83,74 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
      * The estimate for a training config tree on {@code dataParallelSize} GPUs: architecture from
      * model.base_model, micro_batch_size and sequence_length from batch, zero_stage from model.multi_stage (default 1),
      * training_dtype from model.distributed (fp32 or float32 means 4 bytes, anything else 2). Empty when the
-     * architecture or the batch shape is not fully written; {@link #missingKeys} then says which keys.
+     * architecture or the batch shape is not fully written; {@link #missingKeys} then says which keys. Reads no file:
+     * a pretrained model's architecture must be written out, see {@link #of(YamlNode, int, Path)}.
      */
     public static Optional<TrainingEstimate> of(YamlNode root, int dataParallelSize) {
-        return Optional.ofNullable(read(root, dataParallelSize, new ArrayList<>()));
+        return Optional.ofNullable(read(root, dataParallelSize, new ArrayList<>(), null));
     }
 
     /**
-     * Why {@link #of} gives no estimate for this tree: each key that is missing or unusable, in the order of the config
-     * (architecture, then batch, then ZeRO stage). Empty exactly when {@link #of} gives an estimate.
+     * The estimate for the config file {@code configFile} whose tree is {@code root}: as {@link #of(YamlNode, int)},
+     * except that with a {@code pretrained.path} whose config.json can be read, the architecture is that model's, as
+     * the run and the checker take it (a relative path is read against the config file's directory).
+     *
+     * @param configFile the config file, or null for text not saved yet (a relative pretrained.path is then not read)
+     */
+    public static Optional<TrainingEstimate> of(YamlNode root, int dataParallelSize, Path configFile) {
+        return Optional.ofNullable(read(root, dataParallelSize, new ArrayList<>(), PretrainedModel.of(root, configFile)));
+    }
+
+    /**
+     * Why {@link #of(YamlNode, int)} gives no estimate for this tree: each key that is missing or unusable, in the
+     * order of the config (architecture, then batch, then ZeRO stage). Empty exactly when it gives an estimate.
      */
     public static List<MissingKey> missingKeys(YamlNode root) {
         List<MissingKey> missing = new ArrayList<>();
-        read(root, 1, missing);
+        read(root, 1, missing, null);
         return List.copyOf(missing);
     }
 
-    private static TrainingEstimate read(YamlNode root, int dataParallelSize, List<MissingKey> missing) {
+    /** Why {@link #of(YamlNode, int, Path)} gives no estimate; empty exactly when it gives one. */
+    public static List<MissingKey> missingKeys(YamlNode root, Path configFile) {
+        List<MissingKey> missing = new ArrayList<>();
+        read(root, 1, missing, PretrainedModel.of(root, configFile));
+        return List.copyOf(missing);
+    }
+
+    /**
+     * The pretrained model's config.json as the run reads it: its architecture, or null with the reason it could not be
+     * read. Null itself when the config has no pretrained.path or the caller does not read files.
+     */
+    private record PretrainedModel(LlamaArchitecture architecture, String problem) {
+        static PretrainedModel of(YamlNode root, Path configFile) {
+            Optional<ScalarNode> path = ConfigTree.scalar(LegacyMigration.migrate(root), "pretrained.path")
+                    .filter(s -> s.kind() == ScalarNode.Kind.STRING && !s.text().isBlank());
+            if (path.isEmpty()) {
+                return null;
+            }
+            Path directory;
+            try {
+                directory = InputPaths.resolve(configFile, path.get().text());
+            } catch (InvalidPathException e) {
+                return new PretrainedModel(null, "pretrained.path is not a path: " + e.getMessage());
+            }
+            if (configFile == null && !directory.isAbsolute()) {
+                return new PretrainedModel(null, "the config is not saved, so the relative pretrained.path cannot be read");
+            }
+            try {
+                return new PretrainedModel(HfLlamaConfig.read(directory).architecture(), null);
+            } catch (IOException | RuntimeException e) {
+                return new PretrainedModel(null, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        }
+    }
+
+    private static TrainingEstimate read(YamlNode root, int dataParallelSize, List<MissingKey> missing, PretrainedModel pretrained) {
         YamlNode migrated = LegacyMigration.migrate(root);
-        BaseModelConfig model = architecture(migrated, missing);
+        LlamaArchitecture fromPretrained = pretrained == null ? null : pretrained.architecture();
+        BaseModelConfig model = fromPretrained != null ? null
+                : architecture(migrated, missing, pretrained == null ? null : pretrained.problem());
         OptionalLong tokens = ConfigFacts.tokensPerStep(migrated);
         for (String key : new String[] {"batch.batch_size", "batch.sequence_length"}) {
             if (!(ConfigTree.scalar(migrated, key).map(ScalarNode::value).orElse(null) instanceof Long value)) {
@@ -114,17 +169,23 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
         if (zeroStage < 0 || zeroStage > 3) {
             missing.add(new MissingKey("model.multi_stage.zero_stage", "0, 1, 2 or 3 (default 1), got " + zeroStage));
         }
-        OptionalLong params = model == null ? OptionalLong.empty() : ConfigFacts.parameterCount(root);
-        if (model != null && params.isEmpty()) {
+        OptionalLong params = fromPretrained != null ? OptionalLong.of(fromPretrained.parameterCount())
+                : model == null ? OptionalLong.empty() : ConfigFacts.parameterCount(root);
+        if (fromPretrained == null && model != null && params.isEmpty()) {
             missing.add(new MissingKey(LegacyMigration.TRANSFORMER, "an architecture whose parameter count can be computed"));
         }
         if (!missing.isEmpty() || tokens.isEmpty() || length < 1) {
             return null;
         }
-        TransformerConfig t = model.transformer();
         String dtype = ConfigTree.scalar(migrated, "model.distributed.training_dtype")
                 .map(s -> String.valueOf(s.value())).orElse("bf16");
         int dtypeBytes = dtype.equals("fp32") || dtype.equals("float32") ? 4 : 2;
+        if (fromPretrained != null) {
+            return new TrainingEstimate(params.getAsLong(), fromPretrained.numLayers(), fromPretrained.hiddenSize(),
+                    fromPretrained.ffnHiddenSize(), fromPretrained.vocabSize(), (int) length, (int) micro, tokens.getAsLong(),
+                    dataParallelSize, zeroStage, dtypeBytes);
+        }
+        TransformerConfig t = model.transformer();
         return new TrainingEstimate(params.getAsLong(), t.numLayers(), t.hiddenSize(), t.ffnHiddenSize(), model.vocabSize(),
                 (int) length, (int) micro, tokens.getAsLong(), dataParallelSize, zeroStage, dtypeBytes);
     }
@@ -133,7 +194,7 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
      * The bound model.base_model, or null with the reasons added to {@code missing}: no transformer section, an
      * architecture left to the pretrained model (which the estimate does not read), or a value that cannot be bound.
      */
-    private static BaseModelConfig architecture(YamlNode migrated, List<MissingKey> missing) {
+    private static BaseModelConfig architecture(YamlNode migrated, List<MissingKey> missing, String pretrainedProblem) {
         boolean pretrained = ConfigTree.at(migrated, "pretrained").isPresent();
         Optional<YamlNode> transformer = ConfigTree.at(migrated, LegacyMigration.TRANSFORMER);
         if (transformer.isEmpty() && !pretrained) {
@@ -145,8 +206,9 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
             int before = missing.size();
             for (String key : ARCHITECTURE_KEYS) {
                 if (!ConfigTree.isSet(migrated, LegacyMigration.TRANSFORMER + "." + key)) {
-                    missing.add(new MissingKey(LegacyMigration.TRANSFORMER + "." + key,
-                            "not written: the architecture comes from pretrained.path, which the estimate does not read"));
+                    missing.add(new MissingKey(LegacyMigration.TRANSFORMER + "." + key, pretrainedProblem == null
+                            ? "not written: the architecture comes from pretrained.path, which the estimate does not read"
+                            : "not written, and the pretrained model's config.json cannot be read: " + pretrainedProblem));
                 }
             }
             if (missing.size() > before) {
