@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.XMLMemento;
 import org.eclipse.ui.ide.IDE;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +161,31 @@ class ConfigSummaryViewTest {
         assertShows(view, engine, TrainingEstimate.Gpu.H100_SXM, 8, 0.40);
         assertEquals("As in the config (3)", view.zeroCombo.getText());
         editor.close(false);
+    }
+
+    @Test
+    void theChosenGpuCountAndZeroStageAreSavedWithTheWorkbenchAndRestored() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        ConfigSummaryView view = assertInstanceOf(ConfigSummaryView.class, page.showView(ConfigSummaryView.ID));
+        useDefaultControls(view);
+        view.gpuCombo.select(TrainingEstimate.Gpu.A100.ordinal());
+        view.gpuCombo.notifyListeners(SWT.Selection, new Event());
+        view.gpuCountSpinner.setSelection(128);
+        view.gpuCountSpinner.notifyListeners(SWT.Modify, new Event());
+        view.zeroCombo.select(3);
+        view.zeroCombo.notifyListeners(SWT.Selection, new Event());
+        SummarySettings chosen = new SummarySettings(TrainingEstimate.Gpu.A100, 128, 40, 3);
+        assertEquals(chosen, view.settings());
+
+        XMLMemento saved = XMLMemento.createWriteRoot("view");
+        view.saveState(saved);
+        XMLMemento reread = XMLMemento.createReadRoot(new StringReader(saved.toString()));
+        assertEquals(chosen, ConfigSummaryView.settingsFrom(reread));
+        assertEquals(SummarySettings.DEFAULT, ConfigSummaryView.settingsFrom(null), "a first start has no memento");
+        XMLMemento unknownGpu = XMLMemento.createWriteRoot("view");
+        unknownGpu.putString("gpu", "TPU_V5");
+        assertEquals(SummarySettings.DEFAULT, ConfigSummaryView.settingsFrom(unknownGpu));
+        useDefaultControls(view);
     }
 
     /** Eight H100 at 40 %, the config's ZeRO stage, whatever an earlier test chose. */

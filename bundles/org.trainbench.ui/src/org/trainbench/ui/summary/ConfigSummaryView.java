@@ -29,6 +29,9 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IEditorPart;
+import org.eclipse.ui.IMemento;
+import org.eclipse.ui.IViewSite;
+import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.IPartListener2;
 import org.eclipse.ui.IWorkbenchPage;
@@ -46,6 +49,11 @@ import org.trainbench.ui.editor.ConfigEditor;
  */
 public final class ConfigSummaryView extends ViewPart {
     public static final String ID = "org.trainbench.ui.views.summary";
+
+    private static final String GPU_KEY = "gpu";
+    private static final String GPUS_KEY = "gpus";
+    private static final String MFU_KEY = "mfuPercent";
+    private static final String ZERO_KEY = "zeroOverride";
 
     /** Quiet time after the last keystroke before the text is estimated again. */
     static final int DEBOUNCE_MILLIS = 300;
@@ -165,6 +173,43 @@ public final class ConfigSummaryView extends ViewPart {
     };
 
     @Override
+    public void init(IViewSite site, IMemento memento) throws PartInitException {
+        super.init(site, memento);
+        settings = settingsFrom(memento);
+    }
+
+    /** Keeps the user's GPU, GPU count, MFU and ZeRO choice across workbench restarts. */
+    @Override
+    public void saveState(IMemento memento) {
+        super.saveState(memento);
+        memento.putString(GPU_KEY, settings.gpu().name());
+        memento.putInteger(GPUS_KEY, settings.gpus());
+        memento.putInteger(MFU_KEY, settings.mfuPercent());
+        memento.putInteger(ZERO_KEY, settings.zeroOverride());
+    }
+
+    /** The settings a memento saved, the defaults for what it lacks or for values out of range (an older version's). */
+    static SummarySettings settingsFrom(IMemento memento) {
+        SummarySettings result = SummarySettings.DEFAULT;
+        if (memento == null) {
+            return result;
+        }
+        try {
+            String gpu = memento.getString(GPU_KEY);
+            if (gpu != null) {
+                result = result.withGpu(TrainingEstimate.Gpu.valueOf(gpu));
+            }
+            Integer gpus = memento.getInteger(GPUS_KEY);
+            Integer mfu = memento.getInteger(MFU_KEY);
+            Integer zero = memento.getInteger(ZERO_KEY);
+            return new SummarySettings(result.gpu(), gpus == null ? result.gpus() : gpus, mfu == null ? result.mfuPercent() : mfu,
+                    zero == null ? result.zeroOverride() : zero);
+        } catch (IllegalArgumentException e) {
+            return SummarySettings.DEFAULT;
+        }
+    }
+
+    @Override
     public void createPartControl(Composite parent) {
         job.setSystem(true);
         display = parent.getDisplay();
@@ -249,7 +294,7 @@ public final class ConfigSummaryView extends ViewPart {
         new Label(hardware, SWT.NONE).setText("ZeRO stage:");
         zeroCombo = new Combo(hardware, SWT.READ_ONLY);
         zeroCombo.setItems(zeroItems(-1));
-        zeroCombo.select(0);
+        zeroCombo.select(settings.zeroOverride());
         zeroCombo.setLayoutData(fill());
         zeroCombo.addListener(SWT.Selection, e -> changeSettings(settings.withZeroOverride(zeroCombo.getSelectionIndex())));
     }
@@ -400,6 +445,10 @@ public final class ConfigSummaryView extends ViewPart {
 
     String header() {
         return header.getText();
+    }
+
+    SummarySettings settings() {
+        return settings;
     }
 
     /** The serial of the newest request: once {@link #appliedSerial} reaches it, the view shows the latest text and settings. */
