@@ -1,0 +1,102 @@
+package org.trainbench.engine.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.trainbench.engine.train.optim.AdamW;
+import org.trainbench.engine.train.optim.NonFiniteGradientException;
+
+/**
+ * The engine's AdamW ({@link AdamW}: global gradient-norm clipping, decoupled weight decay, bias correction) with
+ * parameters, gradients and moments on the GPU. The scalar schedule (norm, clip factor, bias corrections) is computed
+ * here on the host in double exactly as {@link AdamW#update} does; the per-element update is the
+ * {@code adamw_update} kernel, operation for operation as the CPU loop.
+ */
+public final class DeviceAdamW implements AutoCloseable {
+    /** Fast-LLM adds this to the norm before dividing (as AdamW.CLIP_EPSILON). */
+    private static final double CLIP_EPSILON = 1.0e-6;
+
+    /** One trainable tensor on the device: its values and gradients, {@code size} floats each. */
+    public record Tensor(String name, DeviceBuffer values, DeviceBuffer gradients, long size, boolean weightDecay) {
+        public Tensor {
+            values.require(4 * size, name + " values");
+            gradients.require(4 * size, name + " gradients");
+        }
+    }
+
+    private final LlamaKernels kernels;
+    private final AdamW.Settings settings;
+    private final List<Tensor> tensors;
+    private final List<DeviceBuffer> firstMoments = new ArrayList<>();
+    private final List<DeviceBuffer> secondMoments = new ArrayList<>();
+    private long step;
+
+    /** Moments start at zero, as in {@link AdamW}. */
+    public DeviceAdamW(LlamaKernels kernels, AdamW.Settings settings, List<Tensor> tensors) {
+        this.kernels = kernels;
+        this.settings = settings;
+        this.tensors = List.copyOf(tensors);
+        CudaContext context = kernels.context();
+        for (Tensor t : this.tensors) {
+            DeviceBuffer m = context.allocateFloats(t.size());
+            DeviceBuffer v = context.allocateFloats(t.size());
+            context.fill32(m.address(), 0, t.size());
+            context.fill32(v.address(), 0, t.size());
+            firstMoments.add(m);
+            secondMoments.add(v);
+        }
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public DeviceBuffer firstMoment(int index) {
+        return firstMoments.get(index);
+    }
+
+    public DeviceBuffer secondMoment(int index) {
+        return secondMoments.get(index);
+    }
+
+    /** Global L2 norm of all gradients (per-tensor sums in double, tensors in order). */
+    public double gradientNorm() {
+        double sum = 0;
+        for (Tensor t : tensors) {
+            sum += kernels.sumOfSquares(t.gradients(), t.size());
+        }
+        return Math.sqrt(sum);
+    }
+
+    /**
+     * One update with learning rate {@code learningRate}, as {@link AdamW#update}.
+     *
+     * @throws NonFiniteGradientException when the gradient norm is NaN or infinite; nothing is changed then
+     */
+    public AdamW.Update update(double learningRate) {
+        double norm = gradientNorm();
+        if (!Double.isFinite(norm)) {
+            throw new NonFiniteGradientException(norm, "(a tensor on the GPU)");
+        }
+        double clip = settings.gradientNormClipping() > 0
+                ? Math.min(settings.gradientNormClipping() / (norm + CLIP_EPSILON), 1.0) : 1.0;
+        step++;
+        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
+        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            double decay = t.weightDecay() ? settings.weightDecay() : 0.0;
+            kernels.adamWUpdate(t.values(), t.gradients(), firstMoments.get(i), secondMoments.get(i), t.size(), (float) clip,
+                    (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
+                    (float) settings.beta2(), (float) (1.0 - settings.beta2()), (float) (learningRate / biasCorrection1),
+                    (float) biasCorrection2Sqrt, (float) settings.epsilon());
+        }
+        return new AdamW.Update(step, learningRate, norm);
+    }
+
+    @Override
+    public void close() {
+        firstMoments.forEach(DeviceBuffer::close);
+        secondMoments.forEach(DeviceBuffer::close);
+    }
+}

@@ -1,0 +1,363 @@
+// Trainbench's CUDA kernels for a Llama training step, beside GEMM (cuBLAS). Compiled at run time by NVRTC
+// (LlamaKernels.java loads this file from the bundle); no headers, so NVRTC needs no include path.
+//
+// Every kernel mirrors one method of the CPU engine (org.trainbench.engine.model / train.optim), with the same
+// operation order where it matters for rounding, so the GPU result agrees with the CPU one to fp32 rounding.
+// Shapes are written as in the engine: N rows (tokens), C hidden width, F MLP width, V vocabulary.
+// Sizes that can pass 2^31 elements are long long.
+
+#define WARP 32
+// No headers under NVRTC, so no INFINITY macro: the bits of -inf.
+#define NEG_INF (__int_as_float(0xff800000))
+
+__device__ __forceinline__ float warp_sum(float v) {
+    for (int o = WARP / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ double warp_sum_double(double v) {
+    for (int o = WARP / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// Sum over the block (blockDim.x a multiple of 32, at most 1024), returned to every thread.
+// scratch: 32 floats of shared memory; the leading barrier lets callers reuse it back to back.
+__device__ float block_sum(float v, float* scratch) {
+    int lane = threadIdx.x & (WARP - 1);
+    int warp = threadIdx.x / WARP;
+    v = warp_sum(v);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < (int) (blockDim.x / WARP) ? scratch[lane] : 0.f;
+        v = warp_sum(v);
+        if (lane == 0) scratch[0] = v;
+    }
+    __syncthreads();
+    return scratch[0];
+}
+
+// Combines two (max, sum of exp(x - max)) pairs of an online softmax.
+__device__ __forceinline__ void softmax_combine(float& m, float& s, float m2, float s2) {
+    if (m2 == NEG_INF) return;
+    if (m == NEG_INF) { m = m2; s = s2; return; }
+    float mx = fmaxf(m, m2);
+    s = s * expf(m - mx) + s2 * expf(m2 - mx);
+    m = mx;
+}
+
+extern "C" {
+
+// ---------------------------------------------------------------- RMSNorm (model/RmsNorm.java)
+// out (N, C) = (x * rstd) * weight, rstd (N) = 1 / sqrt(mean(x^2) + eps). One block per row.
+__global__ void rmsnorm_forward(float* __restrict__ out, float* __restrict__ rstd, const float* __restrict__ x,
+                                const float* __restrict__ weight, int n, int c, float eps) {
+    __shared__ float scratch[WARP];
+    int row = blockIdx.x;
+    const float* xr = x + (long long) row * c;
+    float* outr = out + (long long) row * c;
+    float ss = 0.f;
+    bool vec = (c & 3) == 0;
+    if (vec) {
+        const float4* x4 = reinterpret_cast<const float4*>(xr);
+        for (int i = threadIdx.x; i < c / 4; i += blockDim.x) {
+            float4 v = x4[i];
+            ss += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
+        }
+    } else {
+        for (int i = threadIdx.x; i < c; i += blockDim.x) ss += xr[i] * xr[i];
+    }
+    ss = block_sum(ss, scratch);
+    // As the CPU: mean in float, then 1 / sqrt in double, rounded once to float.
+    float r = (float) (1.0 / sqrt((double) (ss / (float) c + eps)));
+    if (threadIdx.x == 0) rstd[row] = r;
+    if (vec) {
+        const float4* x4 = reinterpret_cast<const float4*>(xr);
+        const float4* w4 = reinterpret_cast<const float4*>(weight);
+        float4* o4 = reinterpret_cast<float4*>(outr);
+        for (int i = threadIdx.x; i < c / 4; i += blockDim.x) {
+            float4 v = x4[i];
+            float4 w = w4[i];
+            o4[i] = make_float4((v.x * r) * w.x, (v.y * r) * w.y, (v.z * r) * w.z, (v.w * r) * w.w);
+        }
+    } else {
+        for (int i = threadIdx.x; i < c; i += blockDim.x) outr[i] = (xr[i] * r) * weight[i];
+    }
+}
+
+// dx (N, C) += rstd * (dout * w) - x * rstd^3 / C * sum(dout * w * x). One block per row; accumulates like the CPU.
+__global__ void rmsnorm_backward_input(float* __restrict__ dx, const float* __restrict__ dout, const float* __restrict__ x,
+                                       const float* __restrict__ weight, const float* __restrict__ rstd, int n, int c) {
+    __shared__ float scratch[WARP];
+    int row = blockIdx.x;
+    long long off = (long long) row * c;
+    float dot = 0.f;
+    for (int i = threadIdx.x; i < c; i += blockDim.x) dot += dout[off + i] * weight[i] * x[off + i];
+    dot = block_sum(dot, scratch);
+    float r = rstd[row];
+    float k = dot * r * r * r / (float) c;
+    for (int i = threadIdx.x; i < c; i += blockDim.x) {
+        float g = dout[off + i] * weight[i];
+        dx[off + i] += g * r - x[off + i] * k;
+    }
+}
+
+// partial (chunks, C): column sums of dout * x * rstd over rows [chunk * rowsPerChunk, ...). Threads own columns,
+// so a warp reads consecutive addresses; the two passes (this and the reduce) make dweight deterministic.
+__global__ void rmsnorm_backward_weight_partial(float* __restrict__ partial, const float* __restrict__ dout,
+                                                const float* __restrict__ x, const float* __restrict__ rstd,
+                                                int n, int c, int rowsPerChunk) {
+    int col = blockIdx.x * blockDim.x + threadIdx.x;
+    int chunk = blockIdx.y;
+    if (col >= c) return;
+    int start = chunk * rowsPerChunk;
+    int end = min(n, start + rowsPerChunk);
+    float sum = 0.f;
+    for (int row = start; row < end; row++) {
+        long long i = (long long) row * c + col;
+        sum += dout[i] * x[i] * rstd[row];
+    }
+    partial[(long long) chunk * c + col] = sum;
+}
+
+// dweight (C) += sum over chunks of partial (chunks, C), chunks in order.
+__global__ void column_sums_accumulate(float* __restrict__ sums, const float* __restrict__ partial, int chunks, int c) {
+    int col = blockIdx.x * blockDim.x + threadIdx.x;
+    if (col >= c) return;
+    float s = 0.f;
+    for (int k = 0; k < chunks; k++) s += partial[(long long) k * c + col];
+    sums[col] += s;
+}
+
+// ---------------------------------------------------------------- SiLU-gated MLP activation (model/Silu.java)
+// h = silu(gate) * up, or silu(gate) when up is null. All (N * F) flattened.
+__global__ void silu_forward(float* __restrict__ h, const float* __restrict__ gate, const float* __restrict__ up,
+                             long long len) {
+    long long stride = (long long) gridDim.x * blockDim.x;
+    long long first = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long len4 = len / 4;
+    const float4* g4 = reinterpret_cast<const float4*>(gate);
+    const float4* u4 = reinterpret_cast<const float4*>(up);
+    float4* h4 = reinterpret_cast<float4*>(h);
+    for (long long i = first; i < len4; i += stride) {
+        float4 g = g4[i];
+        float4 s = make_float4(g.x / (1.f + expf(-g.x)), g.y / (1.f + expf(-g.y)), g.z / (1.f + expf(-g.z)),
+                               g.w / (1.f + expf(-g.w)));
+        if (up != nullptr) {
+            float4 u = u4[i];
+            s = make_float4(s.x * u.x, s.y * u.y, s.z * u.z, s.w * u.w);
+        }
+        h4[i] = s;
+    }
+    for (long long i = len4 * 4 + first; i < len; i += stride) {
+        float s = gate[i] / (1.f + expf(-gate[i]));
+        h[i] = up != nullptr ? s * up[i] : s;
+    }
+}
+
+__device__ __forceinline__ void silu_backward_one(float d, float g, float u, bool gated, float& dg, float& du) {
+    float sig = 1.f / (1.f + expf(-g));
+    float derivative = sig * (1.f + g * (1.f - sig));
+    if (gated) {
+        dg = d * u * derivative;
+        du = d * (g * sig);
+    } else {
+        dg = d * derivative;
+    }
+}
+
+// dgate = dh * up * silu'(gate), dup = dh * silu(gate), both overwritten; ungated: dgate = dh * silu'(gate).
+__global__ void silu_backward(float* __restrict__ dgate, float* __restrict__ dup, const float* __restrict__ dh,
+                              const float* __restrict__ gate, const float* __restrict__ up, long long len) {
+    long long stride = (long long) gridDim.x * blockDim.x;
+    long long first = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    bool gated = up != nullptr;
+    long long len4 = len / 4;
+    for (long long i = first; i < len4; i += stride) {
+        float4 d = reinterpret_cast<const float4*>(dh)[i];
+        float4 g = reinterpret_cast<const float4*>(gate)[i];
+        float4 u = gated ? reinterpret_cast<const float4*>(up)[i] : make_float4(0.f, 0.f, 0.f, 0.f);
+        float4 dg, du;
+        silu_backward_one(d.x, g.x, u.x, gated, dg.x, du.x);
+        silu_backward_one(d.y, g.y, u.y, gated, dg.y, du.y);
+        silu_backward_one(d.z, g.z, u.z, gated, dg.z, du.z);
+        silu_backward_one(d.w, g.w, u.w, gated, dg.w, du.w);
+        reinterpret_cast<float4*>(dgate)[i] = dg;
+        if (gated) reinterpret_cast<float4*>(dup)[i] = du;
+    }
+    for (long long i = len4 * 4 + first; i < len; i += stride) {
+        float dg, du;
+        silu_backward_one(dh[i], gate[i], gated ? up[i] : 0.f, gated, dg, du);
+        dgate[i] = dg;
+        if (gated) dup[i] = du;
+    }
+}
+
+// ---------------------------------------------------------------- Rotary embedding (model/RotaryEmbedding.java)
+// cos, sin (positions, D/2) of float(p * invFreq[i]), as the CPU table: the angle rounded to float, cos/sin in double.
+__global__ void rotary_table(float* __restrict__ cosTable, float* __restrict__ sinTable,
+                             const float* __restrict__ invFreq, int positions, int half) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (long long) positions * half) return;
+    int p = (int) (idx / half);
+    int i = (int) (idx % half);
+    float angle = (float) p * invFreq[i];
+    cosTable[idx] = (float) cos((double) angle);
+    sinTable[idx] = (float) sin((double) angle);
+}
+
+// x (N, heads * D) rotated in place by direction * angle (+1 forward, -1 backward), rotate-half layout:
+// element i pairs with i + D/2. One thread per pair.
+__global__ void rotary_rotate(float* __restrict__ x, const int* __restrict__ positions,
+                              const float* __restrict__ cosTable, const float* __restrict__ sinTable,
+                              int n, int heads, int headDim, float direction) {
+    int half = headDim / 2;
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) n * heads * half;
+    if (idx >= total) return;
+    int i = (int) (idx % half);
+    long long rowHead = idx / half;
+    int row = (int) (rowHead / heads);
+    long long off = rowHead * headDim;
+    int p = positions[row] * half + i;
+    float x1 = x[off + i];
+    float x2 = x[off + half + i];
+    float c = cosTable[p];
+    float s = sinTable[p] * direction;
+    x[off + i] = x1 * c - x2 * s;
+    x[off + half + i] = x2 * c + x1 * s;
+}
+
+// ---------------------------------------------------------------- Softmax cross-entropy (model/LanguageModelHead.java)
+// One block per row of logits (rows, V). loss[row] = lse - logit[target]; when backward != 0 the row is replaced by
+// gradScale * (softmax - onehot(target)). A row whose target is negative is not counted (loss masking): loss 0 and,
+// with backward, a zero gradient row.
+__global__ void cross_entropy(float* __restrict__ logits, float* __restrict__ loss, const int* __restrict__ targets,
+                              int rows, int vocab, float gradScale, int backward) {
+    __shared__ float maxes[WARP];
+    __shared__ float sums[WARP];
+    int row = blockIdx.x;
+    float* lr = logits + (long long) row * vocab;
+    int target = targets[row];
+    if (target < 0) {
+        if (threadIdx.x == 0) loss[row] = 0.f;
+        if (backward) for (int i = threadIdx.x; i < vocab; i += blockDim.x) lr[i] = 0.f;
+        return;
+    }
+    float targetLogit = lr[target];
+    float m = NEG_INF, s = 0.f;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+        float v = lr[i];
+        if (v > m) {
+            s = (m == NEG_INF ? 0.f : s * expf(m - v)) + 1.f;
+            m = v;
+        } else {
+            s += expf(v - m);
+        }
+    }
+    for (int o = WARP / 2; o > 0; o >>= 1) {
+        float m2 = __shfl_xor_sync(0xffffffffu, m, o);
+        float s2 = __shfl_xor_sync(0xffffffffu, s, o);
+        softmax_combine(m, s, m2, s2);
+    }
+    int lane = threadIdx.x & (WARP - 1);
+    int warp = threadIdx.x / WARP;
+    if (lane == 0) { maxes[warp] = m; sums[warp] = s; }
+    __syncthreads();
+    if (warp == 0) {
+        int warps = blockDim.x / WARP;
+        m = lane < warps ? maxes[lane] : NEG_INF;
+        s = lane < warps ? sums[lane] : 0.f;
+        for (int o = WARP / 2; o > 0; o >>= 1) {
+            float m2 = __shfl_xor_sync(0xffffffffu, m, o);
+            float s2 = __shfl_xor_sync(0xffffffffu, s, o);
+            softmax_combine(m, s, m2, s2);
+        }
+        if (lane == 0) { maxes[0] = m; sums[0] = s; }
+    }
+    __syncthreads();
+    float lse = maxes[0] + logf(sums[0]);
+    if (threadIdx.x == 0) loss[row] = lse - targetLogit;
+    if (backward) {
+        for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+            float g = expf(lr[i] - lse) * gradScale;
+            lr[i] = i == target ? g - gradScale : g;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- AdamW (train/optim/AdamW.java)
+// partial[block] = sum of x^2 over the block's grid-stride share, in double; the host adds the partials in order.
+__global__ void sum_of_squares(double* __restrict__ partial, const float* __restrict__ x, long long len) {
+    __shared__ double scratch[WARP];
+    double acc = 0.0;
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
+        double v = x[i];
+        acc += v * v;
+    }
+    int lane = threadIdx.x & (WARP - 1);
+    int warp = threadIdx.x / WARP;
+    acc = warp_sum_double(acc);
+    if (lane == 0) scratch[warp] = acc;
+    __syncthreads();
+    if (warp == 0) {
+        acc = lane < (int) (blockDim.x / WARP) ? scratch[lane] : 0.0;
+        acc = warp_sum_double(acc);
+        if (lane == 0) partial[blockIdx.x] = acc;
+    }
+}
+
+// One AdamW step over one tensor, operation for operation as AdamW.updateTensor (1 - beta arrives from double).
+__global__ void adamw_update(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
+                             float* __restrict__ v, long long len, float clip, float decayFactor, float beta1,
+                             float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
+                             float biasCorrection2Sqrt, float eps) {
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
+        float grad = g[i] * clip;
+        float param = p[i] * decayFactor;
+        float first = m[i] * beta1 + grad * oneMinusBeta1;
+        float second = v[i] * beta2 + grad * grad * oneMinusBeta2;
+        float denominator = sqrtf(second) / biasCorrection2Sqrt + eps;
+        m[i] = first;
+        v[i] = second;
+        p[i] = param - first * stepSize / denominator;
+    }
+}
+
+// ---------------------------------------------------------------- Test and benchmark data
+__device__ __forceinline__ unsigned int mix(unsigned long long i, unsigned int seed) {
+    unsigned long long z = i * 0x9E3779B97F4A7C15ull + seed;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (unsigned int) ((z ^ (z >> 31)) >> 40);  // 24 random bits
+}
+
+// x[i] uniform in [-scale, scale), a hash of (i, seed): random data without a host transfer.
+__global__ void fill_uniform_f32(float* __restrict__ x, long long len, unsigned int seed, float scale) {
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
+        x[i] = ((float) mix(i, seed) * (1.0f / 16777216.0f) * 2.f - 1.f) * scale;
+    }
+}
+
+__device__ __forceinline__ unsigned short to_bf16_bits(float f) {
+    unsigned int bits = __float_as_uint(f);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (unsigned short) ((bits >> 16) | 0x40);  // NaN stays NaN
+    bits += 0x7fffu + ((bits >> 16) & 1u);  // round to nearest even
+    return (unsigned short) (bits >> 16);
+}
+
+__global__ void fill_uniform_bf16(unsigned short* __restrict__ x, long long len, unsigned int seed, float scale) {
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
+        x[i] = to_bf16_bits(((float) mix(i, seed) * (1.0f / 16777216.0f) * 2.f - 1.f) * scale);
+    }
+}
+
+// dst (bf16 bits) = round-to-nearest-even(src).
+__global__ void convert_f32_to_bf16(unsigned short* __restrict__ dst, const float* __restrict__ src, long long len) {
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
+        dst[i] = to_bf16_bits(src[i]);
+    }
+}
+
+}  // extern "C"
