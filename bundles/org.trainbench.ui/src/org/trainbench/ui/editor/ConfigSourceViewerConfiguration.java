@@ -6,13 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.Status;
-import org.eclipse.core.runtime.jobs.Job;
-import org.eclipse.jface.text.DocumentEvent;
 import org.eclipse.jface.text.IDocument;
-import org.eclipse.jface.text.IDocumentListener;
+import org.eclipse.jface.text.presentation.IPresentationReconciler;
+import org.eclipse.jface.text.presentation.PresentationReconciler;
 import org.eclipse.jface.text.IRegion;
 import org.eclipse.jface.text.ITextHover;
 import org.eclipse.jface.text.ITextViewer;
@@ -33,9 +29,9 @@ import org.eclipse.jface.text.source.Annotation;
 import org.eclipse.jface.text.source.IAnnotationModel;
 import org.eclipse.jface.text.source.IAnnotationModelExtension;
 import org.eclipse.jface.text.source.ISourceViewer;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.editors.text.TextSourceViewerConfiguration;
 import org.eclipse.xtext.diagnostics.Severity;
+import org.eclipse.xtext.formatting2.regionaccess.ITextReplacement;
 import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
 import org.eclipse.xtext.resource.XtextResource;
 import org.eclipse.xtext.validation.Issue;
@@ -43,29 +39,41 @@ import org.trainbench.dsl.ide.ConfigEditorServices;
 import org.trainbench.dsl.ide.quickfix.ConfigFixes.Fix;
 
 /**
- * Wires the config language services into a JFace source viewer. One parsed resource per
- * editor, updated on each change; services run under a lock because the resource is not
- * thread-safe and validation runs in a background job.
+ * Wires the config language services into a JFace source viewer: colouring, content assist,
+ * hover, quick fixes. One parsed resource per editor, updated on each change; services run under
+ * a lock because the resource is not thread-safe and {@link ConfigReconciler} uses it from a
+ * background job.
  */
 public class ConfigSourceViewerConfiguration extends TextSourceViewerConfiguration {
 
 	static final String ERROR = "org.eclipse.ui.workbench.texteditor.error";
 	static final String WARNING = "org.eclipse.ui.workbench.texteditor.warning";
-	/** Debounce so that typing does not re-validate on every key stroke. */
-	private static final long VALIDATION_DELAY_MS = 300;
 
 	private final ConfigEditorServices services = ConfigEditorServices.create();
 	private XtextResource resource;
-	private List<Issue> issues = List.of();
+	/** Where the config lives: relative dataset and checkpoint paths are checked against its directory. */
+	private Path file = Path.of("config.yaml");
 
 	ConfigSourceViewerConfiguration(ConfigEditor editor) {
 	}
 
+	/** The file the edited text belongs to (null: unknown); the next parse resolves paths against it. */
+	synchronized void setFile(Path file) {
+		Path next = file != null ? file : Path.of("config.yaml");
+		if (!next.equals(this.file)) {
+			this.file = next;
+			resource = null;
+		}
+	}
+
 	/** The parsed resource, brought up to date with the document text. */
 	synchronized XtextResource resource(IDocument document) {
-		String text = document.get();
+		return resource(document.get());
+	}
+
+	private synchronized XtextResource resource(String text) {
 		if (resource == null) {
-			resource = services.parse(text, Path.of("config.yaml"));
+			resource = services.parse(text, file);
 		} else if (!text.equals(ConfigEditorServices.text(resource))) {
 			services.update(resource, text);
 		}
@@ -73,8 +81,30 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 	}
 
 	synchronized List<Issue> validate(IDocument document) {
-		issues = services.validate(resource(document));
-		return issues;
+		return services.validate(resource(document));
+	}
+
+	/** Parses {@code text} and computes everything the editor shows from it; called by the reconciler's job. */
+	synchronized ConfigSnapshot snapshot(String text) {
+		XtextResource parsed = resource(text);
+		List<Issue> issues = services.validate(parsed);
+		return new ConfigSnapshot(text, file, issues, services.outline(parsed), List.copyOf(services.folding(parsed)));
+	}
+
+	/** The replacements that format {@code text}, last first (none while it has syntax errors). */
+	synchronized List<ITextReplacement> formatChanges(String text) {
+		List<ITextReplacement> changes = new ArrayList<>(services.format(resource(text)));
+		changes.sort((a, b) -> Integer.compare(b.getOffset(), a.getOffset()));
+		return changes;
+	}
+
+	@Override
+	public IPresentationReconciler getPresentationReconciler(ISourceViewer sourceViewer) {
+		PresentationReconciler reconciler = new PresentationReconciler();
+		ConfigSyntaxColouring colouring = new ConfigSyntaxColouring();
+		reconciler.setDamager(colouring, IDocument.DEFAULT_CONTENT_TYPE);
+		reconciler.setRepairer(colouring, IDocument.DEFAULT_CONTENT_TYPE);
+		return reconciler;
 	}
 
 	@Override
@@ -112,67 +142,8 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 		return assistant;
 	}
 
-	@Override
-	public org.eclipse.jface.text.IAutoEditStrategy[] getAutoEditStrategies(ISourceViewer sourceViewer, String contentType) {
-		installValidation(sourceViewer);
-		return super.getAutoEditStrategies(sourceViewer, contentType);
-	}
-
-	private boolean validationInstalled;
-
-	/** Re-validates in a debounced job on every document change and once at start. */
-	private void installValidation(ISourceViewer viewer) {
-		if (validationInstalled) {
-			return;
-		}
-		validationInstalled = true;
-		Job job = new Job("Validate training config") {
-			@Override
-			protected IStatus run(IProgressMonitor monitor) {
-				Display display = viewer.getTextWidget() == null ? null : viewer.getTextWidget().getDisplay();
-				if (display == null || display.isDisposed()) {
-					return Status.OK_STATUS;
-				}
-				String[] text = new String[1];
-				display.syncExec(() -> {
-					IDocument d = viewer.getDocument();
-					text[0] = d == null ? null : d.get();
-				});
-				if (text[0] == null) {
-					return Status.OK_STATUS;
-				}
-				List<Issue> found = validate(new org.eclipse.jface.text.Document(text[0]));
-				display.asyncExec(() -> showIssues(viewer, found));
-				return Status.OK_STATUS;
-			}
-		};
-		job.setSystem(true);
-		viewer.addTextInputListener(new org.eclipse.jface.text.ITextInputListener() {
-			@Override
-			public void inputDocumentAboutToBeChanged(IDocument oldInput, IDocument newInput) {
-			}
-
-			@Override
-			public void inputDocumentChanged(IDocument oldInput, IDocument newInput) {
-				if (newInput != null) {
-					newInput.addDocumentListener(new IDocumentListener() {
-						@Override
-						public void documentAboutToBeChanged(DocumentEvent event) {
-						}
-
-						@Override
-						public void documentChanged(DocumentEvent event) {
-							job.cancel();
-							job.schedule(VALIDATION_DELAY_MS);
-						}
-					});
-					job.schedule(VALIDATION_DELAY_MS);
-				}
-			}
-		});
-	}
-
-	private void showIssues(ISourceViewer viewer, List<Issue> found) {
+	/** Replaces the issue annotations with those of {@code found} (offsets in the current text). */
+	void showIssues(ISourceViewer viewer, List<Issue> found) {
 		IAnnotationModel model = viewer.getAnnotationModel();
 		if (model == null) {
 			return;

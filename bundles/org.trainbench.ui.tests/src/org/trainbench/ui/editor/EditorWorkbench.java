@@ -1,0 +1,232 @@
+package org.trainbench.ui.editor;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.ITextViewer;
+import org.eclipse.jface.text.source.ISourceViewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.CTabFolder;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
+import org.trainbench.ui.TrainbenchPerspective;
+
+/**
+ * The editor tests' access to the real workbench (they run on the UI thread): workspace files, opening them in the
+ * config editor, waiting by spinning the event loop (the editor re-parses in a job and applies the result with
+ * asyncExec), and screenshots of the window filling the 1600x1000 Xvfb screen.
+ */
+final class EditorWorkbench {
+
+	private EditorWorkbench() {
+	}
+
+	static IWorkbenchPage page() {
+		IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+		if (!TrainbenchPerspective.ID.equals(page.getPerspective().getId())) {
+			page.setPerspective(PlatformUI.getWorkbench().getPerspectiveRegistry().findPerspectiveWithId(TrainbenchPerspective.ID));
+		}
+		return page;
+	}
+
+	static Path example(String name) {
+		return Path.of(System.getProperty("user.dir")).resolve("../../examples").resolve(name).normalize();
+	}
+
+	/** A file with {@code text} in a (new or existing) open workspace project. */
+	static IFile workspaceFile(String project, String name, String text) throws CoreException {
+		IProject p = ResourcesPlugin.getWorkspace().getRoot().getProject(project);
+		if (!p.exists()) {
+			p.create(null);
+		}
+		if (!p.isOpen()) {
+			p.open(null);
+		}
+		IFile file = p.getFile(name);
+		ByteArrayInputStream contents = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+		if (file.exists()) {
+			file.setContents(contents, true, false, null);
+		} else {
+			file.create(contents, true, null);
+		}
+		return file;
+	}
+
+	/** Deletes the projects the editor tests made ("editor-..."), so that no test sees another's markers. */
+	static void deleteTestProjects() throws CoreException {
+		for (IProject project : ResourcesPlugin.getWorkspace().getRoot().getProjects()) {
+			if (project.getName().startsWith("editor-")) {
+				project.delete(true, true, null);
+			}
+		}
+	}
+
+	static ConfigEditor open(IFile file) throws PartInitException {
+		return assertInstanceOf(ConfigEditor.class, IDE.openEditor(page(), file));
+	}
+
+	static ISourceViewer viewer(ConfigEditor editor) {
+		return (ISourceViewer) editor.getAdapter(ITextViewer.class);
+	}
+
+	static IDocument document(ConfigEditor editor) {
+		return viewer(editor).getDocument();
+	}
+
+	/** Waits until the editor has applied a re-parse of exactly its current text. */
+	static ConfigSnapshot parsed(ConfigEditor editor) {
+		waitUntil("the editor re-parsed its text",
+				() -> editor.snapshot() != null && editor.snapshot().text().equals(document(editor).get()), 15_000);
+		return editor.snapshot();
+	}
+
+	static void spin(long millis) {
+		Display display = Display.getCurrent();
+		long until = System.currentTimeMillis() + millis;
+		while (System.currentTimeMillis() < until) {
+			if (!display.readAndDispatch()) {
+				sleep(5);
+			}
+		}
+	}
+
+	static void waitUntil(String what, BooleanSupplier condition, long timeoutMillis) {
+		Display display = Display.getCurrent();
+		long start = System.currentTimeMillis();
+		while (!condition.getAsBoolean()) {
+			if (System.currentTimeMillis() - start > timeoutMillis) {
+				fail("timed out after " + timeoutMillis + " ms waiting for: " + what);
+			}
+			if (!display.readAndDispatch()) {
+				sleep(5);
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** The tab folder (part stack) that holds {@code control}. */
+	static CTabFolder stackOf(Control control) {
+		Control c = control;
+		while (c != null && !(c instanceof CTabFolder)) {
+			c = c.getParent();
+		}
+		return (CTabFolder) c;
+	}
+
+	/** A control's bounds in display coordinates. */
+	static Rectangle onScreen(Control control) {
+		Rectangle bounds = control.getBounds();
+		Point origin = control.getParent().toDisplay(bounds.x, bounds.y);
+		return new Rectangle(origin.x, origin.y, bounds.width, bounds.height);
+	}
+
+	/**
+	 * Drags the sash between two part stacks with the real mouse (through the X server), as a user resizes them:
+	 * from the middle of the gap between {@code first} (above or left) and {@code second} by {@code delta} pixels.
+	 */
+	static void dragSash(CTabFolder first, CTabFolder second, boolean vertical, int delta) {
+		Rectangle a = onScreen(first);
+		Rectangle b = onScreen(second);
+		int x = vertical ? (a.x + a.width + b.x) / 2 : a.x + a.width / 2;
+		int y = vertical ? a.y + a.height / 2 : (a.y + a.height + b.y) / 2;
+		Display display = Display.getCurrent();
+		post(display, SWT.MouseMove, x, y);
+		post(display, SWT.MouseDown, x, y);
+		for (int step = 1; step <= 10; step++) {
+			post(display, SWT.MouseMove, vertical ? x + delta * step / 10 : x, vertical ? y : y + delta * step / 10);
+		}
+		post(display, SWT.MouseUp, vertical ? x + delta : x, vertical ? y : y + delta);
+		spin(400);
+	}
+
+	private static void post(Display display, int type, int x, int y) {
+		Event event = new Event();
+		event.type = type;
+		event.x = x;
+		event.y = y;
+		event.button = 1;
+		display.post(event);
+		spin(40);
+	}
+
+	/** Makes the workbench window fill the Xvfb screen (1600x1000); GTK without a window manager needs a nudge. */
+	static void fillScreen() {
+		Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
+		Display display = shell.getDisplay();
+		Rectangle screen = display.getPrimaryMonitor().getBounds();
+		int width = Math.min(1600, screen.width);
+		int height = Math.min(1000, screen.height);
+		shell.setBounds(screen.x, screen.y, width, height);
+		shell.forceActive();
+		spin(600);
+		Rectangle client = shell.getClientArea();
+		Point origin = display.map(shell, null, client.x, client.y);
+		int shortX = screen.x + width - (origin.x + client.width);
+		int shortY = screen.y + height - (origin.y + client.height);
+		if (shortX > 0 || shortY > 0) {
+			Point size = shell.getSize();
+			shell.setSize(size.x + Math.max(0, shortX), size.y + Math.max(0, shortY));
+		}
+		spin(600);
+	}
+
+	/**
+	 * Copies the screen's pixels (the window and any popup over it) from the X server into the screenshots folder;
+	 * the caller arranges the window with {@link #fillScreen()} first, and popups after that.
+	 */
+	static Path screenshot(String name) throws IOException {
+		Display display = Display.getCurrent();
+		Rectangle screen = display.getPrimaryMonitor().getBounds();
+		int width = Math.min(1600, screen.width);
+		int height = Math.min(1000, screen.height);
+		Image image = new Image(display, width, height);
+		GC gc = new GC(display);
+		try {
+			gc.copyArea(image, screen.x, screen.y);
+		} finally {
+			gc.dispose();
+		}
+		ImageData data = image.getImageData();
+		image.dispose();
+		Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
+		Files.createDirectories(dir);
+		Path file = dir.resolve(name);
+		ImageLoader loader = new ImageLoader();
+		loader.data = new ImageData[] { data };
+		loader.save(file.toString(), SWT.IMAGE_PNG);
+		assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
+		return file;
+	}
+}

@@ -1,0 +1,119 @@
+package org.trainbench.ui.editor;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.eclipse.core.resources.IContainer;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IFolder;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IWorkspaceRoot;
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.ILog;
+import org.eclipse.ui.IEditorInput;
+import org.eclipse.ui.IURIEditorInput;
+import org.eclipse.ui.part.FileEditorInput;
+
+/**
+ * Gives a config file outside the workspace a workspace file, so that its problems can be
+ * markers in the Problems view like any other file's. Experiments live in ordinary directories
+ * (the New Experiment wizard writes them anywhere and opens them with
+ * {@code IDE.openEditorOnFileStore}); such a file is linked into the project {@link #PROJECT}
+ * and edited through the link. Because {@code IDE.openEditorOnFileStore} looks up workspace
+ * files for a location first, opening the same file again finds the editor that is already
+ * open, and double-clicking a marker opens the file at its line as for any workspace file.
+ *
+ * <p>The link lives as long as the editor: when it closes, the link and its markers go (nothing
+ * re-checks a file outside the workspace while no editor has it open, and engines, the CLI and
+ * the wizard change or delete such files, so markers left behind would soon be wrong).
+ */
+final class ExternalConfigFiles {
+
+	/** The project that holds the links; its Path column in the Problems view shows it. */
+	static final String PROJECT = "External Configs";
+
+	private ExternalConfigFiles() {
+	}
+
+	/**
+	 * The input to edit: a workspace file's input for a local file outside the workspace
+	 * (linked on first use), {@code input} itself otherwise or when there is no workspace.
+	 */
+	static IEditorInput inWorkspace(IEditorInput input) {
+		if (input == null || input.getAdapter(IFile.class) != null || !(input instanceof IURIEditorInput uriInput)) {
+			return input;
+		}
+		URI uri = uriInput.getURI();
+		if (uri == null || !"file".equals(uri.getScheme())) {
+			return input;
+		}
+		try {
+			IWorkspaceRoot root = ResourcesPlugin.getWorkspace().getRoot();
+			for (IFile existing : root.findFilesForLocationURI(uri)) {
+				if (existing.isAccessible()) {
+					return new FileEditorInput(existing);
+				}
+			}
+			return new FileEditorInput(link(root, uri));
+		} catch (CoreException | IllegalStateException e) {
+			// no workspace (started without an instance area) or it cannot be written: edit the
+			// file directly; its problems are then shown as annotations only.
+			ILog.get().warn("Config problems of " + uri + " are shown in the editor only, not in the Problems view: "
+					+ e.getMessage(), e);
+			return input;
+		}
+	}
+
+	/** True for a link made by {@link #inWorkspace}: every file of {@link #PROJECT} is one. */
+	static boolean isLink(IFile file) {
+		return PROJECT.equals(file.getProject().getName());
+	}
+
+	/**
+	 * The link for {@code uri}: {@code External Configs/<directory>/<file name>}, in a virtual folder
+	 * named after the file's directory (the experiment's name, for a wizard's config), so that the
+	 * file keeps its own name and the Problems view's Path column says which experiment it is.
+	 * Two directories of the same name get folders "name" and "name (2)".
+	 */
+	private static IFile link(IWorkspaceRoot root, URI uri) throws CoreException {
+		IProject project = root.getProject(PROJECT);
+		if (!project.exists()) {
+			project.create(null);
+		}
+		if (!project.isOpen()) {
+			project.open(null);
+		}
+		Path path = Path.of(uri);
+		String name = path.getFileName().toString();
+		String directory = path.getParent() == null || path.getParent().getFileName() == null ? "root"
+				: path.getParent().getFileName().toString();
+		for (int n = 1;; n++) {
+			IFolder folder = project.getFolder(n == 1 ? directory : directory + " (" + n + ")");
+			if (!folder.exists()) {
+				folder.create(IResource.VIRTUAL, true, null);
+			}
+			IFile candidate = folder.getFile(name);
+			if (!candidate.exists()) {
+				candidate.createLink(uri, IResource.NONE, null);
+				return candidate;
+			}
+			if (uri.equals(candidate.getLocationURI())) {
+				return candidate;
+			}
+		}
+	}
+
+	/** Removes a link made by {@link #inWorkspace} (its markers go with it), and its folder once empty. */
+	static void unlink(IFile link) throws CoreException {
+		if (!isLink(link) || !link.exists()) {
+			return;
+		}
+		IContainer folder = link.getParent();
+		link.delete(false, null);
+		if (folder instanceof IFolder virtual && virtual.isVirtual() && virtual.members().length == 0) {
+			virtual.delete(false, null);
+		}
+	}
+}
