@@ -32,6 +32,7 @@ import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
@@ -95,6 +96,7 @@ class ExportToHuggingFaceTest {
 
     @AfterEach
     void restoreTheWorkbench() {
+        Workbench.stopAnswering();
         Job.getJobManager().cancel(ExportCheckpointHandler.JOB_FAMILY);
         Workbench.spinUntil("the export jobs to end", ENGINE_TIMEOUT,
                 () -> Job.getJobManager().find(ExportCheckpointHandler.JOB_FAMILY).length == 0);
@@ -235,6 +237,66 @@ class ExportToHuggingFaceTest {
         try (Stream<Path> entries = Files.list(corrupt)) {
             assertEquals(List.of("checkpoints", "config.resolved.yaml"),
                     entries.map(p -> p.getFileName().toString()).sorted().toList(), "the run folder has only what it had");
+        }
+    }
+
+    @Test
+    void aFolderThatHoldsFilesIsReplacedOnlyAfterTheUserSaysYes() throws Exception {
+        Path run = trainedRun();
+        Path checkpoint = run.resolve("checkpoints/step-2");
+        Path target = Files.createDirectories(temp.resolve("elsewhere/tiny-hf"));
+        Files.writeString(target.resolve("notes.txt"), "an older export's notes");
+        checkpointsOf(run);
+
+        // No: nothing is written, the folder keeps its file.
+        AtomicBoolean declined = Workbench.whenShellOpens(ExportCheckpointHandler.REPLACE_TITLE, DIALOG_TIMEOUT,
+                shell -> Workbench.press(shell, "No"));
+        AtomicBoolean asked = Workbench.whenShellOpens(ExportDestinationDialog.TITLE, DIALOG_TIMEOUT,
+                shell -> chooseFolder(shell, target, ExportDtype.FLOAT32));
+        executeExport(run, checkpoint);
+        Workbench.spinUntil("the export dialog", DIALOG_TIMEOUT, asked::get);
+        Workbench.spinUntil("the question whether to replace " + target, DIALOG_TIMEOUT, declined::get);
+        awaitExportJobs();
+        assertEquals(List.of("notes.txt"), fileNames(target));
+
+        // Yes, in bfloat16: the export replaces the folder's content.
+        AtomicReference<String> question = new AtomicReference<>();
+        Workbench.whenShellOpens(ExportCheckpointHandler.REPLACE_TITLE, DIALOG_TIMEOUT, shell -> {
+            question.set(Workbench.labels(shell));
+            Workbench.press(shell, "Yes");
+        });
+        AtomicBoolean failed = Workbench.whenShellOpens(ExportCheckpointHandler.FAILURE_TITLE, ENGINE_TIMEOUT,
+                shell -> Workbench.press(shell, "OK"));
+        AtomicBoolean askedAgain = Workbench.whenShellOpens(ExportDestinationDialog.TITLE, DIALOG_TIMEOUT,
+                shell -> chooseFolder(shell, target, ExportDtype.BFLOAT16));
+        executeExport(run, checkpoint);
+        Workbench.spinUntil("the export dialog", DIALOG_TIMEOUT, askedAgain::get);
+        Workbench.spinUntil("the question whether to replace " + target, DIALOG_TIMEOUT, () -> question.get() != null);
+        awaitExportJobs();
+        assertTrue(question.get().contains(target + " already holds files. Replace them with the export of step-2?"),
+                question.get());
+        assertFalse(failed.get(), "the export reported a failure (see the error log)");
+        List<String> written = fileNames(target);
+        assertTrue(written.containsAll(List.of("config.json", "model.safetensors")) && !written.contains("notes.txt"),
+                "the folder holds " + written);
+        assertEquals("bfloat16", Json.parseObject(Files.readString(target.resolve("config.json")), "config.json").get("torch_dtype"));
+        Safetensors weights = Safetensors.read(target.resolve("model.safetensors"));
+        assertEquals("BF16", weights.dtype("model.norm.weight"));
+        assertEquals(96 * 2, weights.bytes("model.norm.weight").length, "96 bfloat16 values");
+    }
+
+    /** Types {@code folder} into the export dialog, picks the weight type and presses Export. */
+    private static void chooseFolder(Shell dialog, Path folder, ExportDtype dtype) {
+        WidgetTree.visible(dialog, Text.class, text -> true).getFirst().setText(folder.toString());
+        Combo weights = WidgetTree.combo(dialog, dtype.label());
+        weights.select(weights.indexOf(dtype.label()));
+        weights.notifyListeners(SWT.Selection, new Event());
+        Workbench.press(dialog, "Export");
+    }
+
+    private static List<String> fileNames(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

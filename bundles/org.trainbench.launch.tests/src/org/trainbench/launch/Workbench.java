@@ -27,6 +27,9 @@ import org.eclipse.swt.widgets.Shell;
 /** Helpers for tests that run on the UI thread of a real workbench (tycho-surefire's UI harness, under Xvfb). */
 public final class Workbench {
 
+    /** Counts {@link #stopAnswering()} calls; answers armed before the last one stop. UI thread only. */
+    private static int answerGeneration;
+
     private Workbench() {
     }
 
@@ -78,8 +81,12 @@ public final class Workbench {
         Display display = Display.getCurrent();
         AtomicBoolean answered = new AtomicBoolean();
         long until = System.nanoTime() + timeout.toNanos();
+        int generation = answerGeneration;
         Runnable[] poll = new Runnable[1];
         poll[0] = () -> {
+            if (generation != answerGeneration) {
+                return;
+            }
             for (Shell shell : display.getShells()) {
                 if (!shell.isDisposed() && shell.isVisible() && title.equals(shell.getText())) {
                     answered.set(true);
@@ -93,6 +100,14 @@ public final class Workbench {
         };
         display.timerExec(50, poll[0]);
         return answered;
+    }
+
+    /**
+     * Stops every {@link #whenShellOpens} still waiting, so that one a test armed against a dialog that did not come
+     * (a failure) cannot answer the next test's dialog. Call after each test that arms them.
+     */
+    public static void stopAnswering() {
+        answerGeneration++;
     }
 
     /** Presses the button labelled {@code label} (mnemonics ignored) in {@code shell}, as a click does. */
