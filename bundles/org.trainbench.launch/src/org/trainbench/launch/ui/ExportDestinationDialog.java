@@ -97,7 +97,7 @@ public final class ExportDestinationDialog extends Dialog {
     }
 
     private void browse() {
-        DirectoryDialog chooser = new DirectoryDialog(getShell(), SWT.SAVE);
+        DirectoryDialog chooser = new DirectoryDialog(getShell(), SWT.NONE);
         chooser.setText(TITLE);
         chooser.setMessage("The folder to write the Hugging Face model into (created if missing)");
         Path current = resolve(directory.getText());
