@@ -34,6 +34,18 @@ def main():
         t = peer.get(key(r))
         print(f"| {r['name']} | {r['shape']} | {r['ms']:.3f} | {r['gbps']:.0f} | {t['ms']:.3f} | {t['gbps']:.0f} | {t['ms'] / r['ms']:.2f} |")
 
+    print()
+    print("| attention | shape | pass | Trainbench ms | TFLOP/s | PyTorch SDPA ms | TFLOP/s | speed ratio |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in java["results"]:
+        if r["kind"] != "attention":
+            continue
+        t = peer.get(key(r))
+        print(f"| {r['name']} | {r['shape']} | {r['pass']} | {r['ms']:.3f} | {r['tflops']:.1f} | {t['ms']:.3f} | {t['tflops']:.1f} | {t['ms'] / r['ms']:.2f} |")
+    for r in torch["results"]:
+        if r["kind"] == "attention" and r["name"].endswith("torch_only"):
+            print(f"| {r['name']} (PyTorch only, for scale) | {r['shape']} | {r['pass']} | | | {r['ms']:.3f} | {r['tflops']:.1f} | |")
+
 
 if __name__ == "__main__":
     main()

@@ -148,6 +148,35 @@ def elementwise(tokens, warmup, reps):
                   time_ms(lambda: torch.linalg.vector_norm(p.grad).item(), warmup, reps), 4.0 * params)
 
 
+def attention(t, warmup, reps):
+    """F.scaled_dot_product_attention, causal, GQA (32 query heads over 8 kv heads, enable_gqa), fp32 like ours."""
+    heads, groups, d = 32, 8, 128
+    q = (torch.rand(1, heads, t, d, device="cuda") * 2 - 1).requires_grad_(True)
+    k = (torch.rand(1, groups, t, d, device="cuda") * 2 - 1).requires_grad_(True)
+    v = (torch.rand(1, groups, t, d, device="cuda") * 2 - 1).requires_grad_(True)
+    dout = torch.rand(1, heads, t, d, device="cuda") * 2 - 1
+    flops = 4.0 * heads * t * t * d / 2
+    shape = f"1x{t}x32x128 (8 kv heads)"
+
+    def sdpa(qq, kk, vv):
+        try:
+            return F.scaled_dot_product_attention(qq, kk, vv, is_causal=True, enable_gqa=True)
+        except RuntimeError:  # a backend without GQA support: repeat the kv heads as transformers does
+            rep = heads // groups
+            return F.scaled_dot_product_attention(qq, kk.repeat_interleave(rep, 1), vv.repeat_interleave(rep, 1), is_causal=True)
+
+    for name, dtype in (("attention_causal_gqa_fp32", torch.float32), ("attention_causal_gqa_bf16_torch_only", torch.bfloat16)):
+        qq, kk, vv, dd = (x.detach().to(dtype).requires_grad_(x.requires_grad) for x in (q, k, v, dout))
+        with torch.no_grad():
+            fwd = time_ms(lambda: sdpa(qq, kk, vv), 1, reps)
+        out = sdpa(qq, kk, vv)
+        bwd = time_ms(lambda: torch.autograd.grad(out, (qq, kk, vv), dd, retain_graph=True), 1, reps)
+        for pass_, ms, f in (("forward", fwd, flops), ("backward", bwd, 2.5 * flops)):
+            tflops = f / (ms * 1e-3) / 1e12
+            results.append(dict(kind="attention", name=name, **{"pass": pass_}, shape=shape, ms=ms, tflops=tflops))
+            print(f"attn   {name:28s} {pass_:9s} {shape:28s} {ms:8.3f} ms {tflops:8.2f} TFLOP/s", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out")
@@ -156,6 +185,7 @@ def main():
     reps = 5 if args.quick else 20
     gemms(1024 if args.quick else GEMM_TOKENS, args.quick, 3, reps)
     elementwise(2048 if args.quick else TOKENS, 3, reps)
+    attention(1024 if args.quick else GEMM_TOKENS, 1, 5)
     report = dict(impl=f"torch {torch.__version__}", timestamp=datetime.datetime.now(datetime.timezone.utc).isoformat(),
                   device=torch.cuda.get_device_name(0), cuda=torch.version.cuda, cublas_note="torch's bundled cuBLAS",
                   timing="CUDA events per repetition, median; warm-up 3", results=results)

@@ -3,10 +3,12 @@ package org.trainbench.engine.cuda;
 /**
  * The LM head {@code logits = x W^T} with softmax cross-entropy and its backward on the GPU: cuBLAS for the three
  * products, the {@code cross_entropy} kernel between them. Same meaning as the CPU's
- * {@code LanguageModelHead.crossEntropy}; unlike it, all N rows' logits exist at once (N * V floats of
- * {@code logits}), and rows that are not counted go through the products as zero gradient rows.
+ * {@code LanguageModelHead.crossEntropy}. Rows go through in chunks as large as the {@code logits} buffer holds, so
+ * the (N, V) logits never need to exist at once; rows that are not counted go through the products as zero
+ * gradient rows.
  *
- * <p>Shapes: x, dx (N, C); weight, dweight (V, C); targets (N ints, negative = not counted); loss (N); logits (N, V).
+ * <p>Shapes: x, dx (N, C); weight, dweight (V, C); targets (N ints, negative = not counted); loss (N); logits at
+ * least (1, V).
  */
 public final class DeviceLanguageModelHead {
     private DeviceLanguageModelHead() {
@@ -19,13 +21,28 @@ public final class DeviceLanguageModelHead {
     public static double crossEntropy(Cublas cublas, LlamaKernels kernels, DeviceBuffer x, DeviceBuffer weight,
             DeviceBuffer targets, int n, int c, int vocab, DeviceBuffer dx, DeviceBuffer dweight, float gradScale,
             DeviceBuffer logits, DeviceBuffer loss) {
-        logits.require(4L * n * vocab, "LM head logits (" + n + " x " + vocab + ")");
-        cublas.multiply(n, vocab, c, x, c, false, weight, c, true, logits, vocab, false);
+        long rowBytes = 4L * vocab;
+        int chunk = (int) Math.min(n, logits.bytes() / rowBytes);
+        if (chunk < 1) {
+            throw new IllegalArgumentException("LM head: the logits buffer of " + logits.bytes() + " bytes holds no row of "
+                    + vocab + " logits");
+        }
+        x.require(4L * n * c, "LM head input (" + n + " x " + c + ")");
+        loss.require(4L * n, "LM head per-row loss (" + n + ")");
         boolean backward = dx != null;
-        kernels.crossEntropy(logits, loss, targets, n, vocab, gradScale, backward);
-        if (backward) {
-            cublas.multiply(n, c, vocab, logits, vocab, false, weight, c, false, dx, c, false);
-            cublas.multiply(vocab, c, n, logits, vocab, true, x, c, false, dweight, c, true);
+        Cublas.DataType f32 = Cublas.DataType.FLOAT32;
+        for (int row = 0; row < n; row += chunk) {
+            int rows = Math.min(chunk, n - row);
+            long xAt = x.at(4L * row * c);
+            cublas.multiply(rows, vocab, c, xAt, c, false, weight.address(), c, true, logits.address(), vocab, false, f32, f32,
+                    Cublas.Compute.FP32);
+            kernels.crossEntropy(logits.address(), loss.at(4L * row), targets.at(4L * row), rows, vocab, gradScale, backward);
+            if (backward) {
+                cublas.multiply(rows, c, vocab, logits.address(), vocab, false, weight.address(), c, false, dx.at(4L * row * c), c,
+                        false, f32, f32, Cublas.Compute.FP32);
+                cublas.multiply(vocab, c, rows, logits.address(), vocab, true, xAt, c, false, dweight.address(), c, true, f32, f32,
+                        Cublas.Compute.FP32);
+            }
         }
         double total = 0;
         for (float rowLoss : kernels.context().downloadFloats(loss, n)) {

@@ -21,9 +21,11 @@ public final class LlamaKernels implements AutoCloseable {
     /** The kernels' CUDA C source, a resource beside this class. */
     public static final String SOURCE = "llama_kernels.cu";
     /** Every kernel the source must define; {@link #LlamaKernels} looks each up, so a missing one fails at load. */
-    public static final List<String> KERNELS = List.of("rmsnorm_forward", "rmsnorm_backward_input",
+    public static final List<String> KERNELS = List.of("rmsnorm_forward", "rmsnorm_backward_input", "rmsnorm_forward_cached",
+            "rmsnorm_backward_fused",
             "rmsnorm_backward_weight_partial", "column_sums_accumulate", "silu_forward", "silu_backward", "rotary_table",
-            "rotary_rotate", "cross_entropy", "sum_of_squares", "adamw_update", "fill_uniform_f32", "fill_uniform_bf16",
+            "rotary_rotate", "cross_entropy", "attention_forward", "attention_backward_query",
+            "attention_backward_key_value", "sum_of_squares", "adamw_update", "fill_uniform_f32", "fill_uniform_bf16",
             "convert_f32_to_bf16");
 
     private static final int BLOCK = 256;
@@ -36,8 +38,9 @@ public final class LlamaKernels implements AutoCloseable {
     private final KernelModule module;
     private final String nvrtcVersion;
     private final double compileMillis;
-    private final KernelModule.Kernel rmsnormForward, rmsnormBackwardInput, rmsnormWeightPartial, columnSums, siluForward,
-            siluBackward, rotaryTable, rotaryRotate, crossEntropy, sumOfSquares, adamwUpdate, fillUniformF32,
+    private final KernelModule.Kernel rmsnormForward, rmsnormBackwardInput, rmsnormForwardCached, rmsnormBackwardFused, rmsnormWeightPartial, columnSums, siluForward,
+            siluBackward, rotaryTable, rotaryRotate, crossEntropy, attentionForward, attentionBackwardQuery,
+            attentionBackwardKeyValue, sumOfSquares, adamwUpdate, fillUniformF32,
             fillUniformBf16, convertToBf16;
     private DeviceBuffer scratch;
 
@@ -53,6 +56,8 @@ public final class LlamaKernels implements AutoCloseable {
         module = context.loadModule(ptx, SOURCE);
         rmsnormForward = module.kernel("rmsnorm_forward");
         rmsnormBackwardInput = module.kernel("rmsnorm_backward_input");
+        rmsnormForwardCached = module.kernel("rmsnorm_forward_cached");
+        rmsnormBackwardFused = module.kernel("rmsnorm_backward_fused");
         rmsnormWeightPartial = module.kernel("rmsnorm_backward_weight_partial");
         columnSums = module.kernel("column_sums_accumulate");
         siluForward = module.kernel("silu_forward");
@@ -60,6 +65,9 @@ public final class LlamaKernels implements AutoCloseable {
         rotaryTable = module.kernel("rotary_table");
         rotaryRotate = module.kernel("rotary_rotate");
         crossEntropy = module.kernel("cross_entropy");
+        attentionForward = module.kernel("attention_forward");
+        attentionBackwardQuery = module.kernel("attention_backward_query");
+        attentionBackwardKeyValue = module.kernel("attention_backward_key_value");
         sumOfSquares = module.kernel("sum_of_squares");
         adamwUpdate = module.kernel("adamw_update");
         fillUniformF32 = module.kernel("fill_uniform_f32");
@@ -110,18 +118,52 @@ public final class LlamaKernels implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- RMSNorm
 
+    /** float4 values per thread that the register-cached RMSNorm kernels hold (NORM_MAX_VEC in the source). */
+    private static final int NORM_MAX_VEC = 4;
+    /** Rows per block of the fused RMSNorm backward: enough blocks to fill the GPU, few partial rows to add. */
+    private static final int NORM_FUSED_ROWS = 16;
+
+    /**
+     * The block size with which a row of width c fits the register-cached RMSNorm kernels (256 threads up to 4096
+     * floats, 512 up to 8192, 1024 up to 16384), or 0 when it does not (C not a multiple of 4, or wider).
+     */
+    static int normBlock(int c) {
+        if (c % 4 != 0) {
+            return 0;
+        }
+        for (int block = BLOCK; block <= 1024; block *= 2) {
+            if (c <= 4 * NORM_MAX_VEC * block) {
+                return block;
+            }
+        }
+        return 0;
+    }
+
     /** out (N, C) = (x * rstd) * weight; rstd (N) kept for backward. As {@code RmsNorm.forward}. */
     public void rmsNormForward(DeviceBuffer out, DeviceBuffer rstd, DeviceBuffer x, DeviceBuffer weight, int n, int c, float eps) {
-        rmsnormForward.launch(n, 1, BLOCK, out, rstd, x, weight, n, c, eps);
+        int block = normBlock(c);
+        if (block > 0) {
+            rmsnormForwardCached.launch(n, 1, block, out, rstd, x, weight, n, c, eps);
+        } else {
+            rmsnormForward.launch(n, 1, BLOCK, out, rstd, x, weight, n, c, eps);
+        }
     }
 
     /** dx (N, C) += ..., dweight (C) += ...: both accumulate, as {@code RmsNorm.backward}; dweight is deterministic. */
     public void rmsNormBackward(DeviceBuffer dx, DeviceBuffer dweight, DeviceBuffer dout, DeviceBuffer x, DeviceBuffer weight,
             DeviceBuffer rstd, int n, int c) {
+        int columnBlocks = (c + BLOCK - 1) / BLOCK;
+        int block = normBlock(c);
+        if (block > 0) {
+            int chunks = (n + NORM_FUSED_ROWS - 1) / NORM_FUSED_ROWS;
+            DeviceBuffer partial = scratch(4L * chunks * c);
+            rmsnormBackwardFused.launch(chunks, 1, block, dx, partial, dout, x, weight, rstd, n, c, NORM_FUSED_ROWS);
+            columnSums.launch(columnBlocks, 1, BLOCK, dweight, partial, chunks, c);
+            return;
+        }
         rmsnormBackwardInput.launch(n, 1, BLOCK, dx, dout, x, weight, rstd, n, c);
         int chunks = (n + NORM_ROWS_PER_CHUNK - 1) / NORM_ROWS_PER_CHUNK;
         DeviceBuffer partial = scratch(4L * chunks * c);
-        int columnBlocks = (c + BLOCK - 1) / BLOCK;
         rmsnormWeightPartial.launch(columnBlocks, chunks, BLOCK, partial, dout, x, rstd, n, c, NORM_ROWS_PER_CHUNK);
         columnSums.launch(columnBlocks, 1, BLOCK, dweight, partial, chunks, c);
     }
@@ -209,7 +251,59 @@ public final class LlamaKernels implements AutoCloseable {
      */
     public void crossEntropy(DeviceBuffer logits, DeviceBuffer loss, DeviceBuffer targets, int rows, int vocab, float gradScale,
             boolean backward) {
+        logits.require(4L * rows * vocab, "cross-entropy logits (" + rows + " x " + vocab + ")");
+        crossEntropy(logits.address(), loss.address(), targets.address(), rows, vocab, gradScale, backward);
+    }
+
+    /** As {@link #crossEntropy(DeviceBuffer, DeviceBuffer, DeviceBuffer, int, int, float, boolean)} on device addresses (row chunks). */
+    public void crossEntropy(long logits, long loss, long targets, int rows, int vocab, float gradScale, boolean backward) {
         crossEntropy.launch(rows, 1, vocab >= 8192 ? 1024 : BLOCK, logits, loss, targets, rows, vocab, gradScale, backward ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------- attention
+
+    /** Threads per block of the attention kernels: 4 warps, one (row, head) each. */
+    private static final int ATTENTION_BLOCK = 128;
+    /** The kernels hold a head in registers, D / 32 values per lane, at most this many. */
+    private static final int ATTENTION_MAX_PER_LANE = 8;
+
+    private static void checkAttentionShape(int heads, int groups, int d) {
+        if (d % 32 != 0 || d > 32 * ATTENTION_MAX_PER_LANE) {
+            throw new IllegalArgumentException("attention: head width " + d + " must be a multiple of 32 and at most "
+                    + 32 * ATTENTION_MAX_PER_LANE + " for the GPU kernels");
+        }
+        if (groups <= 0 || heads % groups != 0) {
+            throw new IllegalArgumentException("attention: " + heads + " query heads must be a multiple of " + groups + " key/value heads");
+        }
+    }
+
+    private static int warpsGrid(long warps) {
+        return (int) ((warps * 32 + ATTENTION_BLOCK - 1) / ATTENTION_BLOCK);
+    }
+
+    /**
+     * Causal grouped-query attention with per-document masking, as {@code GroupedQueryAttention.forward}: out
+     * (B*T, H*D) and lse (B, H, T) from q (B*T, H*D), k, v (B*T, G*D) and docStart (B*T ints, the position in its
+     * sequence where each row's document starts).
+     */
+    public void attentionForward(DeviceBuffer out, DeviceBuffer lse, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v,
+            DeviceBuffer docStart, int b, int t, int heads, int groups, int d) {
+        checkAttentionShape(heads, groups, d);
+        attentionForward.launch(warpsGrid((long) b * t * heads), 1, ATTENTION_BLOCK, out, lse, q, k, v, docStart, b, t, heads,
+                groups, d, (float) (1.0 / Math.sqrt(d)));
+    }
+
+    /** Overwrites dq, dk, dv, as {@code GroupedQueryAttention.backward}; deterministic (no atomics). */
+    public void attentionBackward(DeviceBuffer dq, DeviceBuffer dk, DeviceBuffer dv, DeviceBuffer dout, DeviceBuffer out,
+            DeviceBuffer lse, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer docStart, int b, int t, int heads,
+            int groups, int d) {
+        checkAttentionShape(heads, groups, d);
+        float scale = (float) (1.0 / Math.sqrt(d));
+        DeviceBuffer delta = scratch(4L * b * heads * t);
+        attentionBackwardQuery.launch(warpsGrid((long) b * t * heads), 1, ATTENTION_BLOCK, dq, delta, dout, out, q, k, v, lse,
+                docStart, b, t, heads, groups, d, scale);
+        attentionBackwardKeyValue.launch(warpsGrid((long) b * t * groups), 1, ATTENTION_BLOCK, dk, dv, dout, q, k, v, lse, delta,
+                docStart, b, t, heads, groups, d, scale);
     }
 
     // ---------------------------------------------------------------------------------------------- AdamW

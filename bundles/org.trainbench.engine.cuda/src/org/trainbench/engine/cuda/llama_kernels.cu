@@ -130,6 +130,99 @@ __global__ void column_sums_accumulate(float* __restrict__ sums, const float* __
     sums[col] += s;
 }
 
+// The same two operations for rows that fit in registers (C a multiple of 4, C <= 4 * blockDim * NORM_MAX_VEC):
+// each thread keeps its float4s of the row, so x is read from memory once in forward, and backward makes the
+// weight-gradient partial sums of a chunk of rows in registers instead of re-reading dout and x in another kernel.
+// 4 float4 per thread keeps backward near 80 registers (3 blocks of 256 per multiprocessor); wider rows take wider
+// blocks (LlamaKernels.normBlock).
+#define NORM_MAX_VEC 4
+
+__global__ void rmsnorm_forward_cached(float* __restrict__ out, float* __restrict__ rstd, const float* __restrict__ x,
+                                       const float* __restrict__ weight, int n, int c, float eps) {
+    __shared__ float scratch[WARP];
+    int row = blockIdx.x;
+    int c4 = c / 4;
+    const float4* x4 = reinterpret_cast<const float4*>(x + (long long) row * c);
+    float4 v[NORM_MAX_VEC];
+    float ss = 0.f;
+#pragma unroll
+    for (int e = 0; e < NORM_MAX_VEC; e++) {
+        int i = threadIdx.x + e * blockDim.x;
+        if (i < c4) {
+            v[e] = x4[i];
+            ss += v[e].x * v[e].x + v[e].y * v[e].y + v[e].z * v[e].z + v[e].w * v[e].w;
+        }
+    }
+    ss = block_sum(ss, scratch);
+    float r = (float) (1.0 / sqrt((double) (ss / (float) c + eps)));
+    if (threadIdx.x == 0) rstd[row] = r;
+    const float4* w4 = reinterpret_cast<const float4*>(weight);
+    float4* o4 = reinterpret_cast<float4*>(out + (long long) row * c);
+#pragma unroll
+    for (int e = 0; e < NORM_MAX_VEC; e++) {
+        int i = threadIdx.x + e * blockDim.x;
+        if (i < c4) {
+            float4 w = w4[i];
+            o4[i] = make_float4((v[e].x * r) * w.x, (v[e].y * r) * w.y, (v[e].z * r) * w.z, (v[e].w * r) * w.w);
+        }
+    }
+}
+
+// dx (N, C) += ... for rows [blockIdx.x * rowsPerChunk, ...), and partial (chunks, C) = that chunk's column sums of
+// dout * x * rstd; column_sums_accumulate then adds the chunks into dweight in order.
+__global__ void rmsnorm_backward_fused(float* __restrict__ dx, float* __restrict__ partial, const float* __restrict__ dout,
+                                       const float* __restrict__ x, const float* __restrict__ weight,
+                                       const float* __restrict__ rstd, int n, int c, int rowsPerChunk) {
+    __shared__ float scratch[WARP];
+    int c4 = c / 4;
+    const float4* w4 = reinterpret_cast<const float4*>(weight);
+    float4 acc[NORM_MAX_VEC];
+#pragma unroll
+    for (int e = 0; e < NORM_MAX_VEC; e++) acc[e] = make_float4(0.f, 0.f, 0.f, 0.f);
+    int start = blockIdx.x * rowsPerChunk;
+    int end = min(n, start + rowsPerChunk);
+    for (int row = start; row < end; row++) {
+        const float4* d4 = reinterpret_cast<const float4*>(dout + (long long) row * c);
+        const float4* x4 = reinterpret_cast<const float4*>(x + (long long) row * c);
+        float4* dx4 = reinterpret_cast<float4*>(dx + (long long) row * c);
+        float4 dv[NORM_MAX_VEC], xv[NORM_MAX_VEC];
+        float dot = 0.f;
+#pragma unroll
+        for (int e = 0; e < NORM_MAX_VEC; e++) {
+            int i = threadIdx.x + e * blockDim.x;
+            if (i < c4) {
+                dv[e] = d4[i];
+                xv[e] = x4[i];
+                float4 w = w4[i];
+                dot += dv[e].x * w.x * xv[e].x + dv[e].y * w.y * xv[e].y + dv[e].z * w.z * xv[e].z + dv[e].w * w.w * xv[e].w;
+            }
+        }
+        dot = block_sum(dot, scratch);
+        float r = rstd[row];
+        float k = dot * r * r * r / (float) c;
+#pragma unroll
+        for (int e = 0; e < NORM_MAX_VEC; e++) {
+            int i = threadIdx.x + e * blockDim.x;
+            if (i < c4) {
+                float4 w = w4[i];
+                float4 old = dx4[i];
+                dx4[i] = make_float4(old.x + (dv[e].x * w.x * r - xv[e].x * k), old.y + (dv[e].y * w.y * r - xv[e].y * k),
+                                     old.z + (dv[e].z * w.z * r - xv[e].z * k), old.w + (dv[e].w * w.w * r - xv[e].w * k));
+                acc[e].x += dv[e].x * xv[e].x * r;
+                acc[e].y += dv[e].y * xv[e].y * r;
+                acc[e].z += dv[e].z * xv[e].z * r;
+                acc[e].w += dv[e].w * xv[e].w * r;
+            }
+        }
+    }
+    float4* p4 = reinterpret_cast<float4*>(partial + (long long) blockIdx.x * c);
+#pragma unroll
+    for (int e = 0; e < NORM_MAX_VEC; e++) {
+        int i = threadIdx.x + e * blockDim.x;
+        if (i < c4) p4[i] = acc[e];
+    }
+}
+
 // ---------------------------------------------------------------- SiLU-gated MLP activation (model/Silu.java)
 // h = silu(gate) * up, or silu(gate) when up is null. All (N * F) flattened.
 __global__ void silu_forward(float* __restrict__ h, const float* __restrict__ gate, const float* __restrict__ up,
@@ -322,6 +415,153 @@ __global__ void adamw_update(float* __restrict__ p, const float* __restrict__ g,
         m[i] = first;
         v[i] = second;
         p[i] = param - first * stepSize / denominator;
+    }
+}
+
+// ---------------------------------------------------------------- Attention (model/GroupedQueryAttention.java)
+// Causal attention with grouped-query heads and per-document masking, straightforward (no tiling through shared
+// memory; a flash-attention kernel comes later): one warp per (query row, head), each lane holding D/32 elements of
+// the head, one key at a time with an online softmax. Query head h reads key/value head h / (H / G); query position i
+// of a sequence sees positions docStart[i] .. i of the same sequence. q, out, dq, dout (B*T, H*D); k, v, dk, dv
+// (B*T, G*D); docStart (B*T); lse, delta (B, H, T). D must be a multiple of 32, at most 32 * ATT_MAX_PER_LANE.
+#define ATT_MAX_PER_LANE 8
+
+__device__ __forceinline__ float lanes_dot(const float* a, const float* __restrict__ row, int lane, int per) {
+    float s = 0.f;
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) if (e < per) s += a[e] * row[lane + 32 * e];
+    return warp_sum(s);
+}
+
+__global__ void attention_forward(float* __restrict__ out, float* __restrict__ lse, const float* __restrict__ q,
+                                  const float* __restrict__ k, const float* __restrict__ v, const int* __restrict__ docStart,
+                                  int b, int t, int heads, int groups, int d, float scale) {
+    long long warpId = ((long long) blockIdx.x * blockDim.x + threadIdx.x) / WARP;
+    int lane = threadIdx.x & (WARP - 1);
+    if (warpId >= (long long) b * t * heads) return;
+    int h = (int) (warpId % heads);
+    long long row = warpId / heads;          // seq * t + i
+    int seq = (int) (row / t);
+    int i = (int) (row % t);
+    int g = h / (heads / groups);
+    int per = d / WARP;
+    int qw = heads * d, kw = groups * d;
+    const float* qr = q + row * qw + (long long) h * d;
+    float qv[ATT_MAX_PER_LANE], o[ATT_MAX_PER_LANE];
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) { qv[e] = e < per ? qr[lane + 32 * e] : 0.f; o[e] = 0.f; }
+    float m = NEG_INF, l = 0.f;
+    long long seqRow = (long long) seq * t;
+    for (int j = docStart[row]; j <= i; j++) {
+        const float* kr = k + (seqRow + j) * kw + (long long) g * d;
+        const float* vr = v + (seqRow + j) * kw + (long long) g * d;
+        float s = lanes_dot(qv, kr, lane, per) * scale;
+        float mNew = fmaxf(m, s);
+        float correction = expf(m - mNew);  // 0 on the first key (m = -inf)
+        float p = expf(s - mNew);
+        l = l * correction + p;
+#pragma unroll
+        for (int e = 0; e < ATT_MAX_PER_LANE; e++) if (e < per) o[e] = o[e] * correction + p * vr[lane + 32 * e];
+        m = mNew;
+    }
+    float inv = 1.f / l;
+    float* orow = out + row * qw + (long long) h * d;
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) if (e < per) orow[lane + 32 * e] = o[e] * inv;
+    if (lane == 0) lse[((long long) seq * heads + h) * t + i] = m + logf(l);
+}
+
+// dq (overwritten) and delta = rowsum(dout * out), one warp per (query row, head):
+// p = exp(q.k * scale - lse), dp = dout.v, ds = p (dp - delta) scale, dq = sum over keys of ds k.
+__global__ void attention_backward_query(float* __restrict__ dq, float* __restrict__ delta, const float* __restrict__ dout,
+                                         const float* __restrict__ out, const float* __restrict__ q,
+                                         const float* __restrict__ k, const float* __restrict__ v,
+                                         const float* __restrict__ lse, const int* __restrict__ docStart,
+                                         int b, int t, int heads, int groups, int d, float scale) {
+    long long warpId = ((long long) blockIdx.x * blockDim.x + threadIdx.x) / WARP;
+    int lane = threadIdx.x & (WARP - 1);
+    if (warpId >= (long long) b * t * heads) return;
+    int h = (int) (warpId % heads);
+    long long row = warpId / heads;
+    int seq = (int) (row / t);
+    int i = (int) (row % t);
+    int g = h / (heads / groups);
+    int per = d / WARP;
+    int qw = heads * d, kw = groups * d;
+    long long qAt = row * qw + (long long) h * d;
+    float qv[ATT_MAX_PER_LANE], dov[ATT_MAX_PER_LANE], acc[ATT_MAX_PER_LANE];
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) {
+        qv[e] = e < per ? q[qAt + lane + 32 * e] : 0.f;
+        dov[e] = e < per ? dout[qAt + lane + 32 * e] : 0.f;
+        acc[e] = 0.f;
+    }
+    float di = lanes_dot(dov, out + qAt, lane, per);
+    long long lseAt = ((long long) seq * heads + h) * t + i;
+    float rowLse = lse[lseAt];
+    if (lane == 0) delta[lseAt] = di;
+    long long seqRow = (long long) seq * t;
+    for (int j = docStart[row]; j <= i; j++) {
+        const float* kr = k + (seqRow + j) * kw + (long long) g * d;
+        const float* vr = v + (seqRow + j) * kw + (long long) g * d;
+        float p = expf(lanes_dot(qv, kr, lane, per) * scale - rowLse);
+        float ds = p * (lanes_dot(dov, vr, lane, per) - di) * scale;
+#pragma unroll
+        for (int e = 0; e < ATT_MAX_PER_LANE; e++) if (e < per) acc[e] += ds * kr[lane + 32 * e];
+    }
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) if (e < per) dq[qAt + lane + 32 * e] = acc[e];
+}
+
+// dk, dv (overwritten), one warp per (key row, key/value head), over the query heads of its group and the queries
+// that see the key (i >= j in the same document): dk = sum ds q, dv = sum p dout. No atomics: deterministic.
+__global__ void attention_backward_key_value(float* __restrict__ dk, float* __restrict__ dv, const float* __restrict__ dout,
+                                             const float* __restrict__ q, const float* __restrict__ k,
+                                             const float* __restrict__ v, const float* __restrict__ lse,
+                                             const float* __restrict__ delta, const int* __restrict__ docStart,
+                                             int b, int t, int heads, int groups, int d, float scale) {
+    long long warpId = ((long long) blockIdx.x * blockDim.x + threadIdx.x) / WARP;
+    int lane = threadIdx.x & (WARP - 1);
+    if (warpId >= (long long) b * t * groups) return;
+    int g = (int) (warpId % groups);
+    long long row = warpId / groups;         // seq * t + j
+    int seq = (int) (row / t);
+    int j = (int) (row % t);
+    int per = d / WARP;
+    int qw = heads * d, kw = groups * d;
+    int headsPerGroup = heads / groups;
+    long long kAt = row * kw + (long long) g * d;
+    float kv[ATT_MAX_PER_LANE], vv[ATT_MAX_PER_LANE], dkAcc[ATT_MAX_PER_LANE], dvAcc[ATT_MAX_PER_LANE];
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) {
+        kv[e] = e < per ? k[kAt + lane + 32 * e] : 0.f;
+        vv[e] = e < per ? v[kAt + lane + 32 * e] : 0.f;
+        dkAcc[e] = 0.f;
+        dvAcc[e] = 0.f;
+    }
+    long long seqRow = (long long) seq * t;
+    for (int h = g * headsPerGroup; h < (g + 1) * headsPerGroup; h++) {
+        for (int i = j; i < t && docStart[seqRow + i] <= j; i++) {
+            const float* qr = q + (seqRow + i) * qw + (long long) h * d;
+            const float* dor = dout + (seqRow + i) * qw + (long long) h * d;
+            long long lseAt = ((long long) seq * heads + h) * t + i;
+            float p = expf(lanes_dot(kv, qr, lane, per) * scale - lse[lseAt]);
+            float ds = p * (lanes_dot(vv, dor, lane, per) - delta[lseAt]) * scale;
+#pragma unroll
+            for (int e = 0; e < ATT_MAX_PER_LANE; e++) {
+                if (e < per) {
+                    dkAcc[e] += ds * qr[lane + 32 * e];
+                    dvAcc[e] += p * dor[lane + 32 * e];
+                }
+            }
+        }
+    }
+#pragma unroll
+    for (int e = 0; e < ATT_MAX_PER_LANE; e++) {
+        if (e < per) {
+            dk[kAt + lane + 32 * e] = dkAcc[e];
+            dv[kAt + lane + 32 * e] = dvAcc[e];
+        }
     }
 }
 

@@ -58,9 +58,10 @@ class KernelComparisonsTest {
     }
 
     @Test
-    void rmsNormKernelsMatchRmsNormForwardAndAccumulatingBackward() {
+    void rmsNormKernelsMatchRmsNormForwardAndAccumulatingBackwardOnEveryRowWidthPath() {
         assertAllWithinTolerance(gpu.rmsNorm(128, 512, 4), 4);
         assertAllWithinTolerance(gpu.rmsNorm(33, 1001, 5), 4);
+        assertAllWithinTolerance(gpu.rmsNorm(20, 6144, 14), 4);
     }
 
     @Test
@@ -76,8 +77,15 @@ class KernelComparisonsTest {
     }
 
     @Test
-    void lmHeadCrossEntropyWithLossMaskingMatchesLossAndGradients() {
+    void lmHeadCrossEntropyWithLossMaskingMatchesLossAndGradientsWholeAndInRowChunks() {
         assertAllWithinTolerance(gpu.languageModelHead(24, 128, 5003, 3, 10), 3);
+        assertAllWithinTolerance(gpu.languageModelHead(24, 128, 5003, 5, 7, 15), 3);
+    }
+
+    @Test
+    void causalGqaAttentionWithDocumentMaskingMatchesForwardAndBackward() {
+        assertAllWithinTolerance(gpu.attention(2, 40, 4, 2, 64, new int[] {0, 9, 10, 31}, 12), 5);
+        assertAllWithinTolerance(gpu.attention(1, 33, 2, 2, 32, new int[] {0}, 13), 5);
     }
 
     @Test

@@ -212,6 +212,45 @@ public final class CudaBenchmark {
         }
     }
 
+    /**
+     * Causal GQA attention in fp32 (the straightforward kernels), one sequence of {@code t} positions, one document.
+     * FLOPs as FlashAttention counts them: forward 4 * H * T^2 * D / 2 (causal), backward 2.5 times that.
+     */
+    private void attention(int t) {
+        int heads = 32;
+        int groups = 8;
+        int d = 128;
+        long nq = (long) t * heads * d;
+        long nk = (long) t * groups * d;
+        try (DeviceBuffer q = gpu.allocateFloats(nq); DeviceBuffer k = gpu.allocateFloats(nk); DeviceBuffer v = gpu.allocateFloats(nk);
+                DeviceBuffer out = gpu.allocateFloats(nq); DeviceBuffer dout = gpu.allocateFloats(nq); DeviceBuffer lse = gpu.allocateFloats((long) heads * t);
+                DeviceBuffer dq = gpu.allocateFloats(nq); DeviceBuffer dk = gpu.allocateFloats(nk); DeviceBuffer dv = gpu.allocateFloats(nk);
+                DeviceBuffer docStart = gpu.allocate(4L * t)) {
+            kernels.fillUniform(q, nq, 12, 1f);
+            kernels.fillUniform(k, nk, 13, 1f);
+            kernels.fillUniform(v, nk, 14, 1f);
+            kernels.fillUniform(dout, nq, 15, 1f);
+            gpu.fill32(docStart.address(), 0, t);
+            double forwardFlops = 4.0 * heads * (double) t * t * d / 2;
+            double fwd = time(() -> kernels.attentionForward(out, lse, q, k, v, docStart, 1, t, heads, groups, d), 1, 5);
+            double bwd = time(() -> kernels.attentionBackward(dq, dk, dv, dout, out, lse, q, k, v, docStart, 1, t, heads, groups, d), 1, 5);
+            attentionResult("attention_causal_gqa_fp32", "forward", "1x" + t + "x32x128 (8 kv heads)", fwd, forwardFlops);
+            attentionResult("attention_causal_gqa_fp32", "backward", "1x" + t + "x32x128 (8 kv heads)", bwd, 2.5 * forwardFlops);
+        }
+    }
+
+    private void attentionResult(String name, String pass, String shape, double ms, double flops) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", "attention");
+        r.put("name", name);
+        r.put("pass", pass);
+        r.put("shape", shape);
+        r.put("ms", ms);
+        r.put("tflops", flops / (ms * 1e-3) / 1e12);
+        results.add(r);
+        System.out.printf("attn   %-28s %-9s %-28s %8.3f ms %8.2f TFLOP/s%n", name, pass, shape, ms, flops / (ms * 1e-3) / 1e12);
+    }
+
     public static void main(String[] args) throws IOException {
         Path out = null;
         boolean quick = false;
@@ -237,6 +276,7 @@ public final class CudaBenchmark {
             report.put("timing", "CUDA events per repetition, median; warm-up 3");
             bench.gemms(quick ? 1024 : GEMM_TOKENS, quick);
             bench.elementwise(quick ? 2048 : TOKENS);
+            bench.attention(quick ? 1024 : GEMM_TOKENS);
             report.put("results", bench.results);
             bench.cublas.close();
             bench.kernels.close();

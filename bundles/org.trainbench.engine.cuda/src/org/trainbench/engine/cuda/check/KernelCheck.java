@@ -44,12 +44,14 @@ public final class KernelCheck {
                 new Case("linear 14336->4096", k -> k.linear(512, 14336, 4096, 13)),
                 new Case("linear bf16 4096->4096", k -> k.linearBf16(1024, 4096, 4096, 14)),
                 new Case("rmsnorm", k -> k.rmsNorm(4096, 4096, 15)),
+                new Case("rmsnorm 8192 (70B width)", k -> k.rmsNorm(1024, 8192, 24)),
                 new Case("silu gated", k -> k.silu(2048, 14336, true, 16)),
                 new Case("silu", k -> k.silu(1024, 4096, false, 17)),
                 new Case("rotary llama3 q", k -> k.rotary(llama3, 4096, 32, 128, 1500, 18)),
                 new Case("rotary llama3 k", k -> k.rotary(llama3, 4096, 8, 128, 4096, 19)),
                 new Case("rotary default", k -> k.rotary(plain, 4096, 32, 128, 1000, 20)),
-                new Case("lm head + cross-entropy", k -> k.languageModelHead(64, 4096, 128256, 4, 21)),
+                new Case("lm head + cross-entropy", k -> k.languageModelHead(64, 4096, 128256, 4, 24, 21)),
+                new Case("attention gqa, 3 documents", k -> k.attention(2, 1024, 32, 8, 128, new int[] {0, 300, 700}, 23)),
                 new Case("adamw", k -> k.adamW(List.of(new int[] {4096, 1024}, new int[] {4096}, new int[] {14336, 256},
                         new int[] {1000, 37}), 3, 22)));
     }
@@ -64,11 +66,14 @@ public final class KernelCheck {
                 new Case("linear bf16", k -> k.linearBf16(64, 256, 128, 3)),
                 new Case("rmsnorm", k -> k.rmsNorm(128, 512, 4)),
                 new Case("rmsnorm odd", k -> k.rmsNorm(33, 1001, 5)),
+                new Case("rmsnorm wide", k -> k.rmsNorm(20, 6144, 14)),
                 new Case("silu gated odd", k -> k.silu(7, 1429, true, 6)),
                 new Case("silu", k -> k.silu(16, 256, false, 7)),
                 new Case("rotary llama3", k -> k.rotary(llama3, 96, 4, 64, 40, 8)),
                 new Case("rotary default", k -> k.rotary(plain, 96, 2, 32, 96, 9)),
                 new Case("lm head + cross-entropy", k -> k.languageModelHead(24, 128, 5003, 3, 10)),
+                new Case("lm head + cross-entropy, row chunks", k -> k.languageModelHead(24, 128, 5003, 5, 7, 15)),
+                new Case("attention gqa, documents", k -> k.attention(2, 40, 4, 2, 64, new int[] {0, 9, 10, 31}, 12)),
                 new Case("adamw", k -> k.adamW(List.of(new int[] {64, 33}, new int[] {64}, new int[] {7}), 3, 11)));
     }
 

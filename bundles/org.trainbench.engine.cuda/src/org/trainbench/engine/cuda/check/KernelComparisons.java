@@ -13,6 +13,7 @@ import org.trainbench.engine.cuda.DeviceBuffer;
 import org.trainbench.engine.cuda.DeviceLanguageModelHead;
 import org.trainbench.engine.cuda.LlamaKernels;
 import org.trainbench.engine.cuda.check.Comparison.Tolerance;
+import org.trainbench.engine.model.GroupedQueryAttention;
 import org.trainbench.engine.model.LanguageModelHead;
 import org.trainbench.engine.model.Linear;
 import org.trainbench.engine.model.LlamaArchitecture;
@@ -242,7 +243,13 @@ public final class KernelComparisons implements AutoCloseable {
      * and both gradients, against {@link LanguageModelHead#crossEntropy}.
      */
     public List<Comparison> languageModelHead(int n, int c, int vocab, int maskEvery, long seed) {
-        Map<String, Object> shape = shape("tokens", n, "hidden", c, "vocab", vocab, "masked_rows", "1/" + maskEvery);
+        return languageModelHead(n, c, vocab, maskEvery, n, seed);
+    }
+
+    /** As {@link #languageModelHead(int, int, int, int, long)} with a logits buffer of {@code chunkRows} rows. */
+    public List<Comparison> languageModelHead(int n, int c, int vocab, int maskEvery, int chunkRows, long seed) {
+        Map<String, Object> shape = shape("tokens", n, "hidden", c, "vocab", vocab, "masked_rows", "1/" + maskEvery,
+                "chunk_rows", chunkRows);
         float[] x = RandomData.uniform(n * c, seed, 1f);
         float[] w = RandomData.uniform(vocab * c, seed + 1, (float) (2 / Math.sqrt(c)));
         float[] dw0 = RandomData.uniform(vocab * c, seed + 2, 1e-3f);
@@ -265,7 +272,7 @@ public final class KernelComparisons implements AutoCloseable {
         float[] gpuDw;
         try (DeviceBuffer gx = context.upload(x); DeviceBuffer gw = context.upload(w); DeviceBuffer gdw = context.upload(dw0);
                 DeviceBuffer gt = context.upload(deviceTargets); DeviceBuffer gdx = poisoned((long) n * c);
-                DeviceBuffer logits = context.allocateFloats((long) n * vocab); DeviceBuffer loss = poisoned(n)) {
+                DeviceBuffer logits = context.allocateFloats((long) chunkRows * vocab); DeviceBuffer loss = poisoned(n)) {
             gpuLoss = DeviceLanguageModelHead.crossEntropy(cublas, kernels, gx, gw, gt, n, c, vocab, gdx, gdw, gradScale, logits, loss);
             gpuDx = context.downloadFloats(gdx, n * c);
             gpuDw = context.downloadFloats(gdw, vocab * c);
@@ -276,6 +283,58 @@ public final class KernelComparisons implements AutoCloseable {
         r.add(Comparison.of("cross_entropy_lm_head", "dx", shape, gpuDx, cpuDx, Tolerance.fp32Sum(vocab)));
         r.add(Comparison.of("cross_entropy_lm_head", "dweight", shape, gpuDw, cpuDw, Tolerance.fp32Sum(Math.max(c, n))));
         return r;
+    }
+
+    // ------------------------------------------------------------------------------------------------ attention
+
+    /**
+     * Causal grouped-query attention of {@code b} sequences of {@code t} positions, forward (out, lse) and backward
+     * (dq, dk, dv), against {@link GroupedQueryAttention}. The first sequence holds documents starting at each of
+     * {@code documentStarts} (no attention across them), the others one document each.
+     */
+    public List<Comparison> attention(int b, int t, int heads, int groups, int d, int[] documentStarts, long seed) {
+        Map<String, Object> shape = shape("batch", b, "seq", t, "heads", heads, "kv_heads", groups, "head_dim", d,
+                "documents_in_first_sequence", documentStarts.length);
+        int n = b * t;
+        int[] docStart = new int[n];
+        for (int i = 0; i < t; i++) {
+            for (int s : documentStarts) {
+                if (s <= i) {
+                    docStart[i] = Math.max(docStart[i], s);
+                }
+            }
+        }
+        float[] q = RandomData.uniform(n * heads * d, seed, 1f);
+        float[] k = RandomData.uniform(n * groups * d, seed + 1, 1f);
+        float[] v = RandomData.uniform(n * groups * d, seed + 2, 1f);
+        float[] dout = RandomData.uniform(n * heads * d, seed + 3, 1f);
+        float[] cpuOut = new float[n * heads * d];
+        float[] cpuLse = new float[b * heads * t];
+        float[] cpuDq = new float[n * heads * d];
+        float[] cpuDk = new float[n * groups * d];
+        float[] cpuDv = new float[n * groups * d];
+        GroupedQueryAttention.forward(cpuOut, cpuLse, q, k, v, docStart, b, t, heads, groups, d);
+        GroupedQueryAttention.backward(cpuDq, cpuDk, cpuDv, dout, cpuOut, cpuLse, q, k, v, docStart, b, t, heads, groups, d);
+        try (DeviceBuffer gq = context.upload(q); DeviceBuffer gk = context.upload(k); DeviceBuffer gv = context.upload(v);
+                DeviceBuffer gdout = context.upload(dout); DeviceBuffer gdoc = context.upload(docStart);
+                DeviceBuffer gout = poisoned((long) n * heads * d); DeviceBuffer glse = poisoned((long) b * heads * t);
+                DeviceBuffer gdq = poisoned((long) n * heads * d); DeviceBuffer gdk = poisoned((long) n * groups * d);
+                DeviceBuffer gdv = poisoned((long) n * groups * d)) {
+            kernels.attentionForward(gout, glse, gq, gk, gv, gdoc, b, t, heads, groups, d);
+            kernels.attentionBackward(gdq, gdk, gdv, gdout, gout, glse, gq, gk, gv, gdoc, b, t, heads, groups, d);
+            List<Comparison> r = new ArrayList<>();
+            r.add(Comparison.of("attention_forward", "out", shape, context.downloadFloats(gout, n * heads * d), cpuOut,
+                    Tolerance.fp32Sum(t)));
+            r.add(Comparison.of("attention_forward", "lse", shape, context.downloadFloats(glse, b * heads * t), cpuLse,
+                    Tolerance.fp32Sum(t)));
+            r.add(Comparison.of("attention_backward", "dq", shape, context.downloadFloats(gdq, n * heads * d), cpuDq,
+                    Tolerance.fp32Sum(t)));
+            r.add(Comparison.of("attention_backward", "dk", shape, context.downloadFloats(gdk, n * groups * d), cpuDk,
+                    Tolerance.fp32Sum((long) t * heads / groups)));
+            r.add(Comparison.of("attention_backward", "dv", shape, context.downloadFloats(gdv, n * groups * d), cpuDv,
+                    Tolerance.fp32Sum((long) t * heads / groups)));
+            return r;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ AdamW
