@@ -3,14 +3,12 @@ package org.trainbench.ui.editor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.trainbench.ui.editor.EditorWorkbench.dragSash;
 import static org.trainbench.ui.editor.EditorWorkbench.example;
 import static org.trainbench.ui.editor.EditorWorkbench.fillScreen;
 import static org.trainbench.ui.editor.EditorWorkbench.page;
 import static org.trainbench.ui.editor.EditorWorkbench.parsed;
 import static org.trainbench.ui.editor.EditorWorkbench.screenshot;
 import static org.trainbench.ui.editor.EditorWorkbench.spin;
-import static org.trainbench.ui.editor.EditorWorkbench.stackOf;
 import static org.trainbench.ui.editor.EditorWorkbench.viewer;
 import static org.trainbench.ui.editor.EditorWorkbench.waitUntil;
 
@@ -46,12 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The editor's screenshots for docs/EDITOR.md, taken from the real workbench on the SFT example opened from an
  * experiment directory as the New Experiment wizard opens it: completion with documentation, a misspelled key
  * with its marker in the Problems view and the quick fix, and colouring with the outline and a folded section.
- * Stacks the picture does not need are minimized and sashes dragged as a user would; the perspective is reset after.
+ * Stacks the picture does not need are minimized as a user would; the perspective is reset after.
  */
 class ConfigEditorScreenshotsTest {
 
 	private static final String EXPERIMENTS_VIEW = "org.trainbench.ui.views.experiments";
 	private static final String CHARTS_VIEW = "org.trainbench.ui.views.charts";
+	private static final String SUMMARY_VIEW = "org.trainbench.ui.views.summary";
 
 	@BeforeEach
 	void defaultLayout() throws Exception {
@@ -67,7 +66,7 @@ class ConfigEditorScreenshotsTest {
 	}
 
 	private static ConfigEditor openExperimentConfig(Path temp) throws Exception {
-		Path config = Files.createDirectories(temp.resolve("sft-llama-3.1-8b")).resolve("config.yaml");
+		Path config = Files.createDirectories(temp.resolve("llama-sft")).resolve("config.yaml");
 		Files.copy(example("llama-3.1-8b-sft-train.yaml"), config);
 		ConfigEditor editor = assertInstanceOf(ConfigEditor.class,
 				IDE.openEditorOnFileStore(page(), EFS.getLocalFileSystem().getStore(config.toUri())));
@@ -76,8 +75,10 @@ class ConfigEditorScreenshotsTest {
 	}
 
 	private static void minimizeStackOf(String viewId) {
-		page().setPartState(page().findViewReference(viewId), IWorkbenchPage.STATE_MINIMIZED);
-		spin(300);
+		if (page().findViewReference(viewId) != null) {
+			page().setPartState(page().findViewReference(viewId), IWorkbenchPage.STATE_MINIMIZED);
+			spin(300);
+		}
 	}
 
 	@Test
@@ -109,6 +110,7 @@ class ConfigEditorScreenshotsTest {
 		page().showView(IPageLayout.ID_PROBLEM_VIEW);
 		ConfigEditor editor = openExperimentConfig(temp);
 		minimizeStackOf(EXPERIMENTS_VIEW);
+		minimizeStackOf(SUMMARY_VIEW);
 		ISourceViewer viewer = viewer(editor);
 		IDocument document = viewer.getDocument();
 		int at = document.get().indexOf("micro_batch_size");
@@ -131,7 +133,11 @@ class ConfigEditorScreenshotsTest {
 		Predicate<Tree> problems = t -> t.getItemCount() > 0 && t.getItem(0).getText().startsWith("Errors (");
 		waitUntil("the Problems view lists the error", () -> find(problems) != null, 10_000);
 		Tree tree = find(problems);
-		dragSash(stackOf(viewer.getTextWidget()), stackOf(tree), false, 250);
+		// wide enough for the whole message, the experiment's folder and the file's path and line
+		int[] widths = { 612, 88, 180, 440, 170 };
+		for (int i = 0; i < Math.min(widths.length, tree.getColumnCount()); i++) {
+			tree.getColumn(i).setWidth(widths[i]);
+		}
 		for (TreeItem group : tree.getItems()) {
 			Event expand = new Event();
 			expand.item = group;
@@ -140,7 +146,7 @@ class ConfigEditorScreenshotsTest {
 		}
 		spin(500);
 		editor.setFocus();
-		viewer.getTextWidget().setTopIndex(Math.max(0, document.getLineOfOffset(at) - 4));
+		viewer.getTextWidget().setTopIndex(Math.max(0, document.getLineOfOffset(at) - 2));
 		viewer.setSelectedRange(at + 5, 0);
 		ITextOperationTarget operations = (ITextOperationTarget) viewer;
 		viewer.getTextWidget().getDisplay().asyncExec(() -> operations.doOperation(ISourceViewer.QUICK_ASSIST));
@@ -157,13 +163,15 @@ class ConfigEditorScreenshotsTest {
 		waitUntil("the outline", () -> editor.outlinePage() != null && editor.outlinePage().topLevelLabels().size() == 7,
 				10_000);
 		minimizeStackOf(CHARTS_VIEW);
+		minimizeStackOf(SUMMARY_VIEW);
 		Tree outline = editor.outlinePage().viewer().getTree();
 		ProjectionViewer viewer = (ProjectionViewer) viewer(editor);
-		dragSash(stackOf(outline), stackOf(viewer.getTextWidget()), true, -260);
+		assertEquals(7, outline.getItemCount());
 		String text = viewer.getDocument().get();
 		int data = text.indexOf("\ndata:") + 1;
 		viewer.getProjectionAnnotationModel().getAnnotationIterator().forEachRemaining(a -> {
-			if (viewer.getProjectionAnnotationModel().getPosition(a).getOffset() == data) {
+			int offset = viewer.getProjectionAnnotationModel().getPosition(a).getOffset();
+			if (offset == data || offset == 0) { // the data section and the comment lines at the top
 				viewer.getProjectionAnnotationModel().collapse(a);
 			}
 		});
@@ -173,7 +181,7 @@ class ConfigEditorScreenshotsTest {
 				collapsed[0]++;
 			}
 		});
-		assertEquals(1, collapsed[0]);
+		assertEquals(2, collapsed[0]);
 		viewer.setSelectedRange(text.indexOf("micro_batch_size"), 0);
 		viewer.getTextWidget().setTopIndex(0);
 		spin(800);

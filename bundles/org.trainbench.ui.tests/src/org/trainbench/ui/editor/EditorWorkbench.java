@@ -19,16 +19,13 @@ import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.jface.text.source.ISourceViewer;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.CTabFolder;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.Rectangle;
-import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
-import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
@@ -134,51 +131,6 @@ final class EditorWorkbench {
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	/** The tab folder (part stack) that holds {@code control}. */
-	static CTabFolder stackOf(Control control) {
-		Control c = control;
-		while (c != null && !(c instanceof CTabFolder)) {
-			c = c.getParent();
-		}
-		return (CTabFolder) c;
-	}
-
-	/** A control's bounds in display coordinates. */
-	static Rectangle onScreen(Control control) {
-		Rectangle bounds = control.getBounds();
-		Point origin = control.getParent().toDisplay(bounds.x, bounds.y);
-		return new Rectangle(origin.x, origin.y, bounds.width, bounds.height);
-	}
-
-	/**
-	 * Drags the sash between two part stacks with the real mouse (through the X server), as a user resizes them:
-	 * from the middle of the gap between {@code first} (above or left) and {@code second} by {@code delta} pixels.
-	 */
-	static void dragSash(CTabFolder first, CTabFolder second, boolean vertical, int delta) {
-		Rectangle a = onScreen(first);
-		Rectangle b = onScreen(second);
-		int x = vertical ? (a.x + a.width + b.x) / 2 : a.x + a.width / 2;
-		int y = vertical ? a.y + a.height / 2 : (a.y + a.height + b.y) / 2;
-		Display display = Display.getCurrent();
-		post(display, SWT.MouseMove, x, y);
-		post(display, SWT.MouseDown, x, y);
-		for (int step = 1; step <= 10; step++) {
-			post(display, SWT.MouseMove, vertical ? x + delta * step / 10 : x, vertical ? y : y + delta * step / 10);
-		}
-		post(display, SWT.MouseUp, vertical ? x + delta : x, vertical ? y : y + delta);
-		spin(400);
-	}
-
-	private static void post(Display display, int type, int x, int y) {
-		Event event = new Event();
-		event.type = type;
-		event.x = x;
-		event.y = y;
-		event.button = 1;
-		display.post(event);
-		spin(40);
 	}
 
 	/** Makes the workbench window fill the Xvfb screen (1600x1000); GTK without a window manager needs a nudge. */

@@ -123,7 +123,7 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 			public String getHoverInfo(ITextViewer viewer, IRegion region) {
 				synchronized (ConfigSourceViewerConfiguration.this) {
 					return services.hover(resource(viewer.getDocument()), region.getOffset())
-							.map(h -> h.markdown()).orElse(null);
+							.map(h -> PopupText.wrapped(h.markdown())).orElse(null);
 				}
 			}
 
@@ -203,7 +203,7 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 				}
 				Object doc = entry.getDocumentation();
 				proposals.add(new CompletionProposal(entry.getProposal(), start, offset - start,
-						entry.getProposal().length(), null, label, null, doc == null ? null : doc.toString()));
+						entry.getProposal().length(), null, label, null, doc == null ? null : PopupText.wrapped(doc.toString())));
 			}
 			return proposals.toArray(ICompletionProposal[]::new);
 		}
