@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,8 +22,11 @@ class EngineProcessTest {
 
     @Test
     void aProcessThatIgnoresTheStopRequestIsKilledOnceTheStopTimeoutHasPassed() throws Exception {
-        Process stubborn = DebugPlugin.exec(new String[] {"/bin/sh", "-c", "trap '' TERM; while true; do sleep 0.1; done"},
+        // The shell says when its trap is set: a SIGTERM that arrives before that (a loaded machine is slow to start
+        // a shell) would stop it, and the test would see a process that did not ignore the request.
+        Process stubborn = DebugPlugin.exec(new String[] {"/bin/sh", "-c", "trap '' TERM; touch trap-set; while true; do sleep 0.1; done"},
                 dir.toFile());
+        Workbench.spinUntil("the shell to set its SIGTERM trap", Duration.ofSeconds(15), () -> Files.exists(dir.resolve("trap-set")));
         EngineProcess process = new EngineProcess(new Launch(null, ILaunchManager.RUN_MODE, null), stubborn, "stubborn",
                 Map.of(EngineProcess.ATTR_STOP_TIMEOUT_SECONDS, "1"));
         long start = System.nanoTime();
