@@ -27,6 +27,7 @@ import org.eclipse.swt.widgets.TreeItem;
 import org.eclipse.ui.IPageLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.trainbench.dsl.ide.outline.ConfigOutline.OutlineNode;
 
 class ConfigOutlineAndFoldingTest {
 
@@ -39,7 +40,7 @@ class ConfigOutlineAndFoldingTest {
 	}
 
 	@Test
-	void theOutlineListsTheTopLevelSectionsFollowsEditsAndRevealsTheChosenKey() throws Exception {
+	void theOutlineListsTheTopLevelSectionsFollowsEditsAndTheCaretAndRevealsTheChosenKey() throws Exception {
 		String text = Files.readString(example("llama-3.1-8b-sft-train.yaml"));
 		ConfigEditor editor = open(workspaceFile("editor-outline", "sft.yaml", text));
 		page().showView(IPageLayout.ID_OUTLINE);
@@ -57,11 +58,22 @@ class ConfigOutlineAndFoldingTest {
 		assertEquals(modelKey, viewer(editor).getSelectedRange().x);
 		assertEquals("model".length(), viewer(editor).getSelectedRange().y);
 
+		// the outline follows the caret to the innermost key it is in
+		viewer(editor).setSelectedRange(text.indexOf("4096"), 0);
+		waitUntil("the outline selects sequence_length", () -> selected(outline).equals("sequence_length"), 10_000);
+		viewer(editor).setSelectedRange(text.indexOf("type: loss") + 2, 0);
+		waitUntil("the outline selects the evaluator's type", () -> selected(outline).equals("type"), 10_000);
+
 		IDocument document = document(editor);
 		document.replace(document.getLength(), 0, "callbacks:\n  wandb: {}\n");
 		waitUntil("the outline shows the added section",
 				() -> outline.topLevelLabels().size() == SECTIONS.size() + 1, 10_000);
 		assertEquals("callbacks  1 key", outline.topLevelLabels().get(SECTIONS.size()));
+	}
+
+	private static String selected(ConfigOutlinePage outline) {
+		Object first = ((StructuredSelection) outline.viewer().getStructuredSelection()).getFirstElement();
+		return first instanceof OutlineNode node ? node.name() : "";
 	}
 
 	@Test

@@ -28,6 +28,7 @@ import org.eclipse.jface.text.source.projection.ProjectionAnnotation;
 import org.eclipse.jface.text.source.projection.ProjectionAnnotationModel;
 import org.eclipse.jface.text.source.projection.ProjectionSupport;
 import org.eclipse.jface.text.source.projection.ProjectionViewer;
+import org.eclipse.jface.viewers.IPostSelectionProvider;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IURIEditorInput;
@@ -113,6 +114,12 @@ public class ConfigEditor extends TextEditor {
 		projectionSupport.install();
 		viewer.doOperation(ProjectionViewer.TOGGLE);
 		viewer.addTextPresentationListener(new ConfigSemanticColouring(viewer));
+		// the outline follows the caret (after the caret rests: post-selection)
+		((IPostSelectionProvider) viewer.getSelectionProvider()).addPostSelectionChangedListener(event -> {
+			if (outlinePage != null) {
+				outlinePage.reveal(viewer.getSelectedRange().x);
+			}
+		});
 		reconciler = new ConfigReconciler(viewer, configuration, this::parsed);
 	}
 

@@ -13,6 +13,7 @@ import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.jface.viewers.SelectionChangedEvent;
 import org.eclipse.jface.viewers.StyledString;
 import org.eclipse.jface.viewers.TreePath;
+import org.eclipse.jface.viewers.TreeSelection;
 import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.widgets.Composite;
@@ -26,7 +27,7 @@ import org.trainbench.dsl.ide.outline.ConfigOutline.OutlineNode;
 /**
  * The Outline view's page for a config: its keys as a tree (sections with their key count,
  * values with their value), replaced after every re-parse with the expanded sections kept open.
- * Choosing a node selects its key in the editor.
+ * Choosing a node selects its key in the editor; moving the caret selects the node it is in.
  */
 final class ConfigOutlinePage extends ContentOutlinePage {
 
@@ -113,6 +114,46 @@ final class ConfigOutlinePage extends ContentOutlinePage {
 			names.add(((OutlineNode) path.getSegment(i)).name());
 		}
 		return names;
+	}
+
+	/**
+	 * Selects the innermost node whose entry contains {@code offset} (the caret), so that the
+	 * outline follows the editor; the editor's selection is left as it is.
+	 */
+	void reveal(int offset) {
+		TreeViewer viewer = getTreeViewer();
+		if (viewer == null || viewer.getControl().isDisposed() || nodes == null) {
+			return;
+		}
+		List<Object> path = new ArrayList<>();
+		List<OutlineNode> level = nodes;
+		while (level != null) {
+			OutlineNode hit = null;
+			for (OutlineNode node : level) {
+				if (offset >= node.offset() && offset < node.offset() + Math.max(1, node.length())) {
+					hit = node;
+					break;
+				}
+			}
+			if (hit == null) {
+				break;
+			}
+			path.add(hit);
+			level = hit.children();
+		}
+		if (path.isEmpty()) {
+			return;
+		}
+		TreeSelection selection = new TreeSelection(new TreePath(path.toArray()));
+		if (selection.equals(viewer.getSelection())) {
+			return;
+		}
+		updating = true;
+		try {
+			viewer.setSelection(selection, true);
+		} finally {
+			updating = false;
+		}
 	}
 
 	@Override
