@@ -64,7 +64,9 @@ class ChartsViewTest {
             assertEquals(300, rate.count());
             Points memory = view.chart(ChartsView.Panel.MEMORY).curves().getFirst().points();
             assertEquals((1_500_000_000L + 300 * 1000) / (1024.0 * 1024 * 1024), memory.y()[299], 1e-12);
-            assertTrue(view.headline().startsWith("pretrain-llama-1b  |  running  |  step 300 / 600"), view.headline());
+            // The headline comes with the catalog's next snapshot, which may follow the curves by a refresh.
+            Workbench.waitUntil("headline at step 300 (it read \"" + view.headline() + "\" when the curves were drawn)",
+                    () -> view.headline().startsWith("pretrain-llama-1b  |  running  |  step 300 / 600"), 10_000);
 
             // The engine appends in bursts, as at each log interval; each burst reaches the charts.
             long slowest = 0;
