@@ -90,6 +90,8 @@ class ConfigProblemMarkersTest {
 		assertTrue(link.isLinked());
 		assertEquals(config.toRealPath(), Path.of(link.getLocation().toOSString()).toRealPath());
 		assertEquals("sft.yaml", editor.getPartName());
+		// remembered across restarts as the file itself, not as the link (which goes with the editor)
+		assertEquals("org.eclipse.ui.ide.FileStoreEditorInputFactory", editor.getEditorInput().getPersistable().getFactoryId());
 
 		IMarker marker = waitForMarker(link, "micro_batch_sise");
 		int at = text.indexOf("micro_batch_sise");

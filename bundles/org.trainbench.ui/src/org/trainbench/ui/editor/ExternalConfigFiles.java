@@ -13,6 +13,7 @@ import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.ILog;
 import org.eclipse.ui.IEditorInput;
+import org.eclipse.ui.IPersistableElement;
 import org.eclipse.ui.IURIEditorInput;
 import org.eclipse.ui.part.FileEditorInput;
 
@@ -53,16 +54,35 @@ final class ExternalConfigFiles {
 			IWorkspaceRoot root = ResourcesPlugin.getWorkspace().getRoot();
 			for (IFile existing : root.findFilesForLocationURI(uri)) {
 				if (existing.isAccessible()) {
-					return new FileEditorInput(existing);
+					return isLink(existing) ? new LinkedFileInput(existing, input) : new FileEditorInput(existing);
 				}
 			}
-			return new FileEditorInput(link(root, uri));
+			return new LinkedFileInput(link(root, uri), input);
 		} catch (CoreException | IllegalStateException e) {
 			// no workspace (started without an instance area) or it cannot be written: edit the
 			// file directly; its problems are then shown as annotations only.
 			ILog.get().warn("Config problems of " + uri + " are shown in the editor only, not in the Problems view: "
 					+ e.getMessage(), e);
 			return input;
+		}
+	}
+
+	/**
+	 * The input of a linked file. It is saved with the workbench as the file it links to (the
+	 * original input's persistable), not as the link: links go when their editor closes, and
+	 * the workbench reopens a remembered editor before anything could re-create one.
+	 */
+	static final class LinkedFileInput extends FileEditorInput {
+		private final IEditorInput original;
+
+		LinkedFileInput(IFile link, IEditorInput original) {
+			super(link);
+			this.original = original;
+		}
+
+		@Override
+		public IPersistableElement getPersistable() {
+			return original.getPersistable();
 		}
 	}
 
