@@ -134,8 +134,7 @@ public class ConfigEditor extends TextEditor {
 		}
 		configuration.setFile(after != null ? location(after) : localPath(edited));
 		if (after != null && ExternalConfigFiles.isLink(after) && after.getLocation() != null) {
-			// the link may be named "config (2).yaml"; the tab shows the file's own name
-			setPartName(after.getLocation().lastSegment());
+			// the tab's tooltip shows where the file really is, not the link's workspace path
 			setTitleToolTip(after.getLocation().toOSString());
 		}
 		if (reconciler != null) {
