@@ -26,8 +26,8 @@ import org.trainbench.engine.config.yaml.ScalarResolution;
  * {@code no} shows as a boolean and {@code 1e-5} as text, as Fast-LLM reads them.
  *
  * <p>The damage is always the whole document: YAML tokens depend on what precedes them (inside a
- * flow collection or not, key or value), and configs are a few hundred lines, which tokenize in
- * well under a millisecond.
+ * flow collection or not, key or value), and configs are a few hundred lines (the cost on much
+ * larger files has not been measured).
  */
 public final class ConfigSyntaxColouring implements IPresentationDamager, IPresentationRepairer {
 
