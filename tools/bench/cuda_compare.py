@@ -40,7 +40,7 @@ def main():
     for r in java["results"]:
         if r["kind"] != "attention":
             continue
-        t = peer.get(key(r))
+        t = peer.get(key(r)) or peer.get(("attention", "attention_causal_gqa_fp32", "", r["pass"]))
         print(f"| {r['name']} | {r['shape']} | {r['pass']} | {r['ms']:.3f} | {r['tflops']:.1f} | {t['ms']:.3f} | {t['tflops']:.1f} | {t['ms'] / r['ms']:.2f} |")
     for r in torch["results"]:
         if r["kind"] == "attention" and r["name"].endswith("torch_only"):

@@ -88,6 +88,19 @@ def rotate_half(x):
 
 
 def elementwise(tokens, warmup, reps):
+    ids = (torch.arange(tokens, device="cuda") * 2654435761) % VOCAB
+    table = (torch.rand(VOCAB, HIDDEN, device="cuda") * 2 - 1).requires_grad_(True)
+    dout = torch.rand(tokens, HIDDEN, device="cuda") * 2 - 1
+    shape = f"{tokens}x{HIDDEN} of {VOCAB}"
+    with torch.no_grad():
+        kernel_result("embedding_forward", shape, time_ms(lambda: F.embedding(ids, table), warmup, reps), 2.0 * 4 * tokens * HIDDEN)
+    emb = F.embedding(ids, table)
+    # autograd makes a dense (V, C) gradient: its zero fill is part of PyTorch's cost
+    kernel_result("embedding_backward", shape,
+                  time_ms(lambda: torch.autograd.grad(emb, table, dout, retain_graph=True), warmup, reps), 3.0 * 4 * tokens * HIDDEN)
+    del table, dout, emb
+    torch.cuda.empty_cache()
+
     nc = tokens * HIDDEN
     x = (torch.rand(tokens, HIDDEN, device="cuda") * 4 - 2).requires_grad_(True)
     w = (torch.rand(HIDDEN, device="cuda") * 2 - 1).requires_grad_(True)

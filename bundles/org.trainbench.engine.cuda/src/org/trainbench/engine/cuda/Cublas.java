@@ -74,7 +74,7 @@ public final class Cublas implements AutoCloseable {
     private static volatile Functions functions;
 
     private static final class Functions {
-        final MethodHandle create, destroy, gemmEx, statusName, statusString, version;
+        final MethodHandle create, destroy, gemmEx, gemmStridedBatchedEx, statusName, statusString, version;
 
         Functions(SymbolLookup l) {
             String lib = "libcublas";
@@ -86,6 +86,12 @@ public final class Cublas implements AutoCloseable {
             gemmEx = NativeLibraries.function(l, lib, "cublasGemmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                     JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS,
                     JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            // cublasGemmStridedBatchedEx(handle, transa, transb, m, n, k, alpha*, A, Atype, lda, strideA, B, Btype, ldb,
+            //                           strideB, beta*, C, Ctype, ldc, strideC, batchCount, computeType, algo)
+            gemmStridedBatchedEx = NativeLibraries.function(l, lib, "cublasGemmStridedBatchedEx", FunctionDescriptor.of(JAVA_INT,
+                    ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG,
+                    JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT,
+                    JAVA_INT));
             statusName = NativeLibraries.function(l, lib, "cublasGetStatusName", FunctionDescriptor.of(ADDRESS, JAVA_INT));
             statusString = NativeLibraries.function(l, lib, "cublasGetStatusString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         }
@@ -169,6 +175,32 @@ public final class Cublas implements AutoCloseable {
             if (status != 0) {
                 throw failure(status, "cublasGemmEx(m=" + m + ", n=" + n + ", k=" + k + ", transA=" + transA + ", transB="
                         + transB + ", " + inputs + " -> " + output + ", " + compute + ")");
+            }
+        } catch (Throwable t) {
+            throw NativeLibraries.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code batch} independent fp32 products as {@link #multiply(int, int, int, long, int, boolean, long, int, boolean,
+     * long, int, boolean, DataType, DataType, Compute)} (IEEE fp32), product i on A + i * strideA, B + i * strideB,
+     * C + i * strideC (strides in elements).
+     */
+    public void multiplyBatched(int m, int n, int k, long a, int lda, long strideA, boolean transA, long b, int ldb, long strideB,
+            boolean transB, long c, int ldc, long strideC, int batch, boolean accumulate) {
+        checkLeading("A", transA ? m : k, lda);
+        checkLeading("B", transB ? k : n, ldb);
+        checkLeading("C", n, ldc);
+        ColumnMajorCall call = columnMajor(m, n, k, transA, transB);
+        alpha.set(JAVA_FLOAT, 0, 1f);
+        beta.set(JAVA_FLOAT, 0, accumulate ? 1f : 0f);
+        int f32 = DataType.FLOAT32.code;
+        try {
+            int status = (int) cublas.gemmStridedBatchedEx.invokeExact(handle, call.transFirst() ? CUBLAS_OP_T : CUBLAS_OP_N,
+                    call.transSecond() ? CUBLAS_OP_T : CUBLAS_OP_N, call.m(), call.n(), call.k(), alpha, b, f32, ldb, strideB,
+                    a, f32, lda, strideA, beta, c, f32, ldc, strideC, batch, Compute.FP32.code, CUBLAS_GEMM_DEFAULT);
+            if (status != 0) {
+                throw failure(status, "cublasGemmStridedBatchedEx(m=" + m + ", n=" + n + ", k=" + k + ", batch=" + batch + ")");
             }
         } catch (Throwable t) {
             throw NativeLibraries.rethrow(t);

@@ -61,11 +61,25 @@ public final class DeviceAdamW implements AutoCloseable {
 
     /** Global L2 norm of all gradients (per-tensor sums in double, tensors in order). */
     public double gradientNorm() {
-        double sum = 0;
+        return Math.sqrt(sumsOfSquares().total);
+    }
+
+    private record Squares(double total, String firstNonFinite) {
+    }
+
+    private Squares sumsOfSquares() {
+        double total = 0;
+        String firstNonFinite = "(sum overflowed)";
+        boolean found = false;
         for (Tensor t : tensors) {
-            sum += kernels.sumOfSquares(t.gradients(), t.size());
+            double sum = kernels.sumOfSquares(t.gradients(), t.size());
+            if (!found && !Double.isFinite(sum)) {
+                firstNonFinite = t.name();
+                found = true;
+            }
+            total += sum;
         }
-        return Math.sqrt(sum);
+        return new Squares(total, firstNonFinite);
     }
 
     /**
@@ -74,9 +88,10 @@ public final class DeviceAdamW implements AutoCloseable {
      * @throws NonFiniteGradientException when the gradient norm is NaN or infinite; nothing is changed then
      */
     public AdamW.Update update(double learningRate) {
-        double norm = gradientNorm();
+        Squares squares = sumsOfSquares();
+        double norm = Math.sqrt(squares.total());
         if (!Double.isFinite(norm)) {
-            throw new NonFiniteGradientException(norm, "(a tensor on the GPU)");
+            throw new NonFiniteGradientException(norm, squares.firstNonFinite());
         }
         double clip = settings.gradientNormClipping() > 0
                 ? Math.min(settings.gradientNormClipping() / (norm + CLIP_EPSILON), 1.0) : 1.0;

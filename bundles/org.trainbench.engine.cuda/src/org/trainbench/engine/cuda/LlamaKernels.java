@@ -21,11 +21,12 @@ public final class LlamaKernels implements AutoCloseable {
     /** The kernels' CUDA C source, a resource beside this class. */
     public static final String SOURCE = "llama_kernels.cu";
     /** Every kernel the source must define; {@link #LlamaKernels} looks each up, so a missing one fails at load. */
-    public static final List<String> KERNELS = List.of("rmsnorm_forward", "rmsnorm_backward_input", "rmsnorm_forward_cached",
+    public static final List<String> KERNELS = List.of("embedding_forward", "embedding_backward", "rmsnorm_forward", "rmsnorm_backward_input", "rmsnorm_forward_cached",
             "rmsnorm_backward_fused",
             "rmsnorm_backward_weight_partial", "column_sums_accumulate", "silu_forward", "silu_backward", "rotary_table",
             "rotary_rotate", "cross_entropy", "attention_forward", "attention_backward_query",
-            "attention_backward_key_value", "sum_of_squares", "adamw_update", "fill_uniform_f32", "fill_uniform_bf16",
+            "attention_backward_key_value", "attention_scores_softmax", "attention_scores_probabilities",
+            "attention_scores_gradient", "attention_delta", "sum_of_squares", "adamw_update", "fill_uniform_f32", "fill_uniform_bf16",
             "convert_f32_to_bf16");
 
     private static final int BLOCK = 256;
@@ -38,11 +39,12 @@ public final class LlamaKernels implements AutoCloseable {
     private final KernelModule module;
     private final String nvrtcVersion;
     private final double compileMillis;
-    private final KernelModule.Kernel rmsnormForward, rmsnormBackwardInput, rmsnormForwardCached, rmsnormBackwardFused, rmsnormWeightPartial, columnSums, siluForward,
+    private final KernelModule.Kernel embeddingForward, embeddingBackward, rmsnormForward, rmsnormBackwardInput, rmsnormForwardCached, rmsnormBackwardFused, rmsnormWeightPartial, columnSums, siluForward,
             siluBackward, rotaryTable, rotaryRotate, crossEntropy, attentionForward, attentionBackwardQuery,
-            attentionBackwardKeyValue, sumOfSquares, adamwUpdate, fillUniformF32,
+            attentionBackwardKeyValue, scoresSoftmax, scoresProbabilities, scoresGradient, attentionDelta, sumOfSquares, adamwUpdate, fillUniformF32,
             fillUniformBf16, convertToBf16;
     private DeviceBuffer scratch;
+    private DeviceBuffer embeddingGrouping;
 
     /** Compiles the kernels for the context's GPU with NVRTC and loads them. */
     public LlamaKernels(CudaContext context) {
@@ -54,6 +56,8 @@ public final class LlamaKernels implements AutoCloseable {
                 List.of("--gpu-architecture=" + context.virtualArchitecture(), "--std=c++17"));
         compileMillis = (System.nanoTime() - start) / 1e6;
         module = context.loadModule(ptx, SOURCE);
+        embeddingForward = module.kernel("embedding_forward");
+        embeddingBackward = module.kernel("embedding_backward");
         rmsnormForward = module.kernel("rmsnorm_forward");
         rmsnormBackwardInput = module.kernel("rmsnorm_backward_input");
         rmsnormForwardCached = module.kernel("rmsnorm_forward_cached");
@@ -68,6 +72,10 @@ public final class LlamaKernels implements AutoCloseable {
         attentionForward = module.kernel("attention_forward");
         attentionBackwardQuery = module.kernel("attention_backward_query");
         attentionBackwardKeyValue = module.kernel("attention_backward_key_value");
+        scoresSoftmax = module.kernel("attention_scores_softmax");
+        scoresProbabilities = module.kernel("attention_scores_probabilities");
+        scoresGradient = module.kernel("attention_scores_gradient");
+        attentionDelta = module.kernel("attention_delta");
         sumOfSquares = module.kernel("sum_of_squares");
         adamwUpdate = module.kernel("adamw_update");
         fillUniformF32 = module.kernel("fill_uniform_f32");
@@ -109,11 +117,79 @@ public final class LlamaKernels implements AutoCloseable {
     private DeviceBuffer scratch(long bytes) {
         if (scratch == null || scratch.bytes() < bytes) {
             if (scratch != null) {
+                context.synchronize(); // kernels queued before may still read it
                 scratch.close();
             }
             scratch = context.allocate(Math.max(bytes, 1 << 20));
         }
         return scratch;
+    }
+
+    // ---------------------------------------------------------------------------------------------- embedding
+
+    /**
+     * out (N, C) = weight (V, C) rows of {@code tokens} (N ints on the device), as {@code TokenEmbedding.forward};
+     * an id outside the vocabulary gives a NaN row (the CPU throws; the data loader has checked ids before).
+     */
+    public void embeddingForward(DeviceBuffer out, DeviceBuffer tokens, DeviceBuffer weight, int n, int c, int vocab) {
+        embeddingForward.launch(n, 1, BLOCK, out, tokens, weight, n, c, vocab);
+    }
+
+    /**
+     * dweight[tokens[r]] += dout[r] for r = 0..N-1 in order, as {@code TokenEmbedding.backward} (bit for bit: the same
+     * additions in the same order). The token ids are on the host (the batch's), grouped here by a counting sort.
+     */
+    public void embeddingBackward(DeviceBuffer dweight, DeviceBuffer dout, int[] tokens, int n, int c, int vocab) {
+        int[] counts = new int[vocab];
+        for (int r = 0; r < n; r++) {
+            int t = tokens[r];
+            if (t < 0 || t >= vocab) {
+                throw new IllegalArgumentException("token id " + t + " at position " + r + " is outside the vocabulary 0.." + (vocab - 1));
+            }
+            counts[t]++;
+        }
+        int segments = 0;
+        for (int count : counts) {
+            segments += count > 0 ? 1 : 0;
+        }
+        int[] segmentStart = new int[segments + 1];
+        int[] segmentToken = new int[segments];
+        int[] next = new int[vocab];
+        int s = 0;
+        int at = 0;
+        for (int t = 0; t < vocab; t++) {
+            if (counts[t] > 0) {
+                segmentToken[s] = t;
+                segmentStart[s] = at;
+                next[t] = at;
+                at += counts[t];
+                s++;
+            }
+        }
+        segmentStart[segments] = at;
+        // one upload of [rows (N) | segmentStart (S + 1) | segmentToken (S)] into a buffer kept between calls; the
+        // synchronous copy waits for the kernels queued before it, so the previous call's grouping is not overwritten early
+        int[] grouping = new int[n + 2 * segments + 1];
+        for (int r = 0; r < n; r++) {
+            grouping[next[tokens[r]]++] = r;
+        }
+        System.arraycopy(segmentStart, 0, grouping, n, segments + 1);
+        System.arraycopy(segmentToken, 0, grouping, n + segments + 1, segments);
+        if (embeddingGrouping == null || embeddingGrouping.bytes() < 4L * grouping.length) {
+            if (embeddingGrouping != null) {
+                context.synchronize();
+                embeddingGrouping.close();
+            }
+            embeddingGrouping = context.allocate(4L * Math.max(grouping.length, 1 << 16));
+        }
+        context.copyToDevice(embeddingGrouping.address(), java.lang.foreign.MemorySegment.ofArray(grouping), 4L * grouping.length);
+        long base = embeddingGrouping.address();
+        if (segments > 0) {
+            int columnBlocks = (c + BLOCK - 1) / BLOCK;
+            int segmentRows = Math.max(1, Math.min(segments, 16 * context.multiprocessors() / columnBlocks + 1));
+            embeddingBackward.launch(columnBlocks, segmentRows, BLOCK, dweight, dout, base, base + 4L * n,
+                    base + 4L * (n + segments + 1), c, segments);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- RMSNorm
@@ -306,6 +382,39 @@ public final class LlamaKernels implements AutoCloseable {
                 docStart, b, t, heads, groups, d, scale);
     }
 
+    /** The head width check of the attention kernels, for callers that size buffers first. */
+    static void checkHeads(int heads, int groups, int d) {
+        checkAttentionShape(heads, groups, d);
+    }
+
+    // Steps of DeviceAttention, on scores of one sequence s: (G, T, T) for query heads g * (H / G) + headInGroup.
+
+    /** scores -> probabilities in place (softmax of scores * scale over each row's visible keys), lse (B, H, T) written. */
+    void attentionScoresSoftmax(long scores, DeviceBuffer lse, DeviceBuffer docStart, int seq, int t, int heads, int groups,
+            int headInGroup, float scale) {
+        scoresSoftmax.launch(groups * t, 1, BLOCK, scores, lse, docStart, seq, t, heads, groups, headInGroup, scale);
+    }
+
+    /** scores -> the forward's probabilities again, from lse. */
+    void attentionScoresProbabilities(long scores, DeviceBuffer lse, DeviceBuffer docStart, int seq, int t, int heads,
+            int groups, int headInGroup, float scale) {
+        long work = (long) groups * t * t;
+        scoresProbabilities.launch((int) ((work + BLOCK - 1) / BLOCK), 1, BLOCK, scores, lse, docStart, seq, t, heads, groups,
+                headInGroup, scale);
+    }
+
+    /** dp -> ds = p (dp - delta) scale in place. */
+    void attentionScoresGradient(long dp, long p, DeviceBuffer delta, int seq, int t, int heads, int groups, int headInGroup,
+            float scale) {
+        long work = (long) groups * t * t;
+        scoresGradient.launch((int) ((work + BLOCK - 1) / BLOCK), 1, BLOCK, dp, p, delta, seq, t, heads, groups, headInGroup, scale);
+    }
+
+    /** delta (B, H, T) = rowsum(dout * out) per head. */
+    void attentionDelta(DeviceBuffer delta, DeviceBuffer dout, DeviceBuffer out, int b, int t, int heads, int d) {
+        attentionDelta.launch(warpsGrid((long) b * t * heads), 1, ATTENTION_BLOCK, delta, dout, out, b, t, heads, d);
+    }
+
     // ---------------------------------------------------------------------------------------------- AdamW
 
     /** The sum of squares of {@code len} floats, block partials in double on the device, added here in order. */
@@ -351,6 +460,9 @@ public final class LlamaKernels implements AutoCloseable {
     public void close() {
         if (scratch != null) {
             scratch.close();
+        }
+        if (embeddingGrouping != null) {
+            embeddingGrouping.close();
         }
         module.close();
     }

@@ -22,21 +22,21 @@ public final class Nvrtc {
 
     private static volatile Nvrtc instance;
 
-    private final String libraryName;
+    private static final String LIBRARY = "libnvrtc";
+
     private final MethodHandle create, compile, logSize, log, ptxSize, ptx, destroy, errorString, version;
 
     private Nvrtc(SymbolLookup l) {
-        libraryName = "libnvrtc";
-        create = NativeLibraries.function(l, libraryName, "nvrtcCreateProgram",
+        create = NativeLibraries.function(l, LIBRARY, "nvrtcCreateProgram",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-        compile = NativeLibraries.function(l, libraryName, "nvrtcCompileProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-        logSize = NativeLibraries.function(l, libraryName, "nvrtcGetProgramLogSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        log = NativeLibraries.function(l, libraryName, "nvrtcGetProgramLog", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        ptxSize = NativeLibraries.function(l, libraryName, "nvrtcGetPTXSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        ptx = NativeLibraries.function(l, libraryName, "nvrtcGetPTX", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        destroy = NativeLibraries.function(l, libraryName, "nvrtcDestroyProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        errorString = NativeLibraries.function(l, libraryName, "nvrtcGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-        version = NativeLibraries.function(l, libraryName, "nvrtcVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        compile = NativeLibraries.function(l, LIBRARY, "nvrtcCompileProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+        logSize = NativeLibraries.function(l, LIBRARY, "nvrtcGetProgramLogSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        log = NativeLibraries.function(l, LIBRARY, "nvrtcGetProgramLog", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        ptxSize = NativeLibraries.function(l, LIBRARY, "nvrtcGetPTXSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        ptx = NativeLibraries.function(l, LIBRARY, "nvrtcGetPTX", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        destroy = NativeLibraries.function(l, LIBRARY, "nvrtcDestroyProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        errorString = NativeLibraries.function(l, LIBRARY, "nvrtcGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        version = NativeLibraries.function(l, LIBRARY, "nvrtcVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }
 
     /** Loads NVRTC once per process; a CudaException says where it looked when it is missing. */

@@ -49,6 +49,43 @@ __device__ __forceinline__ void softmax_combine(float& m, float& s, float m2, fl
 
 extern "C" {
 
+// ---------------------------------------------------------------- Token embedding (model/TokenEmbedding.java)
+// out (N, C) = weight[tokens[n]]; a token id outside 0..V-1 gives a row of NaN (a visible error, never a stray read).
+// One block per row, float4 copies when C is a multiple of 4.
+__global__ void embedding_forward(float* __restrict__ out, const int* __restrict__ tokens, const float* __restrict__ weight,
+                                  int n, int c, int vocab) {
+    int row = blockIdx.x;
+    int token = tokens[row];
+    bool valid = token >= 0 && token < vocab;
+    float nan = __int_as_float(0x7fc00000);
+    float* o = out + (long long) row * c;
+    const float* w = weight + (long long) (valid ? token : 0) * c;
+    if ((c & 3) == 0) {
+        const float4* w4 = reinterpret_cast<const float4*>(w);
+        float4* o4 = reinterpret_cast<float4*>(o);
+        for (int i = threadIdx.x; i < c / 4; i += blockDim.x) o4[i] = valid ? w4[i] : make_float4(nan, nan, nan, nan);
+    } else {
+        for (int i = threadIdx.x; i < c; i += blockDim.x) o[i] = valid ? w[i] : nan;
+    }
+}
+
+// dweight[token] += dout rows of that token, rows in increasing order, one (token, column) per thread: the CPU's
+// order of additions exactly, without atomics. rows (N) lists row indices grouped by token (stably sorted);
+// segment s covers rows[segmentStart[s] .. segmentStart[s + 1]) of token segmentToken[s]. Grid: (column blocks, Y),
+// each block row taking segments blockIdx.y, blockIdx.y + Y, ... (one block per segment would be mostly scheduling).
+__global__ void embedding_backward(float* __restrict__ dweight, const float* __restrict__ dout, const int* __restrict__ rows,
+                                   const int* __restrict__ segmentStart, const int* __restrict__ segmentToken, int c,
+                                   int segments) {
+    int col = blockIdx.x * blockDim.x + threadIdx.x;
+    if (col >= c) return;
+    for (int segment = blockIdx.y; segment < segments; segment += gridDim.y) {
+        float* w = dweight + (long long) segmentToken[segment] * c + col;
+        float acc = *w;
+        for (int k = segmentStart[segment]; k < segmentStart[segment + 1]; k++) acc += dout[(long long) rows[k] * c + col];
+        *w = acc;
+    }
+}
+
 // ---------------------------------------------------------------- RMSNorm (model/RmsNorm.java)
 // out (N, C) = (x * rstd) * weight, rstd (N) = 1 / sqrt(mean(x^2) + eps). One block per row.
 __global__ void rmsnorm_forward(float* __restrict__ out, float* __restrict__ rstd, const float* __restrict__ x,
@@ -563,6 +600,91 @@ __global__ void attention_backward_key_value(float* __restrict__ dk, float* __re
             dv[kAt + lane + 32 * e] = dvAcc[e];
         }
     }
+}
+
+// The attention of DeviceAttention: scores of one sequence materialized by cuBLAS, G (kv heads) matrices of T x T at
+// a time, all for query head h = g * (H / G) + headInGroup. These kernels turn scores into probabilities and back.
+// s (G, T, T): row (g, i) holds q_i . k_j for j < T; positions outside docStart[i] .. i are masked.
+
+__device__ float block_max(float v, float* scratch) {
+    int lane = threadIdx.x & (WARP - 1);
+    int warp = threadIdx.x / WARP;
+    for (int o = WARP / 2; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < (int) (blockDim.x / WARP) ? scratch[lane] : NEG_INF;
+        for (int o = WARP / 2; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+        if (lane == 0) scratch[0] = v;
+    }
+    __syncthreads();
+    return scratch[0];
+}
+
+// In place: s -> p = softmax over the visible keys of s * scale (0 elsewhere); lse (B, H, T) written. One block per row.
+__global__ void attention_scores_softmax(float* __restrict__ s, float* __restrict__ lse, const int* __restrict__ docStart,
+                                         int seq, int t, int heads, int groups, int headInGroup, float scale) {
+    __shared__ float scratch[WARP];
+    int g = blockIdx.x / t;
+    int i = blockIdx.x % t;
+    int h = g * (heads / groups) + headInGroup;
+    float* row = s + (long long) blockIdx.x * t;
+    int from = docStart[(long long) seq * t + i];
+    float m = NEG_INF;
+    for (int j = from + threadIdx.x; j <= i; j += blockDim.x) m = fmaxf(m, row[j] * scale);
+    m = block_max(m, scratch);
+    float sum = 0.f;
+    for (int j = from + threadIdx.x; j <= i; j += blockDim.x) sum += expf(row[j] * scale - m);
+    sum = block_sum(sum, scratch);
+    float rowLse = m + logf(sum);
+    for (int j = threadIdx.x; j < t; j += blockDim.x) row[j] = j >= from && j <= i ? expf(row[j] * scale - rowLse) : 0.f;
+    if (threadIdx.x == 0) lse[((long long) seq * heads + h) * t + i] = rowLse;
+}
+
+// Backward, in place: s -> p = exp(s * scale - lse) on the visible keys, 0 elsewhere (the forward's probabilities again).
+__global__ void attention_scores_probabilities(float* __restrict__ s, const float* __restrict__ lse,
+                                               const int* __restrict__ docStart, int seq, int t, int heads, int groups,
+                                               int headInGroup, float scale) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (long long) groups * t * t) return;
+    int j = (int) (idx % t);
+    long long gi = idx / t;
+    int g = (int) (gi / t);
+    int i = (int) (gi % t);
+    int h = g * (heads / groups) + headInGroup;
+    int from = docStart[(long long) seq * t + i];
+    s[idx] = j >= from && j <= i ? expf(s[idx] * scale - lse[((long long) seq * heads + h) * t + i]) : 0.f;
+}
+
+// dp -> ds = p (dp - delta_i) scale, in place (p is 0 on masked keys, so ds is too).
+__global__ void attention_scores_gradient(float* __restrict__ dp, const float* __restrict__ p, const float* __restrict__ delta,
+                                          int seq, int t, int heads, int groups, int headInGroup, float scale) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (long long) groups * t * t) return;
+    long long gi = idx / t;
+    int g = (int) (gi / t);
+    int i = (int) (gi % t);
+    int h = g * (heads / groups) + headInGroup;
+    dp[idx] = p[idx] * (dp[idx] - delta[((long long) seq * heads + h) * t + i]) * scale;
+}
+
+// delta (B, H, T) = rowsum(dout * out) per (row, head); one warp each.
+__global__ void attention_delta(float* __restrict__ delta, const float* __restrict__ dout, const float* __restrict__ out,
+                                int b, int t, int heads, int d) {
+    long long warpId = ((long long) blockIdx.x * blockDim.x + threadIdx.x) / WARP;
+    int lane = threadIdx.x & (WARP - 1);
+    if (warpId >= (long long) b * t * heads) return;
+    int h = (int) (warpId % heads);
+    long long row = warpId / heads;
+    int seq = (int) (row / t);
+    int i = (int) (row % t);
+    const float* a = dout + row * heads * d + (long long) h * d;
+    const float* o = out + row * heads * d + (long long) h * d;
+    float sum = 0.f;
+    for (int e = lane; e < d; e += WARP) sum += a[e] * o[e];
+    sum = warp_sum(sum);
+    if (lane == 0) delta[((long long) seq * heads + h) * t + i] = sum;
 }
 
 // ---------------------------------------------------------------- Test and benchmark data

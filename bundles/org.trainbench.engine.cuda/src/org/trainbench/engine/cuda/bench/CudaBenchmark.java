@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.trainbench.engine.cuda.Cublas;
 import org.trainbench.engine.cuda.CudaContext;
+import org.trainbench.engine.cuda.DeviceAttention;
 import org.trainbench.engine.cuda.DeviceBuffer;
 import org.trainbench.engine.cuda.LlamaKernels;
 import org.trainbench.engine.json.Json;
@@ -143,6 +144,23 @@ public final class CudaBenchmark {
     }
 
     private void elementwise(int tokens) {
+        int[] ids = new int[tokens];
+        for (int i = 0; i < tokens; i++) {
+            ids[i] = (int) ((i * 2654435761L) % VOCAB);
+        }
+        long ec = (long) tokens * HIDDEN;
+        try (DeviceBuffer table = gpu.allocateFloats((long) VOCAB * HIDDEN); DeviceBuffer dtable = gpu.allocateFloats((long) VOCAB * HIDDEN);
+                DeviceBuffer out = gpu.allocateFloats(ec); DeviceBuffer t = gpu.upload(ids)) {
+            kernels.fillUniform(table, (long) VOCAB * HIDDEN, 16, 1f);
+            kernels.fillUniform(out, ec, 17, 1f);
+            gpu.fill32(dtable.address(), 0, (long) VOCAB * HIDDEN);
+            String shape = tokens + "x" + HIDDEN + " of " + VOCAB;
+            kernelResult("embedding_forward", shape, time(() -> kernels.embeddingForward(out, t, table, tokens, HIDDEN, VOCAB), warmup, reps),
+                    2.0 * 4 * ec);
+            // includes the host's grouping of the token ids and its upload, as a training step would pay it
+            kernelResult("embedding_backward", shape, time(() -> kernels.embeddingBackward(dtable, out, ids, tokens, HIDDEN, VOCAB),
+                    warmup, reps), 3.0 * 4 * ec);
+        }
         long nc = (long) tokens * HIDDEN;
         try (DeviceBuffer x = gpu.allocateFloats(nc); DeviceBuffer out = gpu.allocateFloats(nc); DeviceBuffer dout = gpu.allocateFloats(nc);
                 DeviceBuffer dx = gpu.allocateFloats(nc); DeviceBuffer w = gpu.allocateFloats(HIDDEN); DeviceBuffer dw = gpu.allocateFloats(HIDDEN);
@@ -236,6 +254,13 @@ public final class CudaBenchmark {
             double bwd = time(() -> kernels.attentionBackward(dq, dk, dv, dout, out, lse, q, k, v, docStart, 1, t, heads, groups, d), 1, 5);
             attentionResult("attention_causal_gqa_fp32", "forward", "1x" + t + "x32x128 (8 kv heads)", fwd, forwardFlops);
             attentionResult("attention_causal_gqa_fp32", "backward", "1x" + t + "x32x128 (8 kv heads)", bwd, 2.5 * forwardFlops);
+            try (DeviceAttention attention = new DeviceAttention(cublas, kernels, 1, t, heads, groups, d)) {
+                double cfwd = time(() -> attention.forward(out, lse, q, k, v, docStart, 1), 1, 5);
+                double cbwd = time(() -> attention.backward(dq, dk, dv, dout, out, lse, q, k, v, docStart, 1), 1, 5);
+                attentionResult("attention_causal_gqa_fp32_cublas", "forward", "1x" + t + "x32x128 (8 kv heads)", cfwd, forwardFlops);
+                attentionResult("attention_causal_gqa_fp32_cublas", "backward", "1x" + t + "x32x128 (8 kv heads)", cbwd,
+                        2.5 * forwardFlops);
+            }
         }
     }
 

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.trainbench.engine.cuda.CudaContext;
+import org.trainbench.engine.cuda.CudaException;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaArchitecture;
 
@@ -43,6 +43,7 @@ public final class KernelCheck {
                 new Case("linear 4096->14336", k -> k.linear(512, 4096, 14336, 12)),
                 new Case("linear 14336->4096", k -> k.linear(512, 14336, 4096, 13)),
                 new Case("linear bf16 4096->4096", k -> k.linearBf16(1024, 4096, 4096, 14)),
+                new Case("embedding", k -> k.embedding(4096, 4096, 128256, 1000, 25)),
                 new Case("rmsnorm", k -> k.rmsNorm(4096, 4096, 15)),
                 new Case("rmsnorm 8192 (70B width)", k -> k.rmsNorm(1024, 8192, 24)),
                 new Case("silu gated", k -> k.silu(2048, 14336, true, 16)),
@@ -64,6 +65,7 @@ public final class KernelCheck {
                 new Case("linear", k -> k.linear(64, 256, 384, 1)),
                 new Case("linear odd", k -> k.linear(37, 100, 53, 2)),
                 new Case("linear bf16", k -> k.linearBf16(64, 256, 128, 3)),
+                new Case("embedding", k -> k.embedding(200, 96, 1000, 37, 16)),
                 new Case("rmsnorm", k -> k.rmsNorm(128, 512, 4)),
                 new Case("rmsnorm odd", k -> k.rmsNorm(33, 1001, 5)),
                 new Case("rmsnorm wide", k -> k.rmsNorm(20, 6144, 14)),
@@ -127,11 +129,10 @@ public final class KernelCheck {
             }
         }
         Map<String, Object> report;
-        Supplier<KernelComparisons> open = KernelComparisons::new;
         KernelComparisons comparisons;
         try {
-            comparisons = open.get();
-        } catch (RuntimeException e) {
+            comparisons = new KernelComparisons();
+        } catch (CudaException e) {
             System.err.println("no usable GPU: " + e.getMessage());
             System.exit(2);
             return;

@@ -20,6 +20,7 @@ import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.RmsNorm;
 import org.trainbench.engine.model.RotaryEmbedding;
 import org.trainbench.engine.model.Silu;
+import org.trainbench.engine.model.TokenEmbedding;
 import org.trainbench.engine.tensor.Parameter;
 import org.trainbench.engine.train.optim.AdamW;
 
@@ -135,6 +136,38 @@ public final class KernelComparisons implements AutoCloseable {
             r.add(Comparison.of("linear_forward_bf16_fp32out", "out", shape, context.downloadFloats(gout, n * out), cpuOut,
                     Tolerance.fp32Sum(in)));
             r.add(Comparison.of("linear_forward_bf16_bf16out", "out", shape, out16f, cpuOut, Tolerance.BF16_OUTPUT));
+            return r;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ embedding
+
+    /**
+     * Token embedding lookup and its accumulating backward against {@link TokenEmbedding}; token ids drawn from a
+     * range of {@code distinctTokens} ids spread over the vocabulary, so that most tokens repeat.
+     */
+    public List<Comparison> embedding(int n, int c, int vocab, int distinctTokens, long seed) {
+        Map<String, Object> shape = shape("tokens", n, "hidden", c, "vocab", vocab, "distinct_tokens", distinctTokens);
+        int[] tokens = new int[n];
+        for (int r = 0; r < n; r++) {
+            long pick = Math.floorMod(r * 2654435761L + seed * 40503L, (long) distinctTokens);
+            tokens[r] = (int) (pick * (vocab / distinctTokens));
+        }
+        float[] w = RandomData.uniform(vocab * c, seed, 1f);
+        float[] dout = RandomData.uniform(n * c, seed + 1, 1f);
+        float[] dw0 = RandomData.uniform(vocab * c, seed + 2, 0.5f);
+        float[] cpuOut = new float[n * c];
+        float[] cpuDw = dw0.clone();
+        TokenEmbedding.forward(cpuOut, tokens, w, n, c, vocab);
+        TokenEmbedding.backward(cpuDw, dout, tokens, n, c);
+        try (DeviceBuffer gt = context.upload(tokens); DeviceBuffer gw = context.upload(w); DeviceBuffer gdout = context.upload(dout);
+                DeviceBuffer gdw = context.upload(dw0); DeviceBuffer gout = poisoned((long) n * c)) {
+            kernels.embeddingForward(gout, gt, gw, n, c, vocab);
+            kernels.embeddingBackward(gdw, gdout, tokens, n, c, vocab);
+            List<Comparison> r = new ArrayList<>();
+            r.add(Comparison.of("embedding_forward", "out", shape, context.downloadFloats(gout, n * c), cpuOut, Tolerance.ELEMENTWISE_FP32));
+            r.add(Comparison.of("embedding_backward", "dweight", shape, context.downloadFloats(gdw, vocab * c), cpuDw,
+                    Tolerance.ELEMENTWISE_FP32));
             return r;
         }
     }
@@ -289,7 +322,8 @@ public final class KernelComparisons implements AutoCloseable {
 
     /**
      * Causal grouped-query attention of {@code b} sequences of {@code t} positions, forward (out, lse) and backward
-     * (dq, dk, dv), against {@link GroupedQueryAttention}. The first sequence holds documents starting at each of
+     * (dq, dk, dv), against {@link GroupedQueryAttention}: both GPU implementations, the warp-per-row kernels of
+     * {@link LlamaKernels} ({@code attention_*}) and the cuBLAS one of DeviceAttention ({@code attention_cublas_*}). The first sequence holds documents starting at each of
      * {@code documentStarts} (no attention across them), the others one document each.
      */
     public List<Comparison> attention(int b, int t, int heads, int groups, int d, int[] documentStarts, long seed) {
@@ -320,19 +354,33 @@ public final class KernelComparisons implements AutoCloseable {
                 DeviceBuffer gout = poisoned((long) n * heads * d); DeviceBuffer glse = poisoned((long) b * heads * t);
                 DeviceBuffer gdq = poisoned((long) n * heads * d); DeviceBuffer gdk = poisoned((long) n * groups * d);
                 DeviceBuffer gdv = poisoned((long) n * groups * d)) {
-            kernels.attentionForward(gout, glse, gq, gk, gv, gdoc, b, t, heads, groups, d);
-            kernels.attentionBackward(gdq, gdk, gdv, gdout, gout, glse, gq, gk, gv, gdoc, b, t, heads, groups, d);
             List<Comparison> r = new ArrayList<>();
-            r.add(Comparison.of("attention_forward", "out", shape, context.downloadFloats(gout, n * heads * d), cpuOut,
-                    Tolerance.fp32Sum(t)));
-            r.add(Comparison.of("attention_forward", "lse", shape, context.downloadFloats(glse, b * heads * t), cpuLse,
-                    Tolerance.fp32Sum(t)));
-            r.add(Comparison.of("attention_backward", "dq", shape, context.downloadFloats(gdq, n * heads * d), cpuDq,
-                    Tolerance.fp32Sum(t)));
-            r.add(Comparison.of("attention_backward", "dk", shape, context.downloadFloats(gdk, n * groups * d), cpuDk,
-                    Tolerance.fp32Sum((long) t * heads / groups)));
-            r.add(Comparison.of("attention_backward", "dv", shape, context.downloadFloats(gdv, n * groups * d), cpuDv,
-                    Tolerance.fp32Sum((long) t * heads / groups)));
+            for (String implementation : new String[] {"attention", "attention_cublas"}) {
+                for (DeviceBuffer poisonedOutput : List.of(gout, glse, gdq, gdk, gdv)) {
+                    context.fill32(poisonedOutput.address(), NAN_BITS, poisonedOutput.bytes() / 4);
+                }
+                if (implementation.equals("attention")) {
+                    kernels.attentionForward(gout, glse, gq, gk, gv, gdoc, b, t, heads, groups, d);
+                    kernels.attentionBackward(gdq, gdk, gdv, gdout, gout, glse, gq, gk, gv, gdoc, b, t, heads, groups, d);
+                } else {
+                    try (org.trainbench.engine.cuda.DeviceAttention attention = new org.trainbench.engine.cuda.DeviceAttention(
+                            cublas, kernels, b, t, heads, groups, d)) {
+                        attention.forward(gout, glse, gq, gk, gv, gdoc, b);
+                        attention.backward(gdq, gdk, gdv, gdout, gout, glse, gq, gk, gv, gdoc, b);
+                        context.synchronize();
+                    }
+                }
+                r.add(Comparison.of(implementation + "_forward", "out", shape, context.downloadFloats(gout, n * heads * d), cpuOut,
+                        Tolerance.fp32Sum(t)));
+                r.add(Comparison.of(implementation + "_forward", "lse", shape, context.downloadFloats(glse, b * heads * t), cpuLse,
+                        Tolerance.fp32Sum(t)));
+                r.add(Comparison.of(implementation + "_backward", "dq", shape, context.downloadFloats(gdq, n * heads * d), cpuDq,
+                        Tolerance.fp32Sum(t)));
+                r.add(Comparison.of(implementation + "_backward", "dk", shape, context.downloadFloats(gdk, n * groups * d), cpuDk,
+                        Tolerance.fp32Sum((long) t * heads / groups)));
+                r.add(Comparison.of(implementation + "_backward", "dv", shape, context.downloadFloats(gdv, n * groups * d), cpuDv,
+                        Tolerance.fp32Sum((long) t * heads / groups)));
+            }
             return r;
         }
     }
