@@ -37,8 +37,7 @@ class CudaDriverTest {
 
     @Test
     void probeListsDevicesOnAGpuMachine() {
-        Assumptions.assumeTrue(driverInstalled(), "SKIPPED: no NVIDIA driver (" + CudaDriver.LIBRARY
-                + ") on this machine; this check runs on the GPU machine");
+        Assumptions.assumeTrue(driverInstalled(), GpuAvailability.NO_DRIVER);
         CudaDriver.Availability availability = CudaDriver.probe();
         assertTrue(availability.available(), availability.reason());
         assertTrue(availability.deviceCount() > 0);
