@@ -2,6 +2,7 @@ package org.trainbench.ui.editor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainbench.ui.editor.EditorWorkbench.document;
@@ -105,8 +106,17 @@ class ConfigProblemMarkersTest {
 		assertEquals(at, viewer(editor).getSelectedRange().x);
 		assertEquals("micro_batch_sise".length(), viewer(editor).getSelectedRange().y);
 
+		// closed and at once opened again: the new editor keeps the link
+		assertTrue(page().closeEditor(editor, false));
+		ConfigEditor again = assertInstanceOf(ConfigEditor.class,
+				IDE.openEditorOnFileStore(page(), EFS.getLocalFileSystem().getStore(config.toUri())));
+		assertNotSame(editor, again);
+		assertEquals(link, again.file());
+		EditorWorkbench.spin(1000);
+		assertTrue(link.exists());
+
 		// nothing re-checks the file once its editor is closed: the link goes, and its markers with it
-		editor.close(false);
+		again.close(false);
 		waitUntil("the link is removed", () -> !link.exists(), 10_000);
 		assertTrue(Files.exists(config));
 	}

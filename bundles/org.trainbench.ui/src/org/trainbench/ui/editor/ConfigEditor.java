@@ -129,8 +129,11 @@ public class ConfigEditor extends TextEditor {
 		IEditorInput edited = ExternalConfigFiles.inWorkspace(input);
 		super.doSetInput(edited);
 		IFile after = file();
+		if (after != null && !after.equals(before) && ExternalConfigFiles.isLink(after)) {
+			ExternalConfigFiles.opened(after);
+		}
 		if (before != null && !before.equals(after)) {
-			ConfigProblemMarkers.editorClosed(before, location(before));
+			closed(before);
 		}
 		configuration.setFile(after != null ? location(after) : localPath(edited));
 		if (after != null && ExternalConfigFiles.isLink(after) && after.getLocation() != null) {
@@ -338,14 +341,24 @@ public class ConfigEditor extends TextEditor {
 		return outlinePage;
 	}
 
+	/** This editor no longer edits {@code file}: its markers describe the saved file again, or go with its link. */
+	private static void closed(IFile file) {
+		if (ExternalConfigFiles.isLink(file)) {
+			ExternalConfigFiles.closed(file);
+		}
+		if (file.exists()) {
+			ConfigProblemMarkers.editorClosed(file, location(file));
+		}
+	}
+
 	@Override
 	public void dispose() {
 		if (reconciler != null) {
 			reconciler.dispose();
 		}
 		IFile file = file();
-		if (file != null && file.exists()) {
-			ConfigProblemMarkers.editorClosed(file, location(file));
+		if (file != null) {
+			closed(file);
 		}
 		if (projectionSupport != null) {
 			projectionSupport.dispose();

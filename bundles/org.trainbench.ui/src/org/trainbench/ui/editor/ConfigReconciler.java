@@ -11,6 +11,7 @@ import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.IDocumentListener;
 import org.eclipse.jface.text.ITextInputListener;
 import org.eclipse.jface.text.source.ISourceViewer;
+import org.eclipse.swt.SWTException;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.widgets.Display;
 
@@ -40,6 +41,15 @@ final class ConfigReconciler {
 	private final Job job = new Job("Check training config") {
 		@Override
 		protected IStatus run(IProgressMonitor monitor) {
+			try {
+				return parse(monitor);
+			} catch (SWTException e) {
+				// the display went away while the workbench closed: nothing left to show it in
+				return Status.OK_STATUS;
+			}
+		}
+
+		private IStatus parse(IProgressMonitor monitor) {
 			String text = currentText();
 			if (text == null || monitor.isCanceled()) {
 				return Status.OK_STATUS;

@@ -2,6 +2,8 @@ package org.trainbench.ui.editor;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.core.resources.IContainer;
 import org.eclipse.core.resources.IFile;
@@ -125,9 +127,25 @@ final class ExternalConfigFiles {
 		}
 	}
 
-	/** Removes a link made by {@link #inWorkspace} (its markers go with it), and its folder once empty. */
+	/** Editors open on each link: a link is removed only when the last one has closed. */
+	private static final Map<IFile, Integer> EDITORS = new ConcurrentHashMap<>();
+
+	/** An editor started editing {@code link}. */
+	static void opened(IFile link) {
+		EDITORS.merge(link, 1, Integer::sum);
+	}
+
+	/** An editor stopped editing {@code link}. */
+	static void closed(IFile link) {
+		EDITORS.computeIfPresent(link, (file, count) -> count > 1 ? count - 1 : null);
+	}
+
+	/**
+	 * Removes a link made by {@link #inWorkspace} (its markers go with it), and its folder once
+	 * empty; a link that an editor has (re)opened since is kept.
+	 */
 	static void unlink(IFile link) throws CoreException {
-		if (!isLink(link) || !link.exists()) {
+		if (!isLink(link) || !link.exists() || EDITORS.containsKey(link)) {
 			return;
 		}
 		IContainer folder = link.getParent();
