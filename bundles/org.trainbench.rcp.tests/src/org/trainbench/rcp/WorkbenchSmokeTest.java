@@ -46,6 +46,22 @@ public class WorkbenchSmokeTest {
         saveScreenshot(shell, "workbench.png");
     }
 
+    @Test
+    @SuppressWarnings("restriction")
+    void problemsViewSeverityIconsAreRealImagesNotMissingImageSquares() {
+        for (String key : new String[] {
+                org.eclipse.ui.internal.ide.IDEInternalWorkbenchImages.IMG_OBJS_ERROR_PATH,
+                org.eclipse.ui.internal.ide.IDEInternalWorkbenchImages.IMG_OBJS_WARNING_PATH,
+                org.eclipse.ui.internal.ide.IDEInternalWorkbenchImages.IMG_OBJS_INFO_PATH}) {
+            org.eclipse.jface.resource.ImageDescriptor descriptor =
+                    org.eclipse.ui.internal.ide.IDEInternalWorkbenchImages.getImageDescriptor(key);
+            assertNotNull(descriptor, key + " is not declared: the Problems view would draw a red square");
+            org.eclipse.swt.graphics.ImageData data = descriptor.getImageData(100);
+            assertNotNull(data, key + " has no pixels");
+            assertEquals(16, data.width, key);
+        }
+    }
+
     /** Copies the shell's pixels from the X server into a PNG under docs/screenshots. */
     public static Path saveScreenshot(Shell shell, String name) throws Exception {
         Display display = shell.getDisplay();
