@@ -2,6 +2,8 @@ package org.trainbench.rcp;
 
 import java.net.URL;
 
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.FileLocator;
 import org.eclipse.core.runtime.Path;
 import org.eclipse.core.runtime.Platform;
@@ -10,12 +12,14 @@ import org.eclipse.ui.application.IWorkbenchConfigurer;
 import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
+import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.internal.ide.IDEInternalWorkbenchImages;
 import org.osgi.framework.Bundle;
 import org.trainbench.ui.TrainbenchPerspective;
 
 /**
- * Opens every new workbench in the Trainbench perspective and remembers the layout between sessions.
+ * Opens every new workbench in the Trainbench perspective, remembers the layout between sessions and saves the
+ * workspace on exit.
  *
  * <p>It also declares the images of the Problems view (severity of each marker, the view's own icons): the Eclipse IDE
  * application's advisor does that, and without it an RCP application's Problems view shows a red "missing image"
@@ -28,7 +32,19 @@ public final class TrainbenchWorkbenchAdvisor extends WorkbenchAdvisor {
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
         configurer.setSaveAndRestore(true);
+        // Workspace resources (the config editor's linked files and their markers) adapt to what views expect.
+        IDE.registerAdapters();
         declareProblemsViewImages(configurer);
+    }
+
+    /** Saves the workspace (the config problem markers, the links of configs opened from outside it) on exit. */
+    @Override
+    public void postShutdown() {
+        try {
+            ResourcesPlugin.getWorkspace().save(true, null);
+        } catch (CoreException e) {
+            Platform.getLog(TrainbenchWorkbenchAdvisor.class).log(e.getStatus());
+        }
     }
 
     private static void declareProblemsViewImages(IWorkbenchConfigurer configurer) {
