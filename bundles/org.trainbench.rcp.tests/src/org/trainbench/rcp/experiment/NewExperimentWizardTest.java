@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.launch.Backend;
 import org.trainbench.launch.ExperimentDirectoryKey;
 import org.trainbench.launch.TrainingRunSettings;
-import org.trainbench.rcp.WorkbenchSmokeTest;
+import org.trainbench.testing.Screenshots;
 
 /** The New Experiment wizard in a real dialog: the user picks a template, names it, and presses Finish. */
 class NewExperimentWizardTest {
@@ -93,7 +93,7 @@ class NewExperimentWizardTest {
         assertTrue(page.preview.getText().contains("experiment_dir: " + experiments.resolve("llama-3.1-8b-sft")),
                 page.preview.getText());
         assertTrue(page.isPageComplete(), page.getErrorMessage());
-        WorkbenchSmokeTest.saveScreenshot(dialog.getShell(), "new-experiment.png");
+        Screenshots.save(dialog.getShell(), "new-experiment.png");
         page.openEditor.setSelection(false);
 
         finish();

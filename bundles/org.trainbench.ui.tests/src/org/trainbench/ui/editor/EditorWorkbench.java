@@ -1,14 +1,12 @@
 package org.trainbench.ui.editor;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.resources.IFile;
@@ -18,19 +16,13 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.jface.text.source.ISourceViewer;
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.Point;
-import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Display;
-import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
+import org.trainbench.testing.Screenshots;
+import org.trainbench.testing.UiPump;
 import org.trainbench.ui.TrainbenchPerspective;
 
 /**
@@ -103,55 +95,16 @@ final class EditorWorkbench {
 	}
 
 	static void spin(long millis) {
-		Display display = Display.getCurrent();
-		long until = System.currentTimeMillis() + millis;
-		while (System.currentTimeMillis() < until) {
-			if (!display.readAndDispatch()) {
-				sleep(5);
-			}
-		}
+		UiPump.spin(Duration.ofMillis(millis));
 	}
 
 	static void waitUntil(String what, BooleanSupplier condition, long timeoutMillis) {
-		Display display = Display.getCurrent();
-		long start = System.currentTimeMillis();
-		while (!condition.getAsBoolean()) {
-			if (System.currentTimeMillis() - start > timeoutMillis) {
-				fail("timed out after " + timeoutMillis + " ms waiting for: " + what);
-			}
-			if (!display.readAndDispatch()) {
-				sleep(5);
-			}
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-		}
+		UiPump.waitUntil(what, Duration.ofMillis(timeoutMillis), condition);
 	}
 
 	/** Makes the workbench window fill the Xvfb screen (1600x1000); GTK without a window manager needs a nudge. */
 	static void fillScreen() {
-		Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
-		Display display = shell.getDisplay();
-		Rectangle screen = display.getPrimaryMonitor().getBounds();
-		int width = Math.min(1600, screen.width);
-		int height = Math.min(1000, screen.height);
-		shell.setBounds(screen.x, screen.y, width, height);
-		shell.forceActive();
-		spin(600);
-		Rectangle client = shell.getClientArea();
-		Point origin = display.map(shell, null, client.x, client.y);
-		int shortX = screen.x + width - (origin.x + client.width);
-		int shortY = screen.y + height - (origin.y + client.height);
-		if (shortX > 0 || shortY > 0) {
-			Point size = shell.getSize();
-			shell.setSize(size.x + Math.max(0, shortX), size.y + Math.max(0, shortY));
-		}
-		spin(600);
+		Screenshots.fillScreen(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
 	}
 
 	/**
@@ -159,26 +112,7 @@ final class EditorWorkbench {
 	 * the caller arranges the window with {@link #fillScreen()} first, and popups after that.
 	 */
 	static Path screenshot(String name) throws IOException {
-		Display display = Display.getCurrent();
-		Rectangle screen = display.getPrimaryMonitor().getBounds();
-		int width = Math.min(1600, screen.width);
-		int height = Math.min(1000, screen.height);
-		Image image = new Image(display, width, height);
-		GC gc = new GC(display);
-		try {
-			gc.copyArea(image, screen.x, screen.y);
-		} finally {
-			gc.dispose();
-		}
-		ImageData data = image.getImageData();
-		image.dispose();
-		Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
-		Files.createDirectories(dir);
-		Path file = dir.resolve(name);
-		ImageLoader loader = new ImageLoader();
-		loader.data = new ImageData[] { data };
-		loader.save(file.toString(), SWT.IMAGE_PNG);
-		assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
-		return file;
+		return Screenshots.screen(Display.getCurrent(), name);
 	}
+
 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -17,11 +17,6 @@ import org.eclipse.core.filesystem.EFS;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.ITextViewer;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
@@ -36,6 +31,8 @@ import org.trainbench.engine.config.check.TrainingEstimate;
 import org.trainbench.engine.config.yaml.YamlParser;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.model.LlamaArchitecture;
+import org.trainbench.testing.Screenshots;
+import org.trainbench.testing.UiPump;
 import org.trainbench.ui.TrainbenchPerspective;
 import org.trainbench.ui.editor.ConfigEditor;
 import org.trainbench.ui.summary.ConfigSummaryView.Row;
@@ -233,31 +230,11 @@ class ConfigSummaryViewTest {
     }
 
     private static void waitUntil(String what, BooleanSupplier condition) {
-        long end = System.currentTimeMillis() + 15_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                fail("timed out waiting for " + what);
-            }
-            spinOnce();
-        }
+        UiPump.waitUntil(what, Duration.ofSeconds(15), condition);
     }
 
     private static void spin(long millis) {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            spinOnce();
-        }
-    }
-
-    private static void spinOnce() {
-        Display display = Display.getCurrent();
-        if (!display.readAndDispatch()) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        UiPump.spin(Duration.ofMillis(millis));
     }
 
     /**
@@ -266,41 +243,8 @@ class ConfigSummaryViewTest {
      */
     private static void screenshot(String name) throws Exception {
         Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
-        Display display = shell.getDisplay();
-        Rectangle before = shell.getBounds();
-        Rectangle screen = display.getPrimaryMonitor().getBounds();
-        int width = Math.min(1600, screen.width);
-        int height = Math.min(1000, screen.height);
-        shell.setBounds(screen.x, screen.y, width, height);
-        shell.forceActive();
-        spin(800);
-        // Without a window manager GTK reserves room for a frame that is never drawn: grow the window by what its
-        // content falls short of the screen, so that no black band is left at the bottom or right.
-        Rectangle client = shell.getClientArea();
-        Point origin = display.map(shell, null, client.x, client.y);
-        int shortX = screen.x + width - (origin.x + client.width);
-        int shortY = screen.y + height - (origin.y + client.height);
-        if (shortX > 0 || shortY > 0) {
-            Point size = shell.getSize();
-            shell.setSize(size.x + Math.max(0, shortX), size.y + Math.max(0, shortY));
-        }
-        spin(1200);
-        Image image = new Image(display, width, height);
-        GC gc = new GC(display);
-        try {
-            gc.copyArea(image, screen.x, screen.y);
-        } finally {
-            gc.dispose();
-        }
-        ImageData data = image.getImageData();
-        image.dispose();
-        Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        Path file = dir.resolve(name);
-        ImageLoader loader = new ImageLoader();
-        loader.data = new ImageData[] {data};
-        loader.save(file.toString(), SWT.IMAGE_PNG);
-        assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
+        Rectangle before = Screenshots.fillScreen(shell);
+        Screenshots.screen(shell.getDisplay(), name);
         shell.setBounds(before);
         spin(200);
     }

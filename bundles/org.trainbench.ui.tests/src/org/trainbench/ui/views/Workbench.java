@@ -1,21 +1,16 @@
 package org.trainbench.ui.views;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
@@ -28,6 +23,8 @@ import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
+import org.trainbench.testing.Screenshots;
+import org.trainbench.testing.UiPump;
 import org.trainbench.ui.LiveRuns;
 import org.trainbench.ui.TrainbenchPerspective;
 
@@ -75,28 +72,12 @@ final class Workbench {
 
     /** Processes UI events for a while. */
     static void spin(long millis) {
-        Display display = display();
-        long until = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < until) {
-            if (!display.readAndDispatch()) {
-                sleep(5);
-            }
-        }
+        UiPump.spin(Duration.ofMillis(millis));
     }
 
     /** Processes UI events until the condition holds; fails with {@code what} after {@code timeoutMillis}. */
     static long waitUntil(String what, BooleanSupplier condition, long timeoutMillis) {
-        Display display = display();
-        long start = System.currentTimeMillis();
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() - start > timeoutMillis) {
-                fail("timed out after " + timeoutMillis + " ms waiting for: " + what);
-            }
-            if (!display.readAndDispatch()) {
-                sleep(5);
-            }
-        }
-        return System.currentTimeMillis() - start;
+        return UiPump.waitUntil(what, Duration.ofMillis(timeoutMillis), condition).toMillis();
     }
 
     static <T> T waitFor(String what, Supplier<T> value, long timeoutMillis) {
@@ -105,14 +86,6 @@ final class Workbench {
         @SuppressWarnings("unchecked")
         T result = (T) found[0];
         return result;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The row of a table whose first column reads {@code text}, or -1. */
@@ -190,29 +163,15 @@ final class Workbench {
         }
     }
 
-    /** Copies the workbench shell's pixels from the X server into docs/screenshots/{@code name}. */
+    /**
+     * The workbench window filling the Xvfb screen (1600x1000), copied from the X server into docs/screenshots/{@code
+     * name}; the window's size is restored afterwards.
+     */
     static Path screenshot(String name) throws IOException {
-        Shell shell = shell();
-        Display display = shell.getDisplay();
-        shell.forceActive();
-        spin(1200);
-        Rectangle bounds = shell.getBounds();
-        Image image = new Image(display, bounds.width, bounds.height);
-        GC gc = new GC(display);
-        try {
-            gc.copyArea(image, bounds.x, bounds.y);
-        } finally {
-            gc.dispose();
-        }
-        ImageData data = image.getImageData();
-        image.dispose();
-        Path dir = Path.of(System.getProperty("trainbench.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        Path file = dir.resolve(name);
-        ImageLoader loader = new ImageLoader();
-        loader.data = new ImageData[] {data};
-        loader.save(file.toString(), SWT.IMAGE_PNG);
-        assertTrue(Files.size(file) > 1000, "screenshot is empty: " + file);
+        Rectangle before = Screenshots.fillScreen(shell());
+        Path file = Screenshots.screen(display(), name);
+        shell().setBounds(before);
+        spin(200);
         return file;
     }
 
