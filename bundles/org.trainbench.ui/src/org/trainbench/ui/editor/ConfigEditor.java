@@ -126,14 +126,17 @@ public class ConfigEditor extends TextEditor {
 	@Override
 	protected void doSetInput(IEditorInput input) throws CoreException {
 		IFile before = file();
+		// counts this editor on a linked file (atomically with finding the link; see ExternalConfigFiles)
 		IEditorInput edited = ExternalConfigFiles.inWorkspace(input);
 		super.doSetInput(edited);
 		IFile after = file();
-		if (after != null && !after.equals(before) && ExternalConfigFiles.isLink(after)) {
-			ExternalConfigFiles.opened(after);
-		}
-		if (before != null && !before.equals(after)) {
-			closed(before);
+		if (before != null) {
+			if (!before.equals(after)) {
+				closed(before);
+			} else if (ExternalConfigFiles.isLink(before)) {
+				// the same link again: inWorkspace counted this editor a second time
+				ExternalConfigFiles.closed(before);
+			}
 		}
 		configuration.setFile(after != null ? location(after) : localPath(edited));
 		if (after != null && ExternalConfigFiles.isLink(after) && after.getLocation() != null) {

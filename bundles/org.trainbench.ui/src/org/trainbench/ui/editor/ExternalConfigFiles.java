@@ -10,6 +10,8 @@ import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IFolder;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IWorkspace;
+import org.eclipse.core.resources.IWorkspaceRunnable;
 import org.eclipse.core.resources.IWorkspaceRoot;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
@@ -42,10 +44,29 @@ final class ExternalConfigFiles {
 
 	/**
 	 * The input to edit: a workspace file's input for a local file outside the workspace
-	 * (linked on first use), {@code input} itself otherwise or when there is no workspace.
+	 * (linked on first use), {@code input} itself otherwise or when there is no workspace. An
+	 * editor that gets a link is counted as editing it ({@link #closed} ends that) in the same
+	 * workspace operation that finds or makes the link: the job that removes a link when its last
+	 * editor closes ({@link #unlink}) holds the project's rule, so it either finishes before (and
+	 * the link is made again) or sees this editor and keeps the link.
 	 */
 	static IEditorInput inWorkspace(IEditorInput input) {
-		if (input == null || input.getAdapter(IFile.class) != null || !(input instanceof IURIEditorInput uriInput)) {
+		if (input == null) {
+			return input;
+		}
+		IFile file = input.getAdapter(IFile.class);
+		if (file != null) {
+			if (isLink(file)) {
+				try {
+					ResourcesPlugin.getWorkspace().run((IWorkspaceRunnable) monitor -> opened(file), file.getProject(),
+							IWorkspace.AVOID_UPDATE, null);
+				} catch (CoreException e) {
+					ILog.get().warn("Cannot count the editor of " + file + ": " + e.getMessage(), e);
+				}
+			}
+			return input;
+		}
+		if (!(input instanceof IURIEditorInput uriInput)) {
 			return input;
 		}
 		URI uri = uriInput.getURI();
@@ -54,12 +75,11 @@ final class ExternalConfigFiles {
 		}
 		try {
 			IWorkspaceRoot root = ResourcesPlugin.getWorkspace().getRoot();
-			for (IFile existing : root.findFilesForLocationURI(uri)) {
-				if (existing.isAccessible()) {
-					return isLink(existing) ? new LinkedFileInput(existing, input) : new FileEditorInput(existing);
-				}
-			}
-			return new LinkedFileInput(link(root, uri), input);
+			IEditorInput[] edited = new IEditorInput[1];
+			// the root's rule: the project itself may have to be created
+			ResourcesPlugin.getWorkspace().run((IWorkspaceRunnable) monitor -> edited[0] = findOrLink(root, uri, input), root,
+					IWorkspace.AVOID_UPDATE, null);
+			return edited[0];
 		} catch (CoreException | IllegalStateException e) {
 			// no workspace (started without an instance area) or it cannot be written: edit the
 			// file directly; its problems are then shown as annotations only.
@@ -67,6 +87,21 @@ final class ExternalConfigFiles {
 					+ e.getMessage(), e);
 			return input;
 		}
+	}
+
+	private static IEditorInput findOrLink(IWorkspaceRoot root, URI uri, IEditorInput input) throws CoreException {
+		for (IFile existing : root.findFilesForLocationURI(uri)) {
+			if (existing.isAccessible()) {
+				if (!isLink(existing)) {
+					return new FileEditorInput(existing);
+				}
+				opened(existing);
+				return new LinkedFileInput(existing, input);
+			}
+		}
+		IFile link = link(root, uri);
+		opened(link);
+		return new LinkedFileInput(link, input);
 	}
 
 	/**
@@ -130,8 +165,8 @@ final class ExternalConfigFiles {
 	/** Editors open on each link: a link is removed only when the last one has closed. */
 	private static final Map<IFile, Integer> EDITORS = new ConcurrentHashMap<>();
 
-	/** An editor started editing {@code link}. */
-	static void opened(IFile link) {
+	/** An editor started editing {@code link}; called by {@link #inWorkspace} only. */
+	private static void opened(IFile link) {
 		EDITORS.merge(link, 1, Integer::sum);
 	}
 
