@@ -79,7 +79,7 @@ class ConfigCompletionTest {
 		ContentAssistEntry entry = entries.getFirst();
 		assertEquals("num_l", entry.getPrefix());
 		assertEquals("num_layers: ", entry.getProposal());
-		assertEquals("integer >= 0 = 12", entry.getDescription());
+		assertEquals("integer >= 0, default 12", entry.getDescription());
 		assertTrue(entry.getDocumentation().contains("Number of transformer blocks."), entry.getDocumentation());
 		assertTrue(entry.getDocumentation().contains("Default: 12"), entry.getDocumentation());
 	}

@@ -198,10 +198,10 @@ public final class ConfigCompletions {
 		return entry;
 	}
 
-	/** "integer >= 1 = 1024", "one of ... = cosine", "section". */
+	/** "integer >= 1, default 1024", "one of ..., default cosine", "section". */
 	private static String describe(SchemaKey key) {
 		String type = key.typeDescription();
-		return key.defaultValue().map(d -> type + " = " + d).orElse(type) + (key.required() ? " (required)" : "");
+		return key.defaultValue().map(d -> type + ", default " + d).orElse(type) + (key.required() ? " (required)" : "");
 	}
 
 	/** The key's documentation with its default, range and allowed values, as Markdown. */
