@@ -74,7 +74,7 @@ class EngineLaunchTest {
             DemoDataset.write(data);
         }
         String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
-        String text = ExperimentDirectoryKey.write(demo.replace("trainbench-demo/data/", data + "/"),
+        String text = ExperimentDirectoryKey.write(demo.replace("path: data/", "path: " + data + "/"),
                 dir.resolve(experiment).toString());
         return Files.writeString(dir.resolve(experiment + ".yaml"), text);
     }

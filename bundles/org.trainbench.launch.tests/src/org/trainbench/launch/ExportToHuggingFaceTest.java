@@ -328,7 +328,7 @@ class ExportToHuggingFaceTest {
         DemoDataset.write(data);
         String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
         Path config = Files.createDirectories(temp.resolve("configs")).resolve("tiny.yaml");
-        Files.writeString(config, ExperimentDirectoryKey.write(demo.replace("trainbench-demo/data/", data + "/"), run.toString()));
+        Files.writeString(config, ExperimentDirectoryKey.write(demo.replace("path: data/", "path: " + data + "/"), run.toString()));
         ILaunchManager manager = DebugPlugin.getDefault().getLaunchManager();
         ILaunchConfigurationWorkingCopy copy = manager.getLaunchConfigurationType(TrainingRunSettings.TYPE_ID).newInstance(null, "tiny");
         TrainingRunSettings.forConfig(config.toString()).withOverrides(TINY_RUN.stream().map(ConfigOverride::parse).toList())

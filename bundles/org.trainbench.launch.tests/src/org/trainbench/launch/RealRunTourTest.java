@@ -277,7 +277,7 @@ class RealRunTourTest {
         Path data = temp.resolve("data");
         DemoDataset.write(data);
         String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
-        String text = ExperimentDirectoryKey.write(demo.replace("trainbench-demo/data/", data + "/"), experiment);
+        String text = ExperimentDirectoryKey.write(demo.replace("path: data/", "path: " + data + "/"), experiment);
         return Files.writeString(folder.resolve("demo.yaml"), text);
     }
 

@@ -29,8 +29,8 @@ import org.trainbench.launch.TrainingRunSettings;
 public record NewExperiment(ExperimentTemplate template, String templateText, String name, Path folder) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    /** Where examples/demo/demo.yaml expects the demo's dataset (the demo's default directory). */
-    private static final String DEMO_DATA_IN_EXAMPLE = "trainbench-demo/data/";
+    /** How examples/demo/demo.yaml names the demo's dataset: data/ beside the config, which the wizard makes absolute. */
+    private static final String DEMO_DATA_IN_EXAMPLE = "path: data/";
 
     public Path configFile() {
         return folder.resolve(name + ".yaml");
@@ -44,7 +44,7 @@ public record NewExperiment(ExperimentTemplate template, String templateText, St
     public String configText() {
         String text = templateText;
         if (template.writesDemoDataset()) {
-            text = text.replace(DEMO_DATA_IN_EXAMPLE, experimentDirectory().resolve("data") + "/");
+            text = text.replace(DEMO_DATA_IN_EXAMPLE, "path: " + experimentDirectory().resolve("data") + "/");
         }
         return ExperimentDirectoryKey.write(text, experimentDirectory().toString());
     }

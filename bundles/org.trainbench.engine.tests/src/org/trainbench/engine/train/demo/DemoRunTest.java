@@ -55,6 +55,19 @@ class DemoRunTest {
     }
 
     @Test
+    void aDemoDirectoryGivenRelativeToTheWorkingDirectoryTrains() throws Exception {
+        // `./trainbench demo` uses the relative trainbench-demo/: the config it writes must name its data relative to
+        // itself, not to the working directory (input paths are read against the config file's directory).
+        Path relative = Path.of("").toAbsolutePath().relativize(temp.resolve("relative-demo"));
+        assertTrue(!relative.isAbsolute(), relative.toString());
+        StringWriter err = new StringWriter();
+        DemoRun.Result result = new DemoRun(relative, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
+                .run(false, List.of("training.train_iters=2", "batch.batch_size=8"), new StopSignal(), false);
+        assertEquals(RunOutcome.Status.FINISHED, result.outcome().status(), err.toString());
+        assertTrue(Files.readString(temp.resolve("relative-demo/demo.yaml")).contains("path: data/fast_llm_config_training.yaml"));
+    }
+
+    @Test
     void theDemoTokenizerJsonEncodesAndDecodesExactlyAsTheDemoVocabulary() throws IOException {
         Path dir = Files.createDirectories(temp.resolve("tok"));
         Files.writeString(dir.resolve("tokenizer.json"), Json.write(ChatVocabulary.tokenizerJson()));
@@ -88,6 +101,6 @@ class DemoRunTest {
             root = root.getParent();
         }
         assertTrue(root != null, "examples/demo/demo.yaml not found above " + Path.of("").toAbsolutePath());
-        assertEquals(DemoConfig.yaml("trainbench-demo/data", "trainbench-demo"), Files.readString(root.resolve("examples/demo/demo.yaml")));
+        assertEquals(DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, "trainbench-demo"), Files.readString(root.resolve("examples/demo/demo.yaml")));
     }
 }

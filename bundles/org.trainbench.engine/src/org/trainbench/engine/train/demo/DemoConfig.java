@@ -7,6 +7,9 @@ package org.trainbench.engine.train.demo;
  * this text for the default directory.
  */
 public final class DemoConfig {
+    /** Where the demo's dataset is, as written into demo.yaml: relative to demo.yaml itself. */
+    public static final String DATA_DIRECTORY = "data";
+
     /** Steps of the demo; its schedule decays over all of them. */
     public static final int TRAIN_ITERS = 600;
 

@@ -79,7 +79,9 @@ public final class DemoRun {
         }
         ChatVocabulary.writeTokenizerFiles(directory);
         Path config = directory.resolve(CONFIG);
-        Files.writeString(config, DemoConfig.yaml(slashes(data), slashes(directory)), StandardCharsets.UTF_8);
+        // The dataset path is relative to demo.yaml (as every input path of a config is), so the demo works from a
+        // relative --dir and the run directory can be moved; run.experiment_dir follows the working directory.
+        Files.writeString(config, DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, slashes(directory)), StandardCharsets.UTF_8);
         err.println("config: " + config + " (train it yourself with: trainbench train " + slashes(config) + ")");
 
         TrainingConfigFile file = TrainingConfigFile.read(config, overrides);
