@@ -55,6 +55,21 @@ class ExportCommandTest {
     }
 
     @Test
+    void anOutputThatContainsTheRunIsRefusedEvenWithOverwriteAndTheRunIsKept() throws IOException {
+        Path run = trainedRun();
+        for (Path output : new Path[] {run, run.resolve("checkpoints"), run.getParent()}) {
+            CliRun refused = cli("export", run.toString(), "--output", output.toString(), "--overwrite");
+            assertEquals(ExitCodes.USAGE, refused.exitCode(), output.toString());
+            assertTrue(refused.err().contains("contains the run"), refused.err());
+            assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-2/manifest.json")), "the checkpoint was deleted");
+        }
+        CliRun inside = cli("export", run.resolve("checkpoints/step-2").toString(), "--output",
+                run.resolve("checkpoints/step-2/hf").toString());
+        assertEquals(ExitCodes.USAGE, inside.exitCode());
+        assertTrue(inside.err().contains("is inside the checkpoint"), inside.err());
+    }
+
+    @Test
     void errorsNameThePathOrTheBadOption() throws IOException {
         Path empty = Files.createDirectories(temp.resolve("nothing"));
         CliRun noCheckpoint = cli("export", empty.toString(), "--output", temp.resolve("out").toString());

@@ -77,6 +77,18 @@ public final class ExportCommand implements Callable<Integer> {
                 err.println("trainbench export: " + line);
                 err.flush();
             });
+            Path checkpoint = loaded.checkpoint().directory().toAbsolutePath().normalize();
+            Path experiment = loaded.experiment().toAbsolutePath().normalize();
+            if (checkpoint.startsWith(target) || experiment.startsWith(target)) {
+                // --overwrite replaces the target as a whole: that would delete the run and the checkpoint itself
+                return fail(err, ExitCodes.USAGE, target + ": contains the run " + experiment + "; writing the export there"
+                        + " would replace the run's checkpoints. Choose a folder outside it, e.g. "
+                        + experiment.resolve("export").resolve(checkpoint.getFileName()));
+            }
+            if (target.startsWith(checkpoint)) {
+                return fail(err, ExitCodes.USAGE, target + ": is inside the checkpoint " + checkpoint
+                        + "; choose a folder outside it, e.g. " + experiment.resolve("export").resolve(checkpoint.getFileName()));
+            }
             Path parent = target.getParent();
             Files.createDirectories(parent);
             Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".export-");

@@ -117,6 +117,8 @@ public final class ExportDestinationDialog extends Dialog {
             message = "Enter the folder to write the export into.";
         } else if (resolve(text) == null) {
             message = "'" + text + "' is not a valid path on this system.";
+        } else if (checkpoint.startsWith(resolve(text)) || experimentDir.toAbsolutePath().normalize().startsWith(resolve(text))) {
+            message = "Choose a folder that does not contain the run: replacing it would delete the run's checkpoints.";
         } else if (resolve(text).startsWith(checkpoint)) {
             message = "Choose a folder outside the checkpoint " + checkpoint
                     + ": deleting the checkpoint would delete the export with it.";
