@@ -37,7 +37,10 @@ public final class TrainbenchWorkbenchAdvisor extends WorkbenchAdvisor {
         declareProblemsViewImages(configurer);
     }
 
-    /** Saves the workspace (the config problem markers, the links of configs opened from outside it) on exit. */
+    /**
+     * Saves the workspace on exit (its projects and the links of configs opened from outside it; the config problem
+     * markers are not persistent and are recomputed when an editor opens).
+     */
     @Override
     public void postShutdown() {
         try {

@@ -50,6 +50,19 @@ class JsonTest {
     }
 
     @Test
+    void deepNestingIsASyntaxErrorNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(deep, "data.jsonl:3"));
+        assertTrue(e.getMessage().startsWith("data.jsonl:3: invalid JSON: nested deeper than 512"), e.getMessage());
+        String fine = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        Object value = Json.parse(fine);
+        for (int i = 1; i < Json.MAX_DEPTH; i++) {
+            value = ((List<?>) value).getFirst();
+        }
+        assertEquals(List.of(), value);
+    }
+
+    @Test
     void syntaxErrorsNameTheSourceAndTheOffset() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Json.parseObject("{\"step\": 3, \"loss\": }", "run/metrics.jsonl"));

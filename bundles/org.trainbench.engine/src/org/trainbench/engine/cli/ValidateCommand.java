@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.trainbench.engine.config.check.ConfigChecker;
 import org.trainbench.engine.config.check.Diagnostic;
 import org.trainbench.engine.config.check.Severity;
+import org.trainbench.engine.json.Json;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -163,24 +164,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** A JSON string literal (RFC 8259 escapes). */
     static String string(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        StringBuilder out = new StringBuilder(text.length() + 2);
+        Json.quote(out, text);
+        return out.toString();
     }
 }

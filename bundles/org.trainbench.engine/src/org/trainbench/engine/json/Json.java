@@ -31,8 +31,12 @@ public final class Json {
         }
     }
 
+    /** Deeper nesting is refused as a syntax error instead of overflowing the parser's stack. */
+    static final int MAX_DEPTH = 512;
+
     private final String text;
     private int at;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -117,12 +121,20 @@ public final class Json {
         return value;
     }
 
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw new SyntaxException("nested deeper than " + MAX_DEPTH + " objects and arrays", at);
+        }
+    }
+
     private Map<String, Object> object() {
+        enter();
         Map<String, Object> map = new LinkedHashMap<>();
         at++;
         skipWhitespace();
         if (at < text.length() && text.charAt(at) == '}') {
             at++;
+            depth--;
             return map;
         }
         while (true) {
@@ -144,6 +156,7 @@ public final class Json {
             }
             char c = text.charAt(at++);
             if (c == '}') {
+                depth--;
                 return map;
             }
             if (c != ',') {
@@ -153,11 +166,13 @@ public final class Json {
     }
 
     private List<Object> array() {
+        enter();
         List<Object> list = new ArrayList<>();
         at++;
         skipWhitespace();
         if (at < text.length() && text.charAt(at) == ']') {
             at++;
+            depth--;
             return list;
         }
         while (true) {
@@ -169,6 +184,7 @@ public final class Json {
             }
             char c = text.charAt(at++);
             if (c == ']') {
+                depth--;
                 return list;
             }
             if (c != ',') {

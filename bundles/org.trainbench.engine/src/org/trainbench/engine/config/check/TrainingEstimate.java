@@ -206,9 +206,12 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
             int before = missing.size();
             for (String key : ARCHITECTURE_KEYS) {
                 if (!ConfigTree.isSet(migrated, LegacyMigration.TRANSFORMER + "." + key)) {
-                    missing.add(new MissingKey(LegacyMigration.TRANSFORMER + "." + key, pretrainedProblem == null
-                            ? "not written: the architecture comes from pretrained.path, which the estimate does not read"
-                            : "not written, and the pretrained model's config.json cannot be read: " + pretrainedProblem));
+                    String why = !ConfigTree.isSet(migrated, "pretrained.path")
+                            ? "not written, and pretrained has no path: set pretrained.path to the model directory, or write the key"
+                            : pretrainedProblem == null
+                                    ? "not written: the architecture comes from pretrained.path, which the estimate does not read"
+                                    : "not written, and the pretrained model's config.json cannot be read: " + pretrainedProblem;
+                    missing.add(new MissingKey(LegacyMigration.TRANSFORMER + "." + key, why));
                 }
             }
             if (missing.size() > before) {
