@@ -69,6 +69,7 @@ class ConfigSummaryViewTest {
         assertShows(view, on8, TrainingEstimate.Gpu.H100_SXM, 8, 0.40);
         assertEquals("1,966,080", view.value(Row.TOKENS_PER_STEP), "480 sequences of 4096 tokens");
         assertEquals("15.0 GiB", view.value(Row.WEIGHTS), "2 bytes x 8.03 B in bf16, not sharded at stage 2");
+        assertEquals("15", view.value(Row.MICRO_BATCHES), "480 sequences / (micro-batch 4 x 8 GPUs)");
         assertNotEquals(Display.getCurrent().getThread(), view.computedOn, "parsing and estimating run off the UI thread");
         assertNotNull(view.computedOn);
 
@@ -83,6 +84,8 @@ class ConfigSummaryViewTest {
         assertNotEquals(gradientsOn8, view.value(Row.GRADIENTS));
         assertEquals("15.0 GiB", view.value(Row.WEIGHTS));
         assertEquals("79.6 GiB: does not fit", view.value(Row.FITS), "micro-batch 4 without recomputation");
+        // 480 sequences do not split over 64 GPUs x micro-batch 4: the view says so next to the time it estimates.
+        assertEquals("1.875: not whole", view.value(Row.MICRO_BATCHES));
 
         ITextViewer viewer = editor.getAdapter(ITextViewer.class);
         viewer.setTopIndex(document.getLineOfOffset(document.get().indexOf("\nmodel:") + 1));

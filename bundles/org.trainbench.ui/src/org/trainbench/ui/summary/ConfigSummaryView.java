@@ -69,6 +69,9 @@ public final class ConfigSummaryView extends ViewPart {
         FITS("GPU memory", s -> ReadableNumbers.bytes(s.settings().gpu().memoryBytes)
                 + (s.estimate().fitsOn(s.settings().gpu()) ? ": fits" : ": does not fit")),
         TOKENS_PER_STEP("Tokens per step", s -> ReadableNumbers.count(s.estimate().tokensPerStep())),
+        MICRO_BATCHES("Micro-batches per GPU", s -> s.estimate().batchSplitProblem().isPresent()
+                ? String.format(Locale.ROOT, "%.3f: not whole", s.estimate().microBatchesPerGpu())
+                : String.format(Locale.ROOT, "%d", Math.round(s.estimate().microBatchesPerGpu()))),
         FLOPS_PER_TOKEN("FLOPs per token", s -> ReadableNumbers.flops(s.estimate().flopsPerToken())),
         FLOPS_PER_STEP("FLOPs per step", s -> ReadableNumbers.flops(s.estimate().flopsPerStep())),
         TIME_PER_STEP("Time per step", s -> ReadableNumbers.seconds(s.secondsPerStep()));
@@ -252,7 +255,7 @@ public final class ConfigSummaryView extends ViewPart {
         }
         values.get(Row.TOTAL).setFont(bold);
         Composite speed = group(valuesPage, "Step");
-        for (Row r : new Row[] {Row.TOKENS_PER_STEP, Row.FLOPS_PER_TOKEN, Row.FLOPS_PER_STEP, Row.TIME_PER_STEP}) {
+        for (Row r : new Row[] {Row.TOKENS_PER_STEP, Row.MICRO_BATCHES, Row.FLOPS_PER_TOKEN, Row.FLOPS_PER_STEP, Row.TIME_PER_STEP}) {
             row(speed, r);
         }
         values.get(Row.TIME_PER_STEP).setFont(bold);
@@ -397,12 +400,15 @@ public final class ConfigSummaryView extends ViewPart {
                 shape.setText(String.format(Locale.ROOT,
                         "%d x %s at %d %% of %.0f TFLOP/s; ZeRO stage %d; micro-batch %d x %,d tokens; %s training",
                         s.gpus(), s.gpu().label, s.mfuPercent(), s.gpu().peakBf16TeraFlops, e.zeroStage(), e.microBatchSize(),
-                        e.sequenceLength(), e.trainingDtypeBytes() == 4 ? "fp32" : "16-bit"));
+                        e.sequenceLength(), e.trainingDtypeBytes() == 4 ? "fp32" : "16-bit")
+                        + e.batchSplitProblem().map(problem -> "\n\u26a0 " + problem).orElse(""));
+                shape.setForeground(e.batchSplitProblem().isPresent() ? display.getSystemColor(SWT.COLOR_RED) : null);
                 for (Row row : Row.values()) {
                     values.get(row).setText(row.value(estimated));
                 }
                 values.get(Row.FITS).setForeground(display.getSystemColor(
                         e.fitsOn(estimated.settings().gpu()) ? SWT.COLOR_DARK_GREEN : SWT.COLOR_RED));
+                values.get(Row.MICRO_BATCHES).setForeground(e.batchSplitProblem().isPresent() ? display.getSystemColor(SWT.COLOR_RED) : null);
                 stack.topControl = valuesPage;
             }
             case ConfigSummary.Incomplete incomplete -> {

@@ -75,6 +75,21 @@ class TrainingEstimateTest {
     }
 
     @Test
+    void aBatchThatDoesNotSplitEvenlyOverTheGpusIsNamed() throws Exception {
+        YamlNode tree = YamlParser.parse(Files.readString(TestFixtures.repositoryRoot().resolve("examples/llama-3.1-8b-pretrain-from-scratch.yaml")));
+        TrainingEstimate on8 = TrainingEstimate.of(tree, 8).orElseThrow();
+        assertEquals(480, on8.batchSize());
+        assertEquals(15.0, on8.microBatchesPerGpu());
+        assertTrue(on8.batchSplitProblem().isEmpty());
+        TrainingEstimate on64 = TrainingEstimate.of(tree, 64).orElseThrow();
+        assertEquals(1.875, on64.microBatchesPerGpu());
+        String problem = on64.batchSplitProblem().orElseThrow();
+        assertTrue(problem.startsWith("batch_size 480 is not a multiple of micro_batch_size 4 x 64 GPUs = 256"), problem);
+        assertTrue(problem.contains("divides 120"), problem);
+        assertTrue(TrainingEstimate.of(tree, 60).orElseThrow().batchSplitProblem().isEmpty(), "480 = 4 x 60 x 2");
+    }
+
+    @Test
     void the8bShapeAt480x4096TakesAboutFourSecondsPerStepOn64H100AtFortyPercent() {
         long n = 8_030_261_248L;
         TrainingEstimate e = new TrainingEstimate(n, 32, 4096, 14336, 128256, 4096, 4, 480L * 4096, 64, 2, 2);

@@ -251,6 +251,32 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
         return node.isPresent() && node.get().value() instanceof Long l ? l : fallback;
     }
 
+    /** Sequences per step (batch.batch_size). */
+    public long batchSize() {
+        return tokensPerStep / sequenceLength;
+    }
+
+    /** Micro-batches each GPU accumulates per step: batch_size / (micro_batch_size x data-parallel size). */
+    public double microBatchesPerGpu() {
+        return (double) batchSize() / ((long) microBatchSize * dataParallelSize);
+    }
+
+    /**
+     * Why the batch cannot be split over these GPUs, or empty: every GPU runs the same whole number of micro-batches,
+     * so batch_size must be a multiple of micro_batch_size x the data-parallel size. The time per step assumes it is.
+     */
+    public Optional<String> batchSplitProblem() {
+        long perRound = (long) microBatchSize * dataParallelSize;
+        if (batchSize() % perRound == 0) {
+            return Optional.empty();
+        }
+        return Optional.of("batch_size " + batchSize() + " is not a multiple of micro_batch_size " + microBatchSize + " x "
+                + dataParallelSize + " GPUs = " + perRound + ": the step cannot be split evenly; choose a GPU count that divides "
+                + (batchSize() % microBatchSize == 0 ? String.valueOf(batchSize() / microBatchSize)
+                        : "batch_size / micro_batch_size (itself not whole)")
+                + ", or change batch_size");
+    }
+
     public long weightBytes() {
         return shard(parameterCount * trainingDtypeBytes, 3);
     }
