@@ -7,8 +7,8 @@ package org.trainbench.engine.cuda;
  * the (N, V) logits never need to exist at once; rows that are not counted go through the products as zero
  * gradient rows.
  *
- * <p>Shapes: x, dx (N, C); weight, dweight (V, C); targets (N ints, negative = not counted); loss (N); logits at
- * least (1, V).
+ * <p>Shapes: x, dx (N, C); weight, dweight (V, C); targets (N ints, negative = not counted, >= V gives a NaN loss
+ * row); loss (N); logits at least (1, V). Undersized buffers are refused before anything runs.
  */
 public final class DeviceLanguageModelHead {
     private DeviceLanguageModelHead() {
@@ -28,7 +28,13 @@ public final class DeviceLanguageModelHead {
                     + vocab + " logits");
         }
         x.require(4L * n * c, "LM head input (" + n + " x " + c + ")");
+        weight.require(4L * vocab * c, "LM head weight (" + vocab + " x " + c + ")");
+        targets.require(4L * n, "LM head targets (" + n + ")");
         loss.require(4L * n, "LM head per-row loss (" + n + ")");
+        if (dx != null) {
+            dx.require(4L * n * c, "LM head input gradient (" + n + " x " + c + ")");
+            dweight.require(4L * vocab * c, "LM head weight gradient (" + vocab + " x " + c + ")");
+        }
         boolean backward = dx != null;
         Cublas.DataType f32 = Cublas.DataType.FLOAT32;
         for (int row = 0; row < n; row += chunk) {

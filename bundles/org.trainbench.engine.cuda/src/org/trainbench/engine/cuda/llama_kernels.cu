@@ -362,7 +362,7 @@ __global__ void rotary_rotate(float* __restrict__ x, const int* __restrict__ pos
 // ---------------------------------------------------------------- Softmax cross-entropy (model/LanguageModelHead.java)
 // One block per row of logits (rows, V). loss[row] = lse - logit[target]; when backward != 0 the row is replaced by
 // gradScale * (softmax - onehot(target)). A row whose target is negative is not counted (loss masking): loss 0 and,
-// with backward, a zero gradient row.
+// with backward, a zero gradient row. A target >= vocab gives a NaN loss (and gradient) row.
 __global__ void cross_entropy(float* __restrict__ logits, float* __restrict__ loss, const int* __restrict__ targets,
                               int rows, int vocab, float gradScale, int backward) {
     __shared__ float maxes[WARP];
@@ -373,6 +373,12 @@ __global__ void cross_entropy(float* __restrict__ logits, float* __restrict__ lo
     if (target < 0) {
         if (threadIdx.x == 0) loss[row] = 0.f;
         if (backward) for (int i = threadIdx.x; i < vocab; i += blockDim.x) lr[i] = 0.f;
+        return;
+    }
+    if (target >= vocab) {
+        // Outside the vocabulary (the CPU head throws): a NaN loss and gradient row, never a read past the row.
+        if (threadIdx.x == 0) loss[row] = __int_as_float(0x7fc00000);
+        if (backward) for (int i = threadIdx.x; i < vocab; i += blockDim.x) lr[i] = __int_as_float(0x7fc00000);
         return;
     }
     float targetLogit = lr[target];

@@ -67,6 +67,14 @@ class KernelComparisonsTest {
     }
 
     @Test
+    void aTargetOutsideTheVocabularyGivesANanLossForItsRowOnlyAndNoOutOfBoundsRead() {
+        float[] loss = gpu.languageModelHeadWithTargetOutsideTheVocabulary(8, 64, 100, 3, 21);
+        for (int r = 0; r < loss.length; r++) {
+            assertEquals(r == 3, Float.isNaN(loss[r]), "row " + r + ": " + loss[r]);
+        }
+    }
+
+    @Test
     void rmsNormKernelsMatchRmsNormForwardAndAccumulatingBackwardOnEveryRowWidthPath() {
         assertAllWithinTolerance(gpu.rmsNorm(128, 512, 4), 4);
         assertAllWithinTolerance(gpu.rmsNorm(33, 1001, 5), 4);

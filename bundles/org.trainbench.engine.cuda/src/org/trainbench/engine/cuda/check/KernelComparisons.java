@@ -318,6 +318,25 @@ public final class KernelComparisons implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The per-row losses of a small LM head whose row {@code badRow} has the target {@code vocab} (outside the
+     * vocabulary, which the CPU head refuses): the kernel must give that row a NaN loss and read nothing past it.
+     */
+    public float[] languageModelHeadWithTargetOutsideTheVocabulary(int n, int c, int vocab, int badRow, long seed) {
+        float[] x = RandomData.uniform(n * c, seed, 1f);
+        float[] w = RandomData.uniform(vocab * c, seed + 1, (float) (2 / Math.sqrt(c)));
+        int[] targets = new int[n];
+        for (int r = 0; r < n; r++) {
+            targets[r] = r == badRow ? vocab : r % vocab;
+        }
+        try (DeviceBuffer gx = context.upload(x); DeviceBuffer gw = context.upload(w); DeviceBuffer gt = context.upload(targets);
+                DeviceBuffer logits = context.allocateFloats((long) n * vocab); DeviceBuffer loss = context.upload(new float[n])) {
+            // zeros, not the NaN poison: the bad row's NaN must come from the kernel
+            DeviceLanguageModelHead.crossEntropy(cublas, kernels, gx, gw, gt, n, c, vocab, null, null, 1f, logits, loss);
+            return context.downloadFloats(loss, n);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ attention
 
     /**
