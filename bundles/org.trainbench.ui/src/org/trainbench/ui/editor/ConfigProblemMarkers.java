@@ -1,7 +1,6 @@
 package org.trainbench.ui.editor;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.xtext.diagnostics.Severity;
 import org.eclipse.xtext.validation.Issue;
 import org.trainbench.dsl.ide.ConfigEditorServices;
@@ -53,24 +53,30 @@ final class ConfigProblemMarkers {
 	 * removes the link of a file outside the workspace, and its markers with it.
 	 */
 	static void editorClosed(IFile file, Path location) {
-		schedule(file, "Check saved config " + file.getName(), monitor -> {
-			if (ExternalConfigFiles.isLink(file)) {
-				ExternalConfigFiles.unlink(file);
-				return;
-			}
+		if (ExternalConfigFiles.isLink(file)) {
+			schedule(file, "Remove the link of " + file.getName(), monitor -> ExternalConfigFiles.unlink(file));
+			return;
+		}
+		// Read and validate without a scheduling rule (it may read a pretrained config.json and check the dataset
+		// paths); only writing the markers takes the project's rule, so an editor opening meanwhile does not wait.
+		Job check = Job.create("Check saved config " + file.getName(), monitor -> {
 			if (location == null || !Files.isRegularFile(location)) {
-				file.deleteMarkers(TYPE, false, IResource.DEPTH_ZERO);
+				schedule(file, "Remove config problems of " + file.getName(),
+						m -> file.deleteMarkers(TYPE, false, IResource.DEPTH_ZERO));
 				return;
 			}
 			String text;
-			try (InputStream in = file.getContents(true)) {
-				text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			try {
+				text = Files.readString(location, StandardCharsets.UTF_8);
 			} catch (IOException e) {
 				throw new CoreException(Status.error("Cannot read " + location + ": " + e.getMessage(), e));
 			}
 			ConfigEditorServices services = ConfigEditorServices.create();
-			write(file, text, services.validate(services.parse(text, location)));
+			List<Issue> issues = services.validate(services.parse(text, location));
+			schedule(file, "Update config problems of " + file.getName(), m -> write(file, text, issues));
 		});
+		check.setSystem(true);
+		check.schedule();
 	}
 
 	private static void schedule(IFile file, String name, IWorkspaceRunnable work) {

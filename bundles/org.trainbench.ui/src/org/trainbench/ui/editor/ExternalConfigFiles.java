@@ -76,8 +76,10 @@ final class ExternalConfigFiles {
 		try {
 			IWorkspaceRoot root = ResourcesPlugin.getWorkspace().getRoot();
 			IEditorInput[] edited = new IEditorInput[1];
-			// the root's rule: the project itself may have to be created
-			ResourcesPlugin.getWorkspace().run((IWorkspaceRunnable) monitor -> edited[0] = findOrLink(root, uri, input), root,
+			// the project's rule (the link job's), or the root's while the project itself has to be created
+			IProject project = root.getProject(PROJECT);
+			ResourcesPlugin.getWorkspace().run((IWorkspaceRunnable) monitor -> edited[0] = findOrLink(root, uri, input),
+					project.isOpen() ? project : root,
 					IWorkspace.AVOID_UPDATE, null);
 			return edited[0];
 		} catch (CoreException | IllegalStateException e) {
