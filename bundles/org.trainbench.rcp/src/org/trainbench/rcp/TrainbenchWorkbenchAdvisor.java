@@ -16,6 +16,7 @@ import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.internal.ide.IDEInternalWorkbenchImages;
 import org.osgi.framework.Bundle;
 import org.trainbench.ui.TrainbenchPerspective;
+import org.trainbench.ui.editor.ConfigEditor;
 
 /**
  * Opens every new workbench in the Trainbench perspective, remembers the layout between sessions and saves the
@@ -35,6 +36,12 @@ public final class TrainbenchWorkbenchAdvisor extends WorkbenchAdvisor {
         // Workspace resources (the config editor's linked files and their markers) adapt to what views expect.
         IDE.registerAdapters();
         declareProblemsViewImages(configurer);
+    }
+
+    /** Links to outside configs left by the last session's open editors go (a restored editor makes its link again). */
+    @Override
+    public void postStartup() {
+        ConfigEditor.removeUnusedLinks();
     }
 
     /**

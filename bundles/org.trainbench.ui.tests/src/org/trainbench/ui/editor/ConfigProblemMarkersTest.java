@@ -26,7 +26,9 @@ import org.eclipse.core.resources.IMarker;
 import org.eclipse.core.resources.IResource;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.text.IDocument;
+import org.eclipse.ui.ide.FileStoreEditorInput;
 import org.eclipse.ui.ide.IDE;
+import org.eclipse.ui.part.FileEditorInput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +121,30 @@ class ConfigProblemMarkersTest {
 		again.close(false);
 		waitUntil("the link is removed", () -> !link.exists(), 10_000);
 		assertTrue(Files.exists(config));
+	}
+
+	@Test
+	void linksLeftByTheLastSessionAreRemovedAtStartupButAnOpenEditorKeepsItsLink(@TempDir Path temp) throws Exception {
+		Path leftOver = temp.resolve("old/left.yaml");
+		Path open = temp.resolve("new/open.yaml");
+		for (Path p : List.of(leftOver, open)) {
+			Files.createDirectories(p.getParent());
+			Files.writeString(p, Files.readString(example("llama-3.1-8b-sft-train.yaml")));
+		}
+		// a link whose editor went with the last session: made and counted, then uncounted without a removal job
+		IFile stale = ((FileEditorInput) ExternalConfigFiles.inWorkspace(
+				new FileStoreEditorInput(EFS.getLocalFileSystem().getStore(leftOver.toUri())))).getFile();
+		ExternalConfigFiles.closed(stale);
+		assertTrue(stale.exists());
+		ConfigEditor editor = assertInstanceOf(ConfigEditor.class,
+				IDE.openEditorOnFileStore(page(), EFS.getLocalFileSystem().getStore(open.toUri())));
+
+		ConfigEditor.removeUnusedLinks();
+		waitUntil("the left-over link is removed", () -> !stale.exists(), 10_000);
+		EditorWorkbench.spin(300);
+		assertTrue(editor.file().exists(), "the open editor's link stays");
+		assertTrue(Files.exists(leftOver), "only the link goes, never the file");
+		editor.close(false);
 	}
 
 	private static IMarker waitForMarker(IFile file, String text) {

@@ -354,6 +354,14 @@ public class ConfigEditor extends TextEditor {
 		}
 	}
 
+	/**
+	 * Removes the links to outside configs that no open editor uses, left from the last session (call once the
+	 * workbench has started; the links of editors restored later are made again when they are shown).
+	 */
+	public static void removeUnusedLinks() {
+		ExternalConfigFiles.removeUnusedLinks();
+	}
+
 	@Override
 	public void dispose() {
 		if (reconciler != null) {

@@ -2,6 +2,8 @@ package org.trainbench.ui.editor;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,8 +16,12 @@ import org.eclipse.core.resources.IWorkspace;
 import org.eclipse.core.resources.IWorkspaceRunnable;
 import org.eclipse.core.resources.IWorkspaceRoot;
 import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.resources.WorkspaceJob;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.ILog;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
 import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IPersistableElement;
 import org.eclipse.ui.IURIEditorInput;
@@ -190,5 +196,41 @@ final class ExternalConfigFiles {
 		if (folder instanceof IFolder virtual && virtual.isVirtual() && virtual.members().length == 0) {
 			virtual.delete(false, null);
 		}
+	}
+
+	/**
+	 * Removes every link no editor counts: links of editors that were open when the workbench last
+	 * exited (their removal jobs may not have run before the workspace was saved). A restored editor
+	 * re-links its file when it is first shown. Runs as a workspace job under the project's rule.
+	 */
+	static void removeUnusedLinks() {
+		IProject project;
+		try {
+			project = ResourcesPlugin.getWorkspace().getRoot().getProject(PROJECT);
+		} catch (IllegalStateException noWorkspace) {
+			return;
+		}
+		if (!project.isOpen()) {
+			return;
+		}
+		WorkspaceJob job = new WorkspaceJob("Remove unused links of outside configs") {
+			@Override
+			public IStatus runInWorkspace(IProgressMonitor monitor) throws CoreException {
+				List<IFile> links = new ArrayList<>();
+				project.accept(resource -> {
+					if (resource instanceof IFile file) {
+						links.add(file);
+					}
+					return true;
+				});
+				for (IFile link : links) {
+					unlink(link);
+				}
+				return Status.OK_STATUS;
+			}
+		};
+		job.setRule(project);
+		job.setSystem(true);
+		job.schedule();
 	}
 }
