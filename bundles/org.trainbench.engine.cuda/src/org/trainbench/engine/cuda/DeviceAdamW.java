@@ -37,13 +37,19 @@ public final class DeviceAdamW implements AutoCloseable {
         this.settings = settings;
         this.tensors = List.copyOf(tensors);
         CudaContext context = kernels.context();
-        for (Tensor t : this.tensors) {
-            DeviceBuffer m = context.allocateFloats(t.size());
-            DeviceBuffer v = context.allocateFloats(t.size());
-            context.fill32(m.address(), 0, t.size());
-            context.fill32(v.address(), 0, t.size());
-            firstMoments.add(m);
-            secondMoments.add(v);
+        try {
+            for (Tensor t : this.tensors) {
+                DeviceBuffer m = context.allocateFloats(t.size());
+                firstMoments.add(m);
+                DeviceBuffer v = context.allocateFloats(t.size());
+                secondMoments.add(v);
+                context.fill32(m.address(), 0, t.size());
+                context.fill32(v.address(), 0, t.size());
+            }
+        } catch (RuntimeException e) {
+            // out of memory part way: free the moments allocated so far
+            close();
+            throw e;
         }
     }
 

@@ -34,9 +34,21 @@ public final class DeviceAttention implements AutoCloseable {
         this.heads = heads;
         this.groups = groups;
         this.d = d;
-        scores = context.allocateFloats((long) groups * t * t);
-        scoreGradients = context.allocateFloats((long) groups * t * t);
-        delta = context.allocateFloats((long) maxBatch * heads * t);
+        // A failed allocation (out of memory) frees the ones before it: the scores alone are G x T^2 floats.
+        DeviceBuffer s = context.allocateFloats((long) groups * t * t);
+        DeviceBuffer g = null;
+        try {
+            g = context.allocateFloats((long) groups * t * t);
+            delta = context.allocateFloats((long) maxBatch * heads * t);
+        } catch (RuntimeException e) {
+            if (g != null) {
+                g.close();
+            }
+            s.close();
+            throw e;
+        }
+        scores = s;
+        scoreGradients = g;
     }
 
     private void checkBatch(int b) {
