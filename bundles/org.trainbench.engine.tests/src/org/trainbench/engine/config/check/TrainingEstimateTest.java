@@ -101,6 +101,19 @@ class TrainingEstimateTest {
     }
 
     @Test
+    void the8bExampleOn64GpusGivesTheFiguresDocsEditorMdStates() throws Exception {
+        // Hand-computed in docs/EDITOR.md, not from the code's formulas: a change of formula must show up here.
+        TrainingEstimate e = TrainingEstimate.of(example("llama-3.1-8b-pretrain-from-scratch.yaml"), 64).orElseThrow();
+        // 32 * 4 * 4096 * (6 * 4096 + 3 * 14336) * 2 bytes + fp32 logits 4 * 4096 * 128256 * 4
+        assertEquals(79_272_345_600L, e.activationBytes());
+        // 6 * 8,030,261,248 + 12 * 32 * 4096 * 2048
+        assertEquals(51_402_792_960.0, e.flopsPerToken());
+        assertEquals(16_060_522_496L, e.weightBytes(), "bf16 weights, not sharded at ZeRO stage 2");
+        double totalGiB = e.memoryPerGpuBytes() / (double) (1L << 30);
+        assertTrue(totalGiB > 90.35 && totalGiB < 90.45, "documented 90.4 GiB, got " + totalGiB);
+    }
+
+    @Test
     void theFromScratchExampleGivesTheLlama8bCountAndItsBatchShape() throws Exception {
         String text = Files.readString(TestFixtures.repositoryRoot().resolve("examples/llama-3.1-8b-pretrain-from-scratch.yaml"));
         TrainingEstimate e = TrainingEstimate.of(YamlParser.parse(text), 8).orElseThrow();
