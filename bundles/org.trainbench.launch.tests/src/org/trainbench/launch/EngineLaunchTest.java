@@ -23,11 +23,8 @@ import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
-import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.commands.ICommandService;
-import org.eclipse.ui.console.IConsole;
-import org.eclipse.ui.console.TextConsole;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,18 +62,6 @@ class EngineLaunchTest {
             }
             DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
         }
-    }
-
-    /** The demo config on its dataset (written here), with its run going to {@code dir/<experiment>}. */
-    private Path demoConfig(String experiment) throws Exception {
-        Path data = dir.resolve("data");
-        if (!Files.exists(data.resolve(DemoDataset.TRAINING_CONFIG))) {
-            DemoDataset.write(data);
-        }
-        String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
-        String text = ExperimentDirectoryKey.write(demo.replace("path: data/", "path: " + data + "/"),
-                dir.resolve(experiment).toString());
-        return Files.writeString(dir.resolve(experiment + ".yaml"), text);
     }
 
     private static ILaunchConfigurationWorkingCopy configuration(Path config, String... overrides) throws Exception {
@@ -119,24 +104,15 @@ class EngineLaunchTest {
         }
     }
 
-    /**
-     * What the engine printed, as its console shows it. (The console takes the stream monitors' buffered text when it
-     * connects, so the console is where the output is.)
-     */
-    private static String output(IProcess process) {
-        IConsole console = DebugUITools.getConsole(process);
-        return console instanceof TextConsole text ? text.getDocument().get() : "(no console yet)";
-    }
-
     /** Waits until the console shows {@code text}; the console appends on the UI thread, shortly after the process wrote. */
     private static void awaitOutput(IProcess process, String text) {
-        Workbench.spinUntil(() -> "the console to show '" + text + "'; it shows:\n" + output(process), Duration.ofSeconds(10),
-                () -> output(process).contains(text));
+        Workbench.spinUntil(() -> "the console to show '" + text + "'; it shows:\n" + EngineRuns.consoleText(process),
+                Duration.ofSeconds(10), () -> EngineRuns.consoleText(process).contains(text));
     }
 
     @Test
     void aTinyRunTrainsInItsOwnJvmWritesItsMetricsAndEndsWithExitCodeZero() throws Exception {
-        Path config = demoConfig("tiny");
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("tiny.yaml"), dir.resolve("tiny").toString());
         ILaunch launch = launch(config, "training.train_iters=3", "training.logs.interval=1");
         IProcess process = launch.getProcesses()[0];
         assertInstanceOf(EngineProcess.class, process);
@@ -144,7 +120,7 @@ class EngineLaunchTest {
 
         Workbench.spinUntil("the engine to finish 3 steps", ENGINE_TIMEOUT, process::isTerminated);
 
-        assertEquals(0, process.getExitValue(), output(process));
+        assertEquals(0, process.getExitValue(), EngineRuns.consoleText(process));
         Path experiment = dir.resolve("tiny");
         assertEquals(3, metricLines(experiment, "\"type\":\"train\"").size());
         assertEquals(1, metricLines(experiment, "\"event\":\"finished\"").size());
@@ -153,34 +129,34 @@ class EngineLaunchTest {
 
     @Test
     void terminateAsksTheEngineToCheckpointAndStopInsteadOfKillingIt() throws Exception {
-        Path config = demoConfig("long");
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("long.yaml"), dir.resolve("long").toString());
         Path experiment = dir.resolve("long");
         ILaunch launch = launch(config, "training.train_iters=100000", "training.logs.interval=1",
                 "training.checkpoint.interval=100000", "training.evaluators.validation.interval=100000");
         EngineProcess process = (EngineProcess) launch.getProcesses()[0];
         Workbench.spinUntil("the run's first steps in metrics.jsonl", ENGINE_TIMEOUT,
                 () -> countLines(experiment, "\"type\":\"train\"") >= 1 || process.isTerminated());
-        assertFalse(process.isTerminated(), () -> "the engine ended on its own:\n" + output(process));
+        assertFalse(process.isTerminated(), () -> "the engine ended on its own:\n" + EngineRuns.consoleText(process));
 
         process.terminate();
         assertTrue(process.isStopRequested());
         Workbench.spinUntil("the engine to stop", ENGINE_TIMEOUT, process::isTerminated);
 
-        assertNull(process.getAttribute(EngineProcess.ATTR_KILLED), "the engine was killed: " + output(process));
+        assertNull(process.getAttribute(EngineProcess.ATTR_KILLED), "the engine was killed: " + EngineRuns.consoleText(process));
         List<String> stopped = metricLines(experiment, "\"event\":\"stopped\"");
-        assertEquals(1, stopped.size(), output(process));
+        assertEquals(1, stopped.size(), EngineRuns.consoleText(process));
         String step = stopped.get(0).replaceAll(".*\"step\":(\\d+).*", "$1");
         assertTrue(Files.isDirectory(experiment.resolve("checkpoints/step-" + step)),
                 "no checkpoint of step " + step + " in " + experiment);
         awaitOutput(process, "stopped at step " + step);
         // The JVM ends with the status of the signal it received (128 + SIGTERM), after its shutdown hook has
         // waited for the checkpoint.
-        assertEquals(143, process.getExitValue(), output(process));
+        assertEquals(143, process.getExitValue(), EngineRuns.consoleText(process));
     }
 
     @Test
     void aSecondTerminateKillsTheEngineAtOnce() throws Exception {
-        Path config = demoConfig("killed");
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("killed.yaml"), dir.resolve("killed").toString());
         ILaunch launch = launch(config, "training.train_iters=100000", "training.logs.interval=1");
         EngineProcess process = (EngineProcess) launch.getProcesses()[0];
         // Once it trains: a JVM that is still starting has no SIGTERM handler yet and would end on the first signal.
@@ -192,19 +168,19 @@ class EngineLaunchTest {
         Workbench.spinUntil("the engine to be killed", Duration.ofSeconds(20), process::isTerminated);
 
         assertEquals("true", process.getAttribute(EngineProcess.ATTR_KILLED));
-        assertEquals(137, process.getExitValue(), output(process));
+        assertEquals(137, process.getExitValue(), EngineRuns.consoleText(process));
     }
 
     @Test
     void resumeTrainingStartsTheLaunchThatWritesIntoTheRunAndTheEngineContinuesFromItsCheckpoint() throws Exception {
-        Path config = demoConfig("resumed");
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("resumed.yaml"), dir.resolve("resumed").toString());
         Path experiment = dir.resolve("resumed");
         ILaunchConfiguration saved = configuration(config, "training.train_iters=2", "training.logs.interval=1").doSave();
         try {
             ILaunch first = saved.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor());
             launches.add(first);
             Workbench.spinUntil("the first two steps", ENGINE_TIMEOUT, first::isTerminated);
-            assertEquals(0, first.getProcesses()[0].getExitValue(), output(first.getProcesses()[0]));
+            assertEquals(0, first.getProcesses()[0].getExitValue(), EngineRuns.consoleText(first.getProcesses()[0]));
             ILaunchConfigurationWorkingCopy longer = saved.getWorkingCopy();
             longer.setAttribute(TrainingRunSettings.ATTR_OVERRIDES, Stream.concat(SMALL_STEPS.stream(),
                     Stream.of("training.train_iters=4", "training.logs.interval=1")).toList());
@@ -223,7 +199,7 @@ class EngineLaunchTest {
             for (ILaunch launch : DebugPlugin.getDefault().getLaunchManager().getLaunches()) {
                 if (launch != first && resumedConfiguration.equals(launch.getLaunchConfiguration())) {
                     launches.add(launch);
-                    assertEquals(0, launch.getProcesses()[0].getExitValue(), output(launch.getProcesses()[0]));
+                    assertEquals(0, launch.getProcesses()[0].getExitValue(), EngineRuns.consoleText(launch.getProcesses()[0]));
                 }
             }
             List<String> steps = metricLines(experiment, "\"type\":\"train\"").stream()

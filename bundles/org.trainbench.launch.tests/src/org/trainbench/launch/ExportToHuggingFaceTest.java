@@ -29,7 +29,6 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
-import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Combo;
@@ -41,8 +40,6 @@ import org.eclipse.ui.IPerspectiveDescriptor;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.commands.ICommandService;
-import org.eclipse.ui.console.IConsole;
-import org.eclipse.ui.console.TextConsole;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -324,11 +321,7 @@ class ExportToHuggingFaceTest {
             return trained;
         }
         Path run = temp.resolve("experiments/tiny");
-        Path data = temp.resolve("data");
-        DemoDataset.write(data);
-        String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
-        Path config = Files.createDirectories(temp.resolve("configs")).resolve("tiny.yaml");
-        Files.writeString(config, ExperimentDirectoryKey.write(demo.replace("path: data/", "path: " + data + "/"), run.toString()));
+        Path config = EngineRuns.demoConfig(temp.resolve("data"), temp.resolve("configs/tiny.yaml"), run.toString());
         ILaunchManager manager = DebugPlugin.getDefault().getLaunchManager();
         ILaunchConfigurationWorkingCopy copy = manager.getLaunchConfigurationType(TrainingRunSettings.TYPE_ID).newInstance(null, "tiny");
         TrainingRunSettings.forConfig(config.toString()).withOverrides(TINY_RUN.stream().map(ConfigOverride::parse).toList())
@@ -336,7 +329,7 @@ class ExportToHuggingFaceTest {
         ILaunch launch = copy.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor());
         IProcess process = launch.getProcesses()[0];
         try {
-            Workbench.spinUntil(() -> "the tiny run to end; the engine printed:\n" + output(process), ENGINE_TIMEOUT, process::isTerminated);
+            Workbench.spinUntil(() -> "the tiny run to end; the engine printed:\n" + EngineRuns.consoleText(process), ENGINE_TIMEOUT, process::isTerminated);
         } finally {
             if (!process.isTerminated()) {
                 process.terminate();
@@ -345,7 +338,7 @@ class ExportToHuggingFaceTest {
             }
             DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
         }
-        assertEquals(0, process.getExitValue(), () -> output(process));
+        assertEquals(0, process.getExitValue(), () -> EngineRuns.consoleText(process));
         assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-2/manifest.json")), "no checkpoint of step 2 in " + run);
         trained = run;
         return run;
@@ -428,8 +421,4 @@ class ExportToHuggingFaceTest {
         return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
     }
 
-    private static String output(IProcess process) {
-        IConsole console = DebugUITools.getConsole(process);
-        return console instanceof TextConsole text ? text.getDocument().get() : "(no console yet)";
-    }
 }

@@ -21,7 +21,6 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
-import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Combo;
@@ -32,8 +31,6 @@ import org.eclipse.ui.IPerspectiveDescriptor;
 import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
-import org.eclipse.ui.console.IConsole;
-import org.eclipse.ui.console.TextConsole;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,7 +141,7 @@ class RealRunTourTest {
         LiveRuns.get().setRoots(List.of(root));
         // The config in the experiments folder, next to its runs, as the New Experiment wizard writes it; relative
         // experiment directories, as in examples/demo/demo.yaml, resolve against the config's folder.
-        Path config = demoConfig(root, "demo-lr3e-3");
+        Path config = EngineRuns.demoConfig(temp.resolve("data"), root.resolve("demo.yaml"), "demo-lr3e-3");
         Path runA = root.resolve("demo-lr3e-3");
         Path runB = root.resolve("demo-lr1e-3");
 
@@ -154,9 +151,9 @@ class RealRunTourTest {
         long startA = System.nanoTime();
         IProcess processA = launch(config, "demo-lr3e-3");
         Workbench.spinUntil("demo-lr3e-3 listed in Experiments while it starts", VIEW_TIMEOUT, () -> row(runs, "demo-lr3e-3") >= 0);
-        Workbench.spinUntil(() -> "run A to end; the engine printed:\n" + output(processA), ENGINE_TIMEOUT, processA::isTerminated);
+        Workbench.spinUntil(() -> "run A to end; the engine printed:\n" + EngineRuns.consoleText(processA), ENGINE_TIMEOUT, processA::isTerminated);
         double secondsA = (System.nanoTime() - startA) / 1e9;
-        assertEquals(0, processA.getExitValue(), () -> output(processA));
+        assertEquals(0, processA.getExitValue(), () -> EngineRuns.consoleText(processA));
         RunMetricsFile metricsA = RunMetricsFile.read(runA);
         Workbench.spinUntil(() -> "Experiments to show demo-lr3e-3 finished; row: " + rowText(runs, "demo-lr3e-3"), VIEW_TIMEOUT,
                 () -> rowText(runs, "demo-lr3e-3").equals("demo-lr3e-3 | finished | 120 / 120 | " + loss(metricsA.lastTrainLoss())));
@@ -208,9 +205,9 @@ class RealRunTourTest {
         withoutEditorArea(() -> Workbench.saveScreenshot(shell(), "checkpoints-real.png"));
 
         // Run B must have ended before the comparison.
-        Workbench.spinUntil(() -> "run B to end; the engine printed:\n" + output(processB), ENGINE_TIMEOUT, processB::isTerminated);
+        Workbench.spinUntil(() -> "run B to end; the engine printed:\n" + EngineRuns.consoleText(processB), ENGINE_TIMEOUT, processB::isTerminated);
         double secondsB = (System.nanoTime() - startB) / 1e9;
-        assertEquals(0, processB.getExitValue(), () -> output(processB));
+        assertEquals(0, processB.getExitValue(), () -> EngineRuns.consoleText(processB));
         RunMetricsFile metricsB = RunMetricsFile.read(runB);
         Workbench.spinUntil(() -> "Experiments to show demo-lr1e-3 finished; row: " + rowText(runs, "demo-lr1e-3"), VIEW_TIMEOUT,
                 () -> rowText(runs, "demo-lr1e-3").equals("demo-lr1e-3 | finished | 120 / 120 | " + loss(metricsB.lastTrainLoss())));
@@ -270,15 +267,6 @@ class RealRunTourTest {
 
         System.out.printf(Locale.ROOT, "RealRunTourTest: run A launch to exit %.1f s, run B %.1f s (trained while the views were driven), "
                 + "whole test %.1f s%n", secondsA, secondsB, (System.nanoTime() - testStart) / 1e9);
-    }
-
-    /** folder/demo.yaml: the demo config on its dataset (written here by the engine's writer), its run going to {@code experiment}. */
-    private Path demoConfig(Path folder, String experiment) throws Exception {
-        Path data = temp.resolve("data");
-        DemoDataset.write(data);
-        String demo = Files.readString(Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml"));
-        String text = ExperimentDirectoryKey.write(demo.replace("path: data/", "path: " + data + "/"), experiment);
-        return Files.writeString(folder.resolve("demo.yaml"), text);
     }
 
     /** Launches the config through the launch configuration type, on the CPU, with {@link #SHORT_DEMO} and {@code overrides}. */
@@ -393,9 +381,4 @@ class RealRunTourTest {
                 loss(best.loss()), Long.toString(best.step())), cells(summary, row, 7));
     }
 
-    /** What the engine printed, as its console shows it (the console takes the stream monitors' buffered text). */
-    private static String output(IProcess process) {
-        IConsole console = DebugUITools.getConsole(process);
-        return console instanceof TextConsole text ? text.getDocument().get() : "(no console yet)";
-    }
 }
