@@ -16,7 +16,7 @@ Writes into OUT_DIR:
   dtypes.json               their values converted to float32 by torch, to check our decoding
 
 The weights are re-drawn with larger scales than transformers' initializer_range (0.02) so that logits vary by
-several units between tokens: a near-uniform softmax would let a wrong model pass.
+several units between tokens: a near-uniform softmax would let a wrong model pass (hf_llama.scaled_init).
 """
 import json
 import os
@@ -24,20 +24,11 @@ import sys
 
 import torch
 import transformers
-from transformers import LlamaConfig, LlamaForCausalLM
+from transformers import LlamaForCausalLM
 from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
 from safetensors.torch import save_file
 
-MAJOR = int(transformers.__version__.split(".")[0])
-
-
-def llama_config(theta, rope_scaling, **kwargs):
-    """A LlamaConfig in whichever form this transformers takes (5: rope_parameters; 4: rope_theta + rope_scaling)."""
-    if MAJOR >= 5:
-        params = {"rope_type": "default"} if rope_scaling is None else dict(rope_scaling)
-        params["rope_theta"] = theta
-        return LlamaConfig(rope_parameters=params, **kwargs)
-    return LlamaConfig(rope_theta=theta, rope_scaling=rope_scaling, **kwargs)
+from hf_llama import LLAMA3_ROPE, dtype_kwarg, llama_config, scaled_init
 
 
 def inv_freq(config):
@@ -47,22 +38,14 @@ def inv_freq(config):
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(20261125)
-    llama3 = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
-              "original_max_position_embeddings": 8192}
+    llama3 = LLAMA3_ROPE
     config = llama_config(500000.0, llama3, vocab_size=256, hidden_size=64, intermediate_size=160,
                           num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, head_dim=16,
                           rms_norm_eps=1e-5, max_position_embeddings=131072, tie_word_embeddings=False,
                           attention_bias=False, mlp_bias=False, bos_token_id=1, eos_token_id=2)
     config._attn_implementation = "eager"
     model = LlamaForCausalLM(config).float().eval()
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if name.endswith("norm.weight"):
-                p.copy_(1.0 + 0.2 * torch.randn_like(p))
-            elif "embed_tokens" in name:
-                p.copy_(torch.randn_like(p))
-            else:  # (out, in) matrices: unit-scale outputs
-                p.copy_(torch.randn_like(p) / p.shape[1] ** 0.5)
+    scaled_init(model)
     model_dir = os.path.join(out, "hf-tiny-llama")
     model.save_pretrained(model_dir, safe_serialization=True)
 
@@ -75,8 +58,7 @@ def main(out):
         for i, seq in enumerate(sequences):
             logits = model(torch.tensor([seq])).logits[0].float().contiguous()
             tensors[f"logits_{i}"] = logits
-        dtype_arg = {"dtype": torch.float32} if MAJOR >= 5 else {"torch_dtype": torch.float32}
-        reloaded = LlamaForCausalLM.from_pretrained(model_dir, **dtype_arg).eval()
+        reloaded = LlamaForCausalLM.from_pretrained(model_dir, **dtype_kwarg(torch.float32)).eval()
         again = reloaded(torch.tensor([sequences[2]])).logits[0].float()
         reload_diff = (again - tensors["logits_2"]).abs().max().item()
 
