@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.data.DatasetConfigFile;
 import org.trainbench.engine.data.DatasetSource;
+import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.model.LlamaArchitecture;
+import org.trainbench.engine.train.backend.CpuBackend;
 import org.trainbench.engine.train.sampling.Shuffling;
 import org.trainbench.engine.train.schedule.DecayStyle;
 
@@ -123,7 +125,9 @@ class TrainingPlansTest {
         assertEquals(LlamaArchitecture.Rotary.Type.LLAMA3, arch.rotary().type());
         assertEquals(500_000.0, arch.rotary().theta(), "theta = exp(-rotary_embedding_scale), as the binder rounds it");
         assertEquals(8, arch.kvChannels());
-        assertTrue(notes.stream().anyMatch(n -> n.contains("bf16") || n.contains("bfloat16")), notes.toString());
+        assertEquals(TrainingDtype.BFLOAT16, plan.trainingDtype(), "training_dtype: bf16 reaches the backend");
+        assertTrue(new CpuBackend(null, null, plan.trainingDtype()).description().contains("bfloat16 is computed in float32"),
+                "the CPU backend says it computes bf16 configs in float32");
         assertTrue(plan.resolvedConfig().contains("evaluators:"), plan.resolvedConfig());
     }
 

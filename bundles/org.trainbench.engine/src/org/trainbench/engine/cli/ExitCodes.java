@@ -10,6 +10,11 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The command exists in the interface but its capability is not built yet. */
     public static final int NOT_IMPLEMENTED = 3;
+    /**
+     * The chosen backend cannot run here: no NVIDIA driver, no GPU, a missing CUDA library, a CUDA version too old, or
+     * not enough device memory for the config. The message names what is missing and how to point at it.
+     */
+    public static final int BACKEND_UNAVAILABLE = 4;
 
     private ExitCodes() {
     }

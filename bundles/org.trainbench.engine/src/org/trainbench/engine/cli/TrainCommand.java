@@ -18,6 +18,10 @@ import org.trainbench.engine.train.Trainer;
 import org.trainbench.engine.train.TrainingConfigFile;
 import org.trainbench.engine.train.TrainingPlan;
 import org.trainbench.engine.train.TrainingPlans;
+import org.trainbench.engine.train.backend.BackendProvider;
+import org.trainbench.engine.train.backend.BackendUnavailableException;
+import org.trainbench.engine.train.backend.Backends;
+import org.trainbench.engine.train.backend.CpuBackend;
 import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
 
 import picocli.CommandLine.Command;
@@ -32,7 +36,7 @@ import picocli.CommandLine.Spec;
  * the current step with a checkpoint. Progress goes to stderr; the run itself is recorded in the experiment directory.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model from a config (Fast-LLM YAML) on the CPU.",
+        description = {"Train a model from a config (Fast-LLM YAML) on the CPU or an NVIDIA GPU (--backend cuda).",
                 "The config is checked first, with the diagnostics of `trainbench validate`; a run with errors does not start. "
                         + "A run continues from the newest intact checkpoint in run.experiment_dir (--no-resume refuses). "
                         + "Ctrl-C or SIGTERM stops after the current step and writes a checkpoint."})
@@ -51,7 +55,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noResume;
 
     @Option(names = "--backend", paramLabel = "cpu|cuda", defaultValue = "cpu",
-            description = "Where to train: cpu (default). cuda is reserved for the GPU backend, not part of this build.")
+            description = "Where to train: cpu (default, fp32 on all cores) or cuda (one NVIDIA GPU; model.distributed.training_dtype "
+                    + "bf16 or fp32). Exit code 4 when the backend cannot run here (no driver, GPU or CUDA library).")
     String backend;
 
     @Option(names = "--gpus", paramLabel = "N", defaultValue = "1", description = "GPUs to train on (cuda backend only).")
@@ -61,22 +66,19 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
         PrintWriter err = new PrintWriter(spec.commandLine().getErr(), true);
-        switch (backend) {
-            case "cpu" -> {
-                if (gpus != 1) {
-                    err.println("--gpus " + gpus + ": the cpu backend trains in this one process; leave --gpus out or use --backend cuda");
-                    return ExitCodes.USAGE;
-                }
-            }
-            case "cuda" -> {
-                err.println("--backend cuda: the CUDA training backend is not part of this build "
-                        + "(org.trainbench.engine.cuda only probes devices so far); train with --backend cpu");
-                return ExitCodes.NOT_IMPLEMENTED;
-            }
-            default -> {
-                err.println("--backend " + backend + ": expected cpu or cuda");
-                return ExitCodes.USAGE;
-            }
+        BackendProvider provider;
+        try {
+            provider = Backends.named(backend);
+        } catch (BackendUnavailableException e) {
+            err.println(e.getMessage());
+            // a known backend whose jar is missing cannot run here; an unknown name is a typo
+            return backend.equalsIgnoreCase("cuda") ? ExitCodes.BACKEND_UNAVAILABLE : ExitCodes.USAGE;
+        }
+        if (gpus != 1) {
+            err.println("--gpus " + gpus + ": " + (provider.name().equals(CpuBackend.NAME)
+                    ? "the cpu backend trains in this one process; leave --gpus out or use --backend cuda"
+                    : "training on several GPUs (data parallel, ZeRO) is not built yet; use --gpus 1"));
+            return provider.name().equals(CpuBackend.NAME) ? ExitCodes.USAGE : ExitCodes.NOT_IMPLEMENTED;
         }
         TrainingConfigFile file;
         try {
@@ -97,7 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
             TrainingPlan plan = TrainingPlans.from(file.config(), file.resolvedYaml(), err::println);
             ModelExporter exporter = plan.exportFormat() != null ? HuggingFaceLlama.exporter(plan) : null;
             boolean terminal = System.console() != null && System.console().isTerminal();
-            Trainer trainer = new Trainer(plan, new ProgressLine(err, terminal, terminal ? 0.5 : 10.0), HuggingFaceLlama.loader(), exporter);
+            Trainer trainer = new Trainer(plan, new ProgressLine(err, terminal, terminal ? 0.5 : 10.0), HuggingFaceLlama.loader(), exporter,
+                    provider);
             stop.installShutdownHook(600);
             RunOutcome outcome = trainer.run(noResume ? Trainer.ResumePolicy.NEVER : Trainer.ResumePolicy.AUTO, stop);
             switch (outcome.status()) {
@@ -110,6 +113,9 @@ public final class TrainCommand implements Callable<Integer> {
                 case FAILED -> err.println("trainbench train: " + outcome.message());
             }
             return outcome.status() == RunOutcome.Status.FAILED ? ExitCodes.FAILED : ExitCodes.OK;
+        } catch (BackendUnavailableException e) {
+            err.println("trainbench train --backend " + provider.name() + ": " + e.getMessage());
+            return ExitCodes.BACKEND_UNAVAILABLE;
         } catch (IllegalArgumentException | IllegalStateException | CheckpointMismatchException e) {
             err.println(config + ": " + e.getMessage());
             return ExitCodes.FAILED;

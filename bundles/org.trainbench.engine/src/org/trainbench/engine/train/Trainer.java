@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.trainbench.engine.config.check.TrainingEstimate;
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.data.DocumentDataset;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.model.SequenceBatch;
 import org.trainbench.engine.tensor.Parameter;
+import org.trainbench.engine.train.backend.BackendProvider;
+import org.trainbench.engine.train.backend.CpuBackend;
+import org.trainbench.engine.train.backend.ModelBackend;
 import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
 import org.trainbench.engine.train.checkpoint.CheckpointStore;
 import org.trainbench.engine.train.metrics.MetricsLog;
@@ -61,17 +65,30 @@ public final class Trainer {
     private final PretrainedLoader pretrainedLoader;
     private final ModelExporter exporter;
     private final BatchLayout layout;
+    private final BackendProvider backendProvider;
 
     private final List<DocumentDataset> openDatasets = new ArrayList<>();
     private Path logFile;
     private MetricsLog metrics;
     private LlamaModel model;
+    private ModelBackend backend;
 
     /**
      * @param pretrainedLoader used when {@code pretrained.model_weights} is on; may be null otherwise
      * @param exporter         used for {@code training.export}; may be null when exports are off
      */
     public Trainer(TrainingPlan plan, TrainingListener listener, PretrainedLoader pretrainedLoader, ModelExporter exporter) {
+        this(plan, listener, pretrainedLoader, exporter, CpuBackend.PROVIDER);
+    }
+
+    /**
+     * @param backend where the model steps run ({@link CpuBackend#PROVIDER}, or one found by
+     *                {@link org.trainbench.engine.train.backend.Backends#named}); data, schedule, evaluation, checkpoints
+     *                and metrics are the same for every backend
+     */
+    public Trainer(TrainingPlan plan, TrainingListener listener, PretrainedLoader pretrainedLoader, ModelExporter exporter,
+            BackendProvider backend) {
+        this.backendProvider = backend;
         this.plan = plan;
         this.listener = listener;
         this.pretrainedLoader = pretrainedLoader;
@@ -79,7 +96,7 @@ public final class Trainer {
         this.layout = new BatchLayout(plan.crossDocumentAttention(), plan.useLossMaskingSpans());
     }
 
-    /** The model of the last {@link #run}, for the demo's sample generations. */
+    /** The model of the last {@link #run} (its weights as of the last step), for the demo's sample generations. */
     public LlamaModel model() {
         return model;
     }
@@ -100,6 +117,10 @@ public final class Trainer {
                 dataset.close();
             }
             openDatasets.clear();
+            if (backend != null) {
+                backend.close();
+                backend = null;
+            }
             if (metrics != null) {
                 metrics.close();
                 metrics = null;
@@ -158,6 +179,8 @@ public final class Trainer {
             }
             optimizer = new AdamW(plan.optimizer(), model.parameters());
         }
+        backend = backendProvider.open(model, optimizer, plan);
+        say("backend " + backend.description());
 
         metrics = MetricsLog.open(dir);
         if (plan.resolvedConfig() != null) {
@@ -170,6 +193,7 @@ public final class Trainer {
         started.put("sequence_length", plan.sequenceLength());
         started.put("tokens_per_step", plan.tokensPerStep());
         started.put("parameters", plan.architecture().parameterCount());
+        started.put("backend", backend.description());
         // Readers (the IDE) tell a killed engine from a quiet one by checking this process on this host.
         started.put("pid", ProcessHandle.current().pid());
         started.put("host", hostName());
@@ -196,6 +220,8 @@ public final class Trainer {
         double lastLoss = Double.NaN;
         Path lastCheckpoint = null;
         List<Parameter> parameters = model.parameters();
+        double flopsPerToken = TrainingEstimate.flopsPerToken(plan.architecture().parameterCount(), plan.architecture().numLayers(),
+                plan.architecture().hiddenSize(), plan.sequenceLength());
         if (plan.trainIters() == 0) {
             // Evaluation only, as Fast-LLM does when there is nothing to train.
             for (EvaluationState e : evaluations.values()) {
@@ -214,9 +240,7 @@ public final class Trainer {
         try {
             while (step < plan.trainIters()) {
                 long stepStart = System.nanoTime();
-                for (Parameter p : parameters) {
-                    p.zeroGrad();
-                }
+                backend.zeroGradients();
                 List<SequenceBatch> microBatches = nextMicroBatches(training, plan.batchSize());
                 int counted = 0;
                 for (SequenceBatch batch : microBatches) {
@@ -226,7 +250,7 @@ public final class Trainer {
                 for (SequenceBatch batch : microBatches) {
                     int c = batch.countedTargets();
                     float scale = counted == 0 ? 0f : (float) c / counted;
-                    float loss = model.forwardBackward(batch, scale);
+                    float loss = backend.forwardBackward(batch, scale);
                     lossSum += (double) loss * c;
                 }
                 double loss = counted == 0 ? 0.0 : lossSum / counted;
@@ -238,7 +262,7 @@ public final class Trainer {
                 double rate = plan.learningRate().learningRate(step + 1);
                 AdamW.Update update;
                 try {
-                    update = optimizer.update(rate);
+                    update = backend.update(rate);
                 } catch (NonFiniteGradientException e) {
                     return fail(step + 1, consumedTokens, "step " + (step + 1) + ": " + e.getMessage() + ". " + lastCheckpointText(store),
                             loss);
@@ -263,9 +287,16 @@ public final class Trainer {
                     line.put("loss", intervalLossSum / intervalSteps);
                     line.put("lr", rate);
                     line.put("grad_norm", update.gradientNorm());
-                    line.put("tokens_per_s", seconds > 0 ? intervalTokens / seconds : 0.0);
+                    double tokensPerSecond = seconds > 0 ? intervalTokens / seconds : 0.0;
+                    line.put("tokens_per_s", tokensPerSecond);
                     line.put("elapsed_s", elapsed);
                     line.put("memory_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+                    if (backend.peakMemoryBytes() >= 0) {
+                        line.put("peak_memory_bytes", backend.peakMemoryBytes());
+                    }
+                    if (backend.peakFlops() > 0) {
+                        line.put("mfu", tokensPerSecond * flopsPerToken / backend.peakFlops());
+                    }
                     line.put("steps_averaged", intervalSteps);
                     metrics.append(line);
                     intervalStart = now;
@@ -302,6 +333,7 @@ public final class Trainer {
         } catch (IOException | UncheckedIOException | CheckpointMismatchException e) {
             return fail(step, consumedTokens, "step " + step + ": " + e.getMessage(), lastLoss);
         }
+        backend.copyToHost();
         Map<String, Object> finished = MetricsLog.event("finished", step);
         finished.put("loss", lastLoss);
         finished.put("consumed_tokens", consumedTokens);
@@ -357,7 +389,7 @@ public final class Trainer {
             for (SequenceBatch batch : nextMicroBatches(e.sampler, plan.batchSize())) {
                 int c = batch.countedTargets();
                 if (c > 0) {
-                    lossSum += (double) model.loss(batch) * c;
+                    lossSum += (double) backend.loss(batch) * c;
                     counted += c;
                 }
             }
@@ -395,7 +427,7 @@ public final class Trainer {
             for (SequenceBatch batch : nextMicroBatches(test.sampler, plan.batchSize())) {
                 int c = batch.countedTargets();
                 if (c > 0) {
-                    lossSum += (double) model.loss(batch) * c;
+                    lossSum += (double) backend.loss(batch) * c;
                     counted += c;
                 }
             }
@@ -421,6 +453,7 @@ public final class Trainer {
         }
         Path temporary = exports.resolve(".tmp-step-" + step);
         Files.createDirectories(temporary);
+        backend.copyToHost();
         exporter.export(model, temporary);
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -459,6 +492,7 @@ public final class Trainer {
     private Path saveCheckpoint(CheckpointStore store, long step, long consumedTokens, double elapsed, List<Parameter> parameters,
             AdamW optimizer, SequenceSampler training, Map<String, EvaluationState> evaluations) throws IOException {
         long start = System.nanoTime();
+        backend.copyToHost();
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("step", step);
         state.put("consumed_tokens", consumedTokens);

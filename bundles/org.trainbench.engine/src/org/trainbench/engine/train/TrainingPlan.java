@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.train.optim.AdamW;
@@ -17,6 +18,7 @@ import org.trainbench.engine.train.schedule.LearningRateSchedule;
  * @param architecture           {@code model.base_model.*}, or the pretrained model's config.json
  * @param modelSeed              {@code model.distributed.seed}: the initial weights when not pretrained
  * @param pretrained             {@code pretrained.*}, or null
+ * @param trainingDtype          {@code model.distributed.training_dtype}: the arithmetic of forward and backward
  * @param batchSize              {@code batch.batch_size}: sequences per optimizer step
  * @param microBatchSize         {@code batch.micro_batch_size}: sequences per forward/backward
  * @param sequenceLength         {@code batch.sequence_length}
@@ -44,6 +46,7 @@ import org.trainbench.engine.train.schedule.LearningRateSchedule;
 public record TrainingPlan(
         LlamaArchitecture architecture,
         long modelSeed,
+        TrainingDtype trainingDtype,
         Pretrained pretrained,
         int batchSize,
         int microBatchSize,
@@ -74,6 +77,7 @@ public record TrainingPlan(
     public static final String TEST = "test";
 
     public TrainingPlan {
+        java.util.Objects.requireNonNull(trainingDtype, "model.distributed.training_dtype");
         datasets = Map.copyOf(datasets);
         evaluations = List.copyOf(evaluations);
         requirePositive("batch.batch_size", batchSize);

@@ -84,11 +84,11 @@ public final class TrainingPlans {
             architecture = architecture(config.model().baseModel());
         }
         long modelSeed = 1234;
+        TrainingDtype trainingDtype = TrainingDtype.FLOAT32;
         if (config.model() != null && config.model().distributed() != null) {
             modelSeed = config.model().distributed().seed();
-            if (config.model().distributed().trainingDtype() != null && config.model().distributed().trainingDtype() != TrainingDtype.FLOAT32) {
-                notes.accept("note: model.distributed.training_dtype is " + config.model().distributed().trainingDtype().yamlName()
-                        + "; the CPU engine computes in float32");
+            if (config.model().distributed().trainingDtype() != null) {
+                trainingDtype = config.model().distributed().trainingDtype();
             }
         }
 
@@ -129,7 +129,7 @@ public final class TrainingPlans {
         AdamW.Settings settings = new AdamW.Settings(optimizer.beta1(), optimizer.beta2(), optimizer.epsilon(), optimizer.weightDecay(),
                 optimizer.gradientNormClipping());
 
-        return new TrainingPlan(architecture, modelSeed, pretrained, batch.batchSize(), batch.microBatchSize(), batch.sequenceLength(),
+        return new TrainingPlan(architecture, modelSeed, trainingDtype, pretrained, batch.batchSize(), batch.microBatchSize(), batch.sequenceLength(),
                 batch.crossDocumentAttention(), datasets(data, notes), data.truncateDocuments(), sampling.useLossMaskingSpans(),
                 sampling.shuffle() == null ? Shuffling.EPOCH : Shuffling.fromConfig(sampling.shuffle().yamlName()), sampling.seed(),
                 loop.trainIters(), logPeriod, evaluations, loop.testIters(), checkpoints, keepCheckpoints, exports, exportFormat,

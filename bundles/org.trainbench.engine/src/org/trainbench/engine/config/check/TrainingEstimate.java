@@ -307,6 +307,15 @@ public record TrainingEstimate(long parameterCount, int numLayers, int hiddenSiz
     }
 
     public double flopsPerToken() {
+        return flopsPerToken(parameterCount, numLayers, hiddenSize, sequenceLength);
+    }
+
+    /**
+     * Training FLOPs per token, the one formula of the summary, the trainer's MFU and the benchmarks: 6 N for the weight
+     * matmuls (forward 2 N, backward 4 N; N counts every parameter, the input embedding too) plus causal attention
+     * 12 * layers * hidden * (S / 2).
+     */
+    public static double flopsPerToken(long parameterCount, int numLayers, int hiddenSize, int sequenceLength) {
         return 6.0 * parameterCount + 12.0 * numLayers * hiddenSize * (sequenceLength / 2.0);
     }
 

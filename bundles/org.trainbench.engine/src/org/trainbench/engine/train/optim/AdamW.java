@@ -30,7 +30,7 @@ public final class AdamW {
     /** Squares are summed in float vectors over blocks of this size, blocks in double: accurate and deterministic. */
     private static final int NORM_BLOCK = 4096;
     /** Fast-LLM adds this to the norm before dividing, so a zero gradient does not divide by zero. */
-    private static final double CLIP_EPSILON = 1.0e-6;
+    public static final double CLIP_EPSILON = 1.0e-6;
 
     /**
      * @param beta1                `optimizer.beta_1`

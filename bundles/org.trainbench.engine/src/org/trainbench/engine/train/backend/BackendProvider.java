@@ -1,0 +1,25 @@
+package org.trainbench.engine.train.backend;
+
+import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.optim.AdamW;
+
+/**
+ * A kind of {@link ModelBackend}, found by name ({@code --backend NAME}). The CPU one is built into the engine; others
+ * (the CUDA backend of {@code org.trainbench.engine.cuda}) are found at run time through {@link java.util.ServiceLoader},
+ * so the engine never depends on them.
+ */
+public interface BackendProvider {
+
+    /** The name users type: {@code cpu}, {@code cuda}. */
+    String name();
+
+    /**
+     * Opens a backend over this host model and optimizer for this plan (its micro-batch, sequence length and
+     * {@code model.distributed.training_dtype}).
+     *
+     * @throws BackendUnavailableException when the backend cannot run here (no driver, no GPU, missing library) or
+     *                                     cannot run this plan; the message says what is missing and what to do
+     */
+    ModelBackend open(LlamaModel model, AdamW optimizer, TrainingPlan plan);
+}

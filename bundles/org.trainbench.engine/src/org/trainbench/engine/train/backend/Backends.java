@@ -1,0 +1,49 @@
+package org.trainbench.engine.train.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+
+/**
+ * Finds a {@link BackendProvider} by name: {@code cpu} is built in; the others are read from the class path with
+ * {@link ServiceLoader} ({@code META-INF/services/org.trainbench.engine.train.backend.BackendProvider} in their jar).
+ */
+public final class Backends {
+    /** The bundle whose jar brings the CUDA backend, named in the error when it is not on the class path. */
+    public static final String CUDA_BUNDLE = "org.trainbench.engine.cuda";
+
+    private Backends() {
+    }
+
+    /** Every backend on this class path, cpu first. */
+    public static List<BackendProvider> available() {
+        List<BackendProvider> all = new ArrayList<>();
+        all.add(CpuBackend.PROVIDER);
+        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            all.add(provider);
+        }
+        return all;
+    }
+
+    /**
+     * The backend of this name (case-insensitive).
+     *
+     * @throws BackendUnavailableException naming the backends there are, and for {@code cuda} the jar that brings it
+     */
+    public static BackendProvider named(String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        for (BackendProvider provider : available()) {
+            if (provider.name().equals(wanted)) {
+                return provider;
+            }
+            names.add(provider.name());
+        }
+        if (wanted.equals("cuda")) {
+            throw new BackendUnavailableException("--backend cuda: the CUDA backend (" + CUDA_BUNDLE + ".jar) is not on the class path;"
+                    + " the trainbench distribution's lib/ folder holds it; train with --backend cpu meanwhile");
+        }
+        throw new BackendUnavailableException("--backend " + name + ": expected one of " + String.join(", ", names));
+    }
+}

@@ -1,0 +1,55 @@
+package org.trainbench.engine.train.backend;
+
+import org.trainbench.engine.model.SequenceBatch;
+import org.trainbench.engine.train.optim.AdamW;
+import org.trainbench.engine.train.optim.NonFiniteGradientException;
+
+/**
+ * Where the numbers of a training step live and are computed: the model's weights, gradients, optimizer state and
+ * activations. The {@code Trainer} owns everything else (data, schedule, evaluators, checkpoints, metrics, stop
+ * signal, resume), so a run on another backend is the same run.
+ *
+ * <p>A backend is opened over a host {@link org.trainbench.engine.model.LlamaModel} and its {@link AdamW}: it starts
+ * from their values (fresh, pretrained or restored from a checkpoint) and {@link #copyToHost() copies its state back}
+ * into them whenever the trainer writes a checkpoint or an export, so checkpoints have one format whatever computed
+ * them.
+ *
+ * <p>One step: {@link #zeroGradients()}, {@link #forwardBackward} per micro-batch, {@link #update}.
+ */
+public interface ModelBackend extends AutoCloseable {
+
+    /** One line for the log: the device and the arithmetic, e.g. {@code cuda: NVIDIA H100 80GB HBM3, bfloat16}. */
+    String description();
+
+    /** Clears every gradient before the first micro-batch of a step. */
+    void zeroGradients();
+
+    /**
+     * Forward and backward over one micro-batch; adds {@code lossScale * dL/dtheta} to the gradients and returns L, the
+     * mean cross-entropy over the batch's counted targets (0 without any), as {@code LlamaModel.forwardBackward}.
+     */
+    float forwardBackward(SequenceBatch batch, float lossScale);
+
+    /** L as in {@link #forwardBackward} without touching gradients (evaluation). */
+    float loss(SequenceBatch batch);
+
+    /**
+     * One AdamW update with this learning rate, as {@link AdamW#update}.
+     *
+     * @throws NonFiniteGradientException when the gradient norm is not finite; nothing is changed then
+     */
+    AdamW.Update update(double learningRate);
+
+    /** Copies weights, optimizer moments and step into the host model and optimizer the backend was opened with. */
+    void copyToHost();
+
+    /** The most device memory the run has held so far, in bytes; -1 where the backend does not measure it (CPU). */
+    long peakMemoryBytes();
+
+    /** Peak dense throughput of the device for this backend's arithmetic, FLOP/s, for MFU; 0 when unknown. */
+    double peakFlops();
+
+    /** Frees what the backend holds; the host model keeps the values last copied to it. */
+    @Override
+    void close();
+}
