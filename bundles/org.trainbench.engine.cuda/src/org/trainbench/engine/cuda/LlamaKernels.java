@@ -46,13 +46,13 @@ public final class LlamaKernels implements AutoCloseable {
     private DeviceBuffer scratch;
     private DeviceBuffer embeddingGrouping;
 
-    /** Compiles the kernels for the context's GPU with NVRTC and loads them. */
+    /** Compiles the kernels for the context's GPU with NVRTC (or takes the PTX from the {@link KernelCache}) and loads them. */
     public LlamaKernels(CudaContext context) {
         this.context = context;
         Nvrtc nvrtc = Nvrtc.load();
         nvrtcVersion = nvrtc.version();
         long start = System.nanoTime();
-        byte[] ptx = nvrtc.compileToPtx(source(), SOURCE,
+        byte[] ptx = nvrtc.compileCached(source(), SOURCE,
                 List.of("--gpu-architecture=" + context.virtualArchitecture(), "--std=c++17"));
         compileMillis = (System.nanoTime() - start) / 1e6;
         module = context.loadModule(ptx, SOURCE);
@@ -104,7 +104,7 @@ public final class LlamaKernels implements AutoCloseable {
         return nvrtcVersion;
     }
 
-    /** NVRTC's time to compile the source to PTX, in ms. */
+    /** The time to get the PTX, in ms: NVRTC's compile, or a read of the {@link KernelCache} entry. */
     public double compileMillis() {
         return compileMillis;
     }
@@ -288,6 +288,16 @@ public final class LlamaKernels implements AutoCloseable {
 
         public int positions() {
             return positions;
+        }
+
+        /** cos of (position, frequency), (positions, D/2) floats. */
+        public DeviceBuffer cos() {
+            return cos;
+        }
+
+        /** sin of (position, frequency), (positions, D/2) floats. */
+        public DeviceBuffer sin() {
+            return sin;
         }
 
         @Override

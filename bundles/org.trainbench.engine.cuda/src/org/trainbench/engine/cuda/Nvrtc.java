@@ -24,6 +24,8 @@ public final class Nvrtc {
 
     private static final String LIBRARY = "libnvrtc";
 
+    private volatile KernelCache cache;
+
     private final MethodHandle create, compile, logSize, log, ptxSize, ptx, destroy, errorString, version;
 
     private Nvrtc(SymbolLookup l) {
@@ -63,6 +65,24 @@ public final class Nvrtc {
         } catch (Throwable t) {
             throw NativeLibraries.rethrow(t);
         }
+    }
+
+    /**
+     * As {@link #compileToPtx}, through the process's {@link KernelCache}: the PTX of an earlier compile of the same
+     * source with the same options and NVRTC version comes from disk, without running the compiler.
+     */
+    public byte[] compileCached(String source, String fileName, List<String> options) {
+        KernelCache c = cache;
+        if (c == null) {
+            synchronized (this) {
+                c = cache;
+                if (c == null) {
+                    cache = c = new KernelCache(KernelCache.configuredDirectory().orElse(null), version(), this::compileToPtx,
+                            System.err);
+                }
+            }
+        }
+        return c.compileCached(source, fileName, options);
     }
 
     /**
