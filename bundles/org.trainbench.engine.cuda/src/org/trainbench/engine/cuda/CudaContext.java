@@ -25,6 +25,10 @@ public final class CudaContext implements AutoCloseable {
     private static final int ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
     private static final int ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
     private static final int ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+    /** CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN: the most dynamic shared memory a kernel may opt into. */
+    private static final int ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN = 97;
+    /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES. */
+    private static final int FUNCTION_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 
     private static volatile Driver driver;
 
@@ -35,7 +39,7 @@ public final class CudaContext implements AutoCloseable {
                 cuCtxSynchronize, cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyDtoD, cuMemsetD32,
                 cuModuleLoadData, cuModuleUnload, cuModuleGetFunction, cuLaunchKernel, cuEventCreate, cuEventRecord,
                 cuEventSynchronize, cuEventElapsedTime, cuEventDestroy, cuGetErrorName, cuGetErrorString,
-                cuMemGetInfo;
+                cuMemGetInfo, cuFuncSetAttribute;
 
         Driver(SymbolLookup l) {
             FunctionDescriptor intOfAddress = FunctionDescriptor.of(JAVA_INT, ADDRESS);
@@ -70,6 +74,8 @@ public final class CudaContext implements AutoCloseable {
             cuModuleUnload = NativeLibraries.function(l, LIB, "cuModuleUnload", intOfAddress);
             cuModuleGetFunction = NativeLibraries.function(l, LIB, "cuModuleGetFunction",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+            cuFuncSetAttribute = NativeLibraries.function(l, LIB, "cuFuncSetAttribute",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
             cuLaunchKernel = NativeLibraries.function(l, LIB, "cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS,
                     JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
             cuEventCreate = NativeLibraries.function(l, LIB, "cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -115,6 +121,7 @@ public final class CudaContext implements AutoCloseable {
     private final int computeCapabilityMajor;
     private final int computeCapabilityMinor;
     private final int multiprocessors;
+    private final int maxSharedMemoryPerBlock;
     private final long totalMemory;
     private boolean closed;
 
@@ -136,6 +143,7 @@ public final class CudaContext implements AutoCloseable {
             computeCapabilityMajor = attribute(ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, out);
             computeCapabilityMinor = attribute(ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, out);
             multiprocessors = attribute(ATTRIBUTE_MULTIPROCESSOR_COUNT, out);
+            maxSharedMemoryPerBlock = attribute(ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, out);
             check((int) cu.cuDeviceTotalMem.invokeExact(out, device), "cuDeviceTotalMem_v2");
             totalMemory = out.get(JAVA_LONG, 0);
         } catch (Throwable t) {
@@ -179,6 +187,11 @@ public final class CudaContext implements AutoCloseable {
 
     public int multiprocessors() {
         return multiprocessors;
+    }
+
+    /** The most shared memory one block may use when its kernel opts in (227 KiB on an H100), in bytes. */
+    public int maxSharedMemoryPerBlock() {
+        return maxSharedMemoryPerBlock;
     }
 
     public long totalMemory() {
@@ -364,6 +377,23 @@ public final class CudaContext implements AutoCloseable {
     void unload(MemorySegment module, String name) {
         try {
             check((int) cu.cuModuleUnload.invokeExact(module), "cuModuleUnload(" + name + ")");
+        } catch (Throwable t) {
+            throw NativeLibraries.rethrow(t);
+        }
+    }
+
+    /**
+     * Lets {@code function} launch with up to {@code bytes} of dynamic shared memory (cuFuncSetAttribute
+     * MAX_DYNAMIC_SHARED_SIZE_BYTES); without it a launch asking for more than 48 KiB fails.
+     */
+    void allowDynamicSharedMemory(MemorySegment function, String kernel, int bytes) {
+        if (bytes > maxSharedMemoryPerBlock) {
+            throw new IllegalArgumentException(kernel + " needs " + bytes + " bytes of shared memory per block but " + deviceName
+                    + " allows at most " + maxSharedMemoryPerBlock);
+        }
+        try {
+            check((int) cu.cuFuncSetAttribute.invokeExact(function, FUNCTION_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes),
+                    "cuFuncSetAttribute(" + kernel + ", MAX_DYNAMIC_SHARED_SIZE_BYTES, " + bytes + ")");
         } catch (Throwable t) {
             throw NativeLibraries.rethrow(t);
         }

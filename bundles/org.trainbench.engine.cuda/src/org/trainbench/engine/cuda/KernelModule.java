@@ -51,17 +51,31 @@ public final class KernelModule implements AutoCloseable {
 
         /** Launches on the default stream with a one-dimensional block and a grid of (gridX, gridY). Asynchronous. */
         public void launch(int gridX, int gridY, int block, Object... arguments) {
-            if (gridX <= 0 || gridY <= 0 || block <= 0 || block > 1024) {
+            launchWithSharedMemory(gridX, gridY, block, 0, arguments);
+        }
+
+        /**
+         * As {@link #launch}, with {@code sharedBytes} of dynamic shared memory ({@code extern __shared__}); above
+         * 48 KiB the kernel must have been allowed that much by {@link #allowDynamicSharedMemory} first.
+         */
+        public void launchWithSharedMemory(int gridX, int gridY, int block, int sharedBytes, Object... arguments) {
+            if (gridX <= 0 || gridY <= 0 || gridY > 65535 || block <= 0 || block > 1024 || sharedBytes < 0) {
                 throw new IllegalArgumentException(kernelName + ": launch shape grid (" + gridX + ", " + gridY + ") x block "
-                        + block + " is invalid (grid > 0, 0 < block <= 1024)");
+                        + block + " with " + sharedBytes + " bytes of shared memory is invalid (grid > 0, grid y <= 65535, "
+                        + "0 < block <= 1024, shared memory >= 0)");
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment pointers = a.allocate(ADDRESS, Math.max(1, arguments.length));
                 for (int i = 0; i < arguments.length; i++) {
                     pointers.setAtIndex(ADDRESS, i, argument(a, arguments[i], i));
                 }
-                context.launch(function, kernelName, gridX, gridY, 1, block, 1, 1, 0, pointers);
+                context.launch(function, kernelName, gridX, gridY, 1, block, 1, 1, sharedBytes, pointers);
             }
+        }
+
+        /** Allows launches with up to {@code bytes} of dynamic shared memory (needed above 48 KiB). */
+        public void allowDynamicSharedMemory(int bytes) {
+            context.allowDynamicSharedMemory(function, kernelName, bytes);
         }
 
         private MemorySegment argument(Arena a, Object value, int index) {
