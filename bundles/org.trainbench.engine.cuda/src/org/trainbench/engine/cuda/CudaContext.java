@@ -221,6 +221,10 @@ public final class CudaContext implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ memory
 
+    /** Bytes held in live {@link DeviceBuffer}s of this context, and the most it has held (for peak-memory metrics). */
+    private long allocatedBytes;
+    private long peakAllocatedBytes;
+
     /** Allocates {@code bytes} of device memory (not cleared). */
     public DeviceBuffer allocate(long bytes) {
         if (bytes <= 0) {
@@ -229,10 +233,26 @@ public final class CudaContext implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(JAVA_LONG);
             check((int) cu.cuMemAlloc.invokeExact(out, bytes), "cuMemAlloc_v2(" + bytes + " bytes)");
+            allocatedBytes += bytes;
+            peakAllocatedBytes = Math.max(peakAllocatedBytes, allocatedBytes);
             return new DeviceBuffer(this, out.get(JAVA_LONG, 0), bytes);
         } catch (Throwable t) {
             throw NativeLibraries.rethrow(t);
         }
+    }
+
+    /** Bytes in live device buffers of this context now (what the engine allocated; cuBLAS's own workspace not counted). */
+    public long allocatedBytes() {
+        return allocatedBytes;
+    }
+
+    /** The most bytes held in live device buffers at once since the context opened or {@link #resetPeakAllocated()}. */
+    public long peakAllocatedBytes() {
+        return peakAllocatedBytes;
+    }
+
+    public void resetPeakAllocated() {
+        peakAllocatedBytes = allocatedBytes;
     }
 
     /** Device memory holding {@code floats} fp32 values. */
@@ -240,9 +260,10 @@ public final class CudaContext implements AutoCloseable {
         return allocate(4 * floats);
     }
 
-    void free(long address) {
+    void free(long address, long bytes) {
         try {
             check((int) cu.cuMemFree.invokeExact(address), "cuMemFree_v2");
+            allocatedBytes -= bytes;
         } catch (Throwable t) {
             throw NativeLibraries.rethrow(t);
         }
@@ -451,6 +472,68 @@ public final class CudaContext implements AutoCloseable {
 
     public Timer timer() {
         return new Timer();
+    }
+
+    /**
+     * Where device time goes, by label, without synchronizing in between: {@link #mark} records an event on the default
+     * stream and names the work queued until the next mark; {@link #finish} waits once and adds up the time between
+     * consecutive events per label. Gaps where the GPU waited for the host count to the label that was open.
+     */
+    public final class Trace implements AutoCloseable {
+        private final java.util.List<MemorySegment> events = new java.util.ArrayList<>();
+        private final java.util.List<String> labels = new java.util.ArrayList<>();
+        private final MemorySegment millis = arena.allocate(JAVA_FLOAT);
+        private String open;
+
+        private Trace() {
+        }
+
+        /** From here to the next mark, device work counts as {@code label}; a repeated label records nothing. */
+        public void mark(String label) {
+            if (label.equals(open)) {
+                return;
+            }
+            open = label;
+            int used = labels.size();
+            if (used == events.size()) {
+                events.add(createEvent());
+            }
+            record(events.get(used));
+            labels.add(label);
+        }
+
+        /** Waits for the work traced so far and returns milliseconds per label (in first-seen order); starts over. */
+        public java.util.Map<String, Double> finish() {
+            mark("\u0000end");
+            java.util.Map<String, Double> totals = new java.util.LinkedHashMap<>();
+            try {
+                check((int) cu.cuEventSynchronize.invokeExact(events.get(labels.size() - 1)), "cuEventSynchronize");
+                for (int i = 0; i + 1 < labels.size(); i++) {
+                    check((int) cu.cuEventElapsedTime.invokeExact(millis, events.get(i), events.get(i + 1)), "cuEventElapsedTime");
+                    totals.merge(labels.get(i), (double) millis.get(JAVA_FLOAT, 0), Double::sum);
+                }
+            } catch (Throwable t) {
+                throw NativeLibraries.rethrow(t);
+            }
+            labels.clear();
+            open = null;
+            return totals;
+        }
+
+        @Override
+        public void close() {
+            try {
+                for (MemorySegment event : events) {
+                    check((int) cu.cuEventDestroy.invokeExact(event), "cuEventDestroy_v2");
+                }
+            } catch (Throwable t) {
+                throw NativeLibraries.rethrow(t);
+            }
+        }
+    }
+
+    public Trace trace() {
+        return new Trace();
     }
 
     private MemorySegment createEvent() {

@@ -14,7 +14,7 @@ import org.trainbench.engine.train.optim.NonFiniteGradientException;
  */
 public final class DeviceAdamW implements AutoCloseable {
     /** Fast-LLM adds this to the norm before dividing (as AdamW.CLIP_EPSILON). */
-    private static final double CLIP_EPSILON = 1.0e-6;
+    private static final double CLIP_EPSILON = AdamW.CLIP_EPSILON;
 
     /** One trainable tensor on the device: its values and gradients, {@code size} floats each. */
     public record Tensor(String name, DeviceBuffer values, DeviceBuffer gradients, long size, boolean weightDecay) {

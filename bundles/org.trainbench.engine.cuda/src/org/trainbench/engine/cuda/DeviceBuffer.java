@@ -8,12 +8,31 @@ public final class DeviceBuffer implements AutoCloseable {
     private final CudaContext context;
     private final long address;
     private final long bytes;
+    private final boolean owner;
     private boolean freed;
 
     DeviceBuffer(CudaContext context, long address, long bytes) {
+        this(context, address, bytes, true);
+    }
+
+    private DeviceBuffer(CudaContext context, long address, long bytes, boolean owner) {
         this.context = context;
         this.address = address;
         this.bytes = bytes;
+        this.owner = owner;
+    }
+
+    /**
+     * {@code bytes} of this buffer from {@code offsetBytes}, as a buffer of its own that does not own the memory: its
+     * {@link #close()} frees nothing. For the tensors of one flat allocation (the model's weights, say).
+     */
+    public DeviceBuffer slice(long offsetBytes, long bytes) {
+        checkLive();
+        if (offsetBytes < 0 || bytes <= 0 || offsetBytes + bytes > this.bytes) {
+            throw new IndexOutOfBoundsException("slice [" + offsetBytes + ", " + (offsetBytes + bytes) + ") outside a device buffer of "
+                    + this.bytes + " bytes");
+        }
+        return new DeviceBuffer(context, address + offsetBytes, bytes, false);
     }
 
     public long address() {
@@ -46,7 +65,9 @@ public final class DeviceBuffer implements AutoCloseable {
     public void close() {
         if (!freed) {
             freed = true;
-            context.free(address);
+            if (owner) {
+                context.free(address, bytes);
+            }
         }
     }
 

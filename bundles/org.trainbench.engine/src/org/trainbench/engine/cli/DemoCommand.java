@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.trainbench.engine.train.RunOutcome;
 import org.trainbench.engine.train.StopSignal;
 import org.trainbench.engine.train.TrainingConfigFile;
+import org.trainbench.engine.train.backend.BackendUnavailableException;
+import org.trainbench.engine.train.backend.Backends;
 import org.trainbench.engine.train.demo.DemoRun;
 
 import picocli.CommandLine.Command;
@@ -34,6 +36,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key of demo.yaml, e.g. --set training.train_iters=100.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--backend", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "Where to train: cpu (default) or cuda (an NVIDIA GPU; the cuda backend needs kv_channels a multiple of 32, "
+                    + "e.g. --set model.base_model.transformer.kv_channels=32).")
+    String backend;
+
     @Override
     public Integer call() {
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
@@ -42,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         stop.installShutdownHook(600);
         try {
             boolean terminal = System.console() != null && System.console().isTerminal();
-            DemoRun.Result result = new DemoRun(directory, out, err).run(fresh, overrides, stop, terminal);
+            DemoRun.Result result = new DemoRun(directory, out, err, Backends.named(backend)).run(fresh, overrides, stop, terminal);
             if (result.outcome().status() == RunOutcome.Status.FAILED) {
                 return ExitCodes.FAILED;
             }
@@ -50,6 +57,9 @@ public final class DemoCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             return result.learned() ? ExitCodes.OK : ExitCodes.FAILED;
+        } catch (BackendUnavailableException e) {
+            err.println("trainbench demo --backend " + backend + ": " + e.getMessage());
+            return ExitCodes.BACKEND_UNAVAILABLE;
         } catch (TrainingConfigFile.InvalidConfigException | IllegalArgumentException | IllegalStateException e) {
             err.println("trainbench demo: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -1,9 +1,11 @@
 package org.trainbench.engine.train.backend;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Finds a {@link BackendProvider} by name: {@code cpu} is built in; the others are read from the class path with
@@ -20,8 +22,18 @@ public final class Backends {
     public static List<BackendProvider> available() {
         List<BackendProvider> all = new ArrayList<>();
         all.add(CpuBackend.PROVIDER);
-        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
-            all.add(provider);
+        // the engine's class loader sees the whole class path of a plain JVM (the CLI); the context class loader also
+        // covers containers where the backend's jar is not visible from the engine's (OSGi, tests)
+        Set<Class<?>> seen = new HashSet<>();
+        for (ClassLoader loader : new ClassLoader[] {Backends.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, loader)) {
+                if (seen.add(provider.getClass())) {
+                    all.add(provider);
+                }
+            }
         }
         return all;
     }

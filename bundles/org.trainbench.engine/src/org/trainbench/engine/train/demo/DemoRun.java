@@ -18,6 +18,8 @@ import org.trainbench.engine.train.Trainer;
 import org.trainbench.engine.train.TrainingConfigFile;
 import org.trainbench.engine.train.TrainingPlan;
 import org.trainbench.engine.train.TrainingPlans;
+import org.trainbench.engine.train.backend.BackendProvider;
+import org.trainbench.engine.train.backend.CpuBackend;
 import org.trainbench.engine.train.metrics.MetricsLog;
 
 /**
@@ -53,10 +55,18 @@ public final class DemoRun {
      * @param out receives the results (what the model learned)
      * @param err receives progress and messages while it trains
      */
+    private final BackendProvider backend;
+
     public DemoRun(Path directory, PrintWriter out, PrintWriter err) {
+        this(directory, out, err, CpuBackend.PROVIDER);
+    }
+
+    /** A demo trained on {@code backend} ({@code trainbench demo --backend cuda}); the answers are checked on the CPU. */
+    public DemoRun(Path directory, PrintWriter out, PrintWriter err, BackendProvider backend) {
         this.directory = directory;
         this.out = out;
         this.err = err;
+        this.backend = backend;
     }
 
     /**
@@ -91,7 +101,7 @@ public final class DemoRun {
                 plan.architecture().numAttentionHeads(), plan.architecture().headGroups(), plan.architecture().parameterCount(),
                 plan.trainIters(), plan.batchSize(), plan.sequenceLength()));
         ProgressLine progress = new ProgressLine(err, terminal, terminal ? 0.5 : 5.0);
-        Trainer trainer = new Trainer(plan, progress, null, null);
+        Trainer trainer = new Trainer(plan, progress, null, null, backend);
         RunOutcome outcome = trainer.run(Trainer.ResumePolicy.AUTO, stop);
         if (outcome.status() != RunOutcome.Status.FINISHED) {
             if (outcome.status() == RunOutcome.Status.STOPPED) {

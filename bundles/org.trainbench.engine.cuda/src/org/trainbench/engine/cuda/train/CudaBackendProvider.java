@@ -1,0 +1,22 @@
+package org.trainbench.engine.cuda.train;
+
+import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.backend.BackendProvider;
+import org.trainbench.engine.train.backend.ModelBackend;
+import org.trainbench.engine.train.optim.AdamW;
+
+/** {@code --backend cuda}: registered in META-INF/services, so the engine finds it without depending on this bundle. */
+public final class CudaBackendProvider implements BackendProvider {
+    public static final String NAME = "cuda";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ModelBackend open(LlamaModel model, AdamW optimizer, TrainingPlan plan) {
+        return CudaBackend.open(model, optimizer, plan);
+    }
+}
