@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.data.DocumentDataset;
+import org.trainbench.engine.data.VocabularyCheckedDataset;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.model.SequenceBatch;
 import org.trainbench.engine.tensor.Parameter;
@@ -550,7 +551,7 @@ public final class Trainer {
             }
             return new BlendedSampler(components, blended.weights());
         }
-        DocumentDataset dataset = source.open();
+        DocumentDataset dataset = VocabularyCheckedDataset.of(source, source.open(), plan.architecture().vocabSize());
         openDatasets.add(dataset);
         return new DocumentPacker(dataset, plan.sequenceLength(), plan.truncateDocuments(), seed, plan.shuffling());
     }
