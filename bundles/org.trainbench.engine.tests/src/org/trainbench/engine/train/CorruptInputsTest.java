@@ -65,6 +65,18 @@ class CorruptInputsTest {
                     Files.write(hf.resolve("config.json"), BINARY);
                     return new String[] {"generate", "@/hf", "--prompt-ids", "1,2"};
                 }, ExitCodes.USAGE, List.of("not UTF-8 text at byte 3 of", "config.json")),
+                new Probe("config.json with vocab_size 1e12", t -> {
+                    Path hf = copyTinyLlama(t);
+                    Files.writeString(hf.resolve("config.json"), Files.readString(hf.resolve("config.json"))
+                            .replaceFirst("\"vocab_size\": *\\d+", "\"vocab_size\": 1e12"));
+                    return new String[] {"generate", "@/hf", "--prompt-ids", "1,2"};
+                }, ExitCodes.USAGE, List.of("config.json", "vocab_size", "1.0E12")),
+                new Probe("config.json with vocab_size 4294967344 (48 after narrowing)", t -> {
+                    Path hf = copyTinyLlama(t);
+                    Files.writeString(hf.resolve("config.json"), Files.readString(hf.resolve("config.json"))
+                            .replaceFirst("\"vocab_size\": *\\d+", "\"vocab_size\": 4294967344"));
+                    return new String[] {"generate", "@/hf", "--prompt-ids", "1,2"};
+                }, ExitCodes.USAGE, List.of("config.json", "vocab_size", "4294967344")),
                 new Probe("tokenizer.json with a negative id", t -> {
                     Files.writeString(Files.createDirectories(t.resolve("tok")).resolve("tokenizer.json"),
                             "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"h\": 0, \"i\": -7}, \"merges\": []}}");

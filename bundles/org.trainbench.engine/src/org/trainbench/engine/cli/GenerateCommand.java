@@ -91,6 +91,10 @@ public final class GenerateCommand implements Callable<Integer> {
             err.println("trainbench generate: --max-new-tokens must be >= 0, got " + maxNewTokens);
             return ExitCodes.USAGE;
         }
+        if (!Float.isFinite(temperature) || temperature < 0) {
+            err.println("trainbench generate: --temperature must be a number >= 0 (0 = greedy), got " + temperature);
+            return ExitCodes.USAGE;
+        }
         if (!Files.exists(path)) {
             err.println("trainbench generate: " + path + " does not exist; expected a Hugging Face Llama directory, an experiment "
                     + "directory or a checkpoint directory");
