@@ -16,4 +16,9 @@ public record CliRun(int exitCode, String out, String err) {
         int code = commandLine.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
+
+    /** Whether a Java stack trace reached either stream (a frame line, or the JVM's uncaught-exception header). */
+    public boolean printedStackTrace() {
+        return (out + err).contains("\tat ") || (out + err).contains("Exception in thread");
+    }
 }

@@ -42,6 +42,15 @@ class GenerateFromHfDirectoryTest {
     }
 
     @Test
+    void aTemperatureThatIsNotANonNegativeNumberIsRefused() {
+        for (String temperature : new String[] {"NaN", "-1", "Infinity"}) {
+            Run run = generate(TestFixtures.path("hf-tiny-llama/model").toString(), "--prompt-ids", "1,2", "--temperature", temperature);
+            assertEquals(2, run.exitCode(), temperature + ": " + run.err());
+            assertTrue(run.err().contains("--temperature must be a number >= 0"), run.err());
+        }
+    }
+
+    @Test
     void greedyIdsEqualTransformersGenerate() throws IOException {
         Map<?, ?> expected = (Map<?, ?>) Json.parse(Files.readString(TestFixtures.path("hf-tiny-llama/expected.json")));
         Map<?, ?> first = (Map<?, ?>) ((List<?>) expected.get("generations")).get(0);

@@ -72,7 +72,7 @@ class ColumnarPreparationTest {
     void parquetAndSaveToDiskGiveByteIdenticalDatasetsToJsonLinesForTextWithSpans() throws IOException {
         String keys = "  field: text\n  loss_masking_spans: spans\n";
         Map<String, byte[]> reference = prepare(TestFixtures.path("data/parquet/records.jsonl"), "jsonl", keys, "train", false);
-        assertEquals(List.of("fast_llm_config_training.yaml", "fast_llm_config_validation.yaml", "training.bin",
+        assertEquals(List.of(".trainbench-prepare", "fast_llm_config_training.yaml", "fast_llm_config_validation.yaml", "training.bin",
                 "training.idx", "validation.bin", "validation.idx"), List.copyOf(reference.keySet()));
         assertTrue(reference.get("training.bin").length > 1000, "a real dataset was written");
         for (String variant : ColumnarInputTest.PARQUET_VARIANTS) {

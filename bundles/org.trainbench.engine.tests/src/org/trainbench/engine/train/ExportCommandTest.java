@@ -2,17 +2,20 @@ package org.trainbench.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainbench.engine.cli.CliRun.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.cli.ExitCodes;
 import org.trainbench.engine.cli.CliRun;
+import org.trainbench.engine.files.FileTree;
 import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.model.LlamaModel;
 
@@ -52,6 +55,29 @@ class ExportCommandTest {
         assertTrue(refused.err().contains(output + ": exists and is not empty"), refused.err());
         CliRun replaced = cli("export", run.toString(), "--output", output.toString(), "--overwrite", "--dtype", "bfloat16");
         assertEquals(ExitCodes.OK, replaced.exitCode(), replaced.err());
+    }
+
+    @Test
+    void overwriteReplacesOnlyAPreviousExportAndTheFolderFollowsTheUmask() throws IOException {
+        Path run = trainedRun();
+        Path mine = Files.createDirectories(temp.resolve("mine"));
+        Files.writeString(mine.resolve("thesis.tex"), "years of work");
+        Map<String, String> before = FileTree.snapshot(mine);
+        CliRun refused = cli("export", run.toString(), "--output", mine.toString(), "--overwrite");
+        assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("thesis.tex") && refused.err().contains("--overwrite replaces only a previous export"),
+                refused.err());
+        assertFalse(refused.printedStackTrace(), refused.err());
+        assertEquals(before, FileTree.snapshot(mine));
+
+        Path output = temp.resolve("hf");
+        assertEquals(ExitCodes.OK, cli("export", run.toString(), "--output", output.toString()).exitCode());
+        assertEquals(ExitCodes.OK, cli("export", run.toString(), "--output", output.toString(), "--overwrite").exitCode());
+        Path plain = Files.createDirectory(temp.resolve("plain"));
+        if (Files.getFileStore(output).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(output),
+                    "the export folder gets the permissions of any new folder, not drwx------");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.trainbench.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.trainbench.engine.cli.CliRun.cli;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.cli.ExitCodes;
 import org.trainbench.engine.cli.CliRun;
+import org.trainbench.engine.files.FileTree;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
 
 /** `trainbench train` end to end through the command line. */
 class TrainCommandTest {
@@ -75,6 +78,33 @@ class TrainCommandTest {
         CliRun unknown = cli("train", file.toString(), "--backend", "tpu");
         assertEquals(ExitCodes.USAGE, unknown.exitCode());
         assertTrue(unknown.err().contains("expected one of cpu"), unknown.err());
+    }
+
+    @Test
+    void whenEveryCheckpointIsCorruptTrainRefusesKeepsThemAndSaysHowToStartOver() throws IOException {
+        Path file = config();
+        assertEquals(ExitCodes.OK, cli("train", file.toString()).exitCode());
+        Path checkpoints = temp.resolve("run/checkpoints");
+        for (String step : List.of("step-2", "step-4")) {
+            Path model = checkpoints.resolve(step).resolve(CheckpointStore.MODEL_FILE);
+            byte[] bytes = Files.readAllBytes(model);
+            bytes[bytes.length - 5] ^= 0x10;
+            Files.write(model, bytes);
+        }
+        Map<String, String> before = FileTree.snapshot(temp.resolve("run"));
+        before.remove("metrics.jsonl");
+        before.remove("logs/train.log");
+
+        CliRun refused = cli("train", file.toString(), "--set", "training.train_iters=6");
+        assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("every checkpoint in " + checkpoints) && refused.err().contains("run.experiment_dir")
+                && refused.err().contains("checksum mismatch"), refused.err());
+        assertFalse(refused.printedStackTrace(), refused.err());
+        Map<String, String> after = FileTree.snapshot(temp.resolve("run"));
+        after.remove("metrics.jsonl");
+        after.remove("logs/train.log");
+        assertEquals(before, after, "the corrupt checkpoints are kept as they were");
+        assertFalse(refused.out().contains("finished"), refused.out());
     }
 
     @Test

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.hf.SafetensorsDType;
 import org.trainbench.engine.train.CheckpointModels;
@@ -89,9 +91,22 @@ public final class ExportCommand implements Callable<Integer> {
                 return fail(err, ExitCodes.USAGE, target + ": is inside the checkpoint " + checkpoint
                         + "; choose a folder outside it, e.g. " + experiment.resolve("export").resolve(checkpoint.getFileName()));
             }
+            if (overwrite) {
+                List<String> foreign = notWrittenByAnExport(target);
+                if (!foreign.isEmpty()) {
+                    throw new ProtectedFilesException(target + ": holds " + foreign.size() + " file(s) that an export does not write ("
+                            + String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))) + (foreign.size() > 5 ? ", ..." : "")
+                            + "); --overwrite replaces only a previous export. Choose another --output, or move those files away");
+                }
+            }
             Path parent = target.getParent();
             Files.createDirectories(parent);
-            Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".export-");
+            // Created as any folder is (following the umask), not private as Files.createTempDirectory makes it.
+            Path staging = parent.resolve("." + target.getFileName() + ".export-" + ProcessHandle.current().pid());
+            if (Files.exists(staging)) {
+                deleteTree(staging);
+            }
+            Files.createDirectory(staging);
             try {
                 HfLlamaFormat.export(loaded.model(), staging, HfLlamaFormat.ExportOptions.defaults().withDtype(type));
                 if (Files.exists(target)) {
@@ -115,6 +130,17 @@ public final class ExportCommand implements Callable<Integer> {
         err.println("trainbench export: " + message);
         err.flush();
         return code;
+    }
+
+    /** Entries of a folder that a Hugging Face export does not write (any subfolder among them). */
+    private static List<String> notWrittenByAnExport(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(p -> Files.isDirectory(p) || !HfLlamaFormat.isExportFile(p.getFileName().toString()))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static boolean isNonEmptyDirectory(Path directory) throws IOException {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.hf.HfLlamaFormat;
@@ -88,6 +89,10 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (maxNewTokens < 0) {
             err.println("trainbench generate: --max-new-tokens must be >= 0, got " + maxNewTokens);
+            return ExitCodes.USAGE;
+        }
+        if (!Float.isFinite(temperature) || temperature < 0) {
+            err.println("trainbench generate: --temperature must be a number >= 0 (0 = greedy), got " + temperature);
             return ExitCodes.USAGE;
         }
         if (!Files.exists(path)) {
@@ -176,7 +181,7 @@ public final class GenerateCommand implements Callable<Integer> {
     static Optional<List<Integer>> stopTokens(Path directory) throws IOException {
         Path generationConfig = directory.resolve("generation_config.json");
         if (!Files.isRegularFile(generationConfig)
-                || !(Json.parse(Files.readString(generationConfig), generationConfig.toString()) instanceof Map<?, ?> generation)
+                || !(Json.parse(TextFiles.readUtf8(generationConfig), generationConfig.toString()) instanceof Map<?, ?> generation)
                 || !generation.containsKey("eos_token_id")) {
             return Optional.empty();
         }

@@ -2,12 +2,11 @@ package org.trainbench.engine.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.tokenizer.Encoding;
 import org.trainbench.engine.tokenizer.Tokenizer;
 
@@ -61,7 +60,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         String text = input.text;
         if (text == null) {
             try {
-                text = Files.readString(input.file, StandardCharsets.UTF_8);
+                text = TextFiles.readUtf8(input.file);
             } catch (IOException e) {
                 err.println("trainbench tokenize: cannot read " + input.file + ": " + e.getMessage());
                 return ExitCodes.USAGE;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+
+import org.trainbench.engine.files.TextFiles;
 import java.util.Map;
 
 /**
@@ -26,7 +28,7 @@ public final class DatasetConfigFile {
     public static DatasetSource read(Path file) throws IOException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.readUtf8(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null,
                     "dataset config file not found; run `trainbench prepare` to create it or fix the path");

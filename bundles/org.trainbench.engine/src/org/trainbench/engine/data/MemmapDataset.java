@@ -150,7 +150,14 @@ public final class MemmapDataset implements DocumentDataset {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment index = map(indexFile(prefix), arena);
-            MemorySegment data = map(dataFile(prefix), arena);
+            MemorySegment data;
+            try {
+                data = map(dataFile(prefix), arena);
+            } catch (NoSuchFileException e) {
+                throw new NoSuchFileException(dataFile(prefix).toString(), null, "missing, although its index "
+                        + indexFile(prefix).getFileName() + " is there: the dataset is incomplete; prepare it again"
+                        + " (trainbench prepare) or restore the file");
+            }
             return new MemmapDataset(prefix, arena, index, data);
         } catch (IOException | RuntimeException e) {
             arena.close();

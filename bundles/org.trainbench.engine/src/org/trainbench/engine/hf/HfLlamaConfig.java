@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaArchitecture.Rotary;
@@ -41,7 +42,7 @@ public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbed
         }
         Object parsed;
         try {
-            parsed = Json.parse(Files.readString(file));
+            parsed = Json.parse(TextFiles.readUtf8(file));
         } catch (IllegalArgumentException e) {
             throw new SafetensorsFormatException(file + ": not valid JSON: " + e.getMessage());
         }
@@ -122,16 +123,24 @@ public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbed
         }
     }
 
+    private static int tokenId(Number id, String source) {
+        try {
+            return Json.toInt(id, 0, Integer.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            throw new SafetensorsFormatException(source + ": eos_token_id: " + e.getMessage());
+        }
+    }
+
     private static List<Integer> tokenIds(Object value, String source) {
         List<Integer> ids = new ArrayList<>();
         if (value instanceof Number n) {
-            ids.add(n.intValue());
+            ids.add(tokenId(n, source));
         } else if (value instanceof List<?> list) {
             for (Object o : list) {
                 if (!(o instanceof Number n)) {
                     throw new SafetensorsFormatException(source + ": eos_token_id must be an integer or a list of integers");
                 }
-                ids.add(n.intValue());
+                ids.add(tokenId(n, source));
             }
         } else if (value != null) {
             throw new SafetensorsFormatException(source + ": eos_token_id must be an integer or a list of integers");
@@ -213,10 +222,11 @@ public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbed
                 }
                 return fallback;
             }
-            if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-                throw new SafetensorsFormatException(source + ": '" + key + "' must be an integer, got " + v);
+            try {
+                return Json.toInt(v, 0, Integer.MAX_VALUE);
+            } catch (IllegalArgumentException e) {
+                throw new SafetensorsFormatException(source + ": '" + key + "': " + e.getMessage());
             }
-            return n.intValue();
         }
 
         double number(String key, Double fallback) {

@@ -124,6 +124,12 @@ public final class HfLlamaFormat {
         }
     }
 
+    /** Whether {@link #export} writes a file of this name (the weights, shards, index, configs, tokenizer files). */
+    public static boolean isExportFile(String name) {
+        return name.equals("config.json") || name.equals("generation_config.json") || TOKENIZER_FILES.contains(name)
+                || name.matches("model(-\\d+-of-\\d+)?\\.safetensors|model\\.safetensors\\.index\\.json");
+    }
+
     /**
      * Writes {@code model} as a Hugging Face Llama directory: config.json, generation_config.json, the weights
      * (model.safetensors or shards with model.safetensors.index.json), and the tokenizer files if asked.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 
 /**
@@ -36,7 +37,7 @@ public final class SafetensorsDirectory implements AutoCloseable {
         if (Files.isRegularFile(index)) {
             Object parsed;
             try {
-                parsed = Json.parse(Files.readString(index));
+                parsed = Json.parse(TextFiles.readUtf8(index));
             } catch (IllegalArgumentException e) {
                 throw new SafetensorsFormatException(index + ": not valid JSON: " + e.getMessage());
             }

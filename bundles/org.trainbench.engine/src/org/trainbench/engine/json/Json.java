@@ -67,6 +67,25 @@ public final class Json {
         }
     }
 
+    /**
+     * A JSON number as an int, checked before narrowing: {@code 1e12} or {@code 4294967344} must not become
+     * -727379968 or 48.
+     *
+     * @throws IllegalArgumentException "expected an integer from MIN to MAX, got VALUE" when it is no integer or out of
+     *                                  range (the caller adds the file and key)
+     */
+    public static int toInt(Object value, int min, int max) {
+        if (value instanceof Long l && l >= min && l <= max) {
+            return (int) (long) l;
+        }
+        if (value instanceof Number n && !(value instanceof Long) && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= min && n.doubleValue() <= max) {
+            return (int) n.doubleValue();
+        }
+        throw new IllegalArgumentException("expected an integer from " + min + " to " + max + ", got "
+                + (value instanceof String ? "\"" + value + "\"" : String.valueOf(value)));
+    }
+
     /** Parses a JSON object from a named source; anything else is an error naming the source. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text, String source) {

@@ -23,6 +23,7 @@ import org.trainbench.engine.data.DatasetConfigFile;
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.data.MemmapDatasetWriter;
 import org.trainbench.engine.data.TokenDataType;
+import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.tokenizer.PretrainedTokenizer;
 
 /**
@@ -36,6 +37,8 @@ import org.trainbench.engine.tokenizer.PretrainedTokenizer;
  * batch plus about 30 bytes per record for the permutation and index.</li>
  * <li>Writes everything into {@code <output_path>.partial} and renames it to {@code output_path} only when complete.</li>
  * </ol>
+ * An existing output is replaced only with {@code --overwrite}, and only when a previous preparation wrote it and
+ * nothing was added since ({@link PreparedOutput}); an output_path that holds the config or an input is refused.
  */
 public final class DatasetPreparation {
     private static final int BATCH = 256;
@@ -58,9 +61,13 @@ public final class DatasetPreparation {
 
     public Summary run() throws IOException {
         Path output = settings.outputPath().toAbsolutePath().normalize();
-        if (Files.exists(output) && !overwrite && !isEmptyDirectory(output)) {
-            throw new PreparationException("output_path " + output + " already exists and is not empty; remove it, "
-                    + "choose another output_path, or pass --overwrite");
+        PreparedOutput.checkNotHoldingInputs(settings, output);
+        if (Files.exists(output) && !isEmptyDirectory(output)) {
+            if (!overwrite) {
+                throw new ProtectedFilesException("output_path " + output + " already exists and is not empty; remove it, "
+                        + "choose another output_path, or pass --overwrite");
+            }
+            PreparedOutput.checkReplaceable(output, "output_path", "choose another output_path");
         }
         PretrainedTokenizer tokenizer = loadTokenizer();
         DocumentTokenization tokenization = new DocumentTokenization(tokenizer, settings.field(), settings.lossMaskingSpans());
@@ -88,8 +95,8 @@ public final class DatasetPreparation {
         int[] writerRank = new int[total];
 
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
-        deleteRecursively(partial);
-        Files.createDirectories(partial);
+        PreparedOutput.delete(partial);
+        PreparedOutput.create(partial);
         List<MemmapDatasetWriter> writers = new ArrayList<>();
         // Always with spans: a conversation yields spans whatever the config says, and zero spans are valid.
         boolean withSpans = true;
@@ -168,6 +175,7 @@ public final class DatasetPreparation {
                 DatasetConfigFile.write(partial.resolve(configName), new DatasetSource.Memmap(written.prefix()));
                 summary.put(name.isEmpty() ? "dataset" : name, new long[] {written.documentCount(), written.tokenCount()});
             }
+            PreparedOutput.seal(partial);
             moveIntoPlace(partial, output);
             return new Summary(output, summary, total, skipped, skippedReasons);
         } catch (IOException | RuntimeException e) {
@@ -324,8 +332,10 @@ public final class DatasetPreparation {
 
     private static void moveIntoPlace(Path partial, Path output) throws IOException {
         Path previous = output.resolveSibling(output.getFileName() + ".previous");
-        deleteRecursively(previous);
+        PreparedOutput.delete(previous);
         if (Files.exists(output)) {
+            // Checked again: files may have been added to it while the dataset was being prepared.
+            PreparedOutput.checkReplaceable(output, "output_path", "choose another output_path");
             Files.move(output, previous);
         }
         try {
@@ -333,7 +343,7 @@ public final class DatasetPreparation {
         } catch (DirectoryNotEmptyException e) {
             throw new PreparationException("cannot move " + partial + " to " + output + ": " + e.getMessage());
         }
-        deleteRecursively(previous);
+        PreparedOutput.delete(previous);
     }
 
     static void deleteRecursively(Path path) throws IOException {

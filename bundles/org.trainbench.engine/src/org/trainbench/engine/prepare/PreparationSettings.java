@@ -1,7 +1,6 @@
 package org.trainbench.engine.prepare;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.config.schema.InputPaths;
 import org.trainbench.engine.config.yaml.MappingNode;
 import org.trainbench.engine.config.yaml.ScalarNode;
@@ -41,7 +41,7 @@ public record PreparationSettings(Path configFile, Path outputPath, int tokenize
 
     /** Reads a preparation config; {@link PreparationException} names the file, line and key of a problem. */
     public static PreparationSettings read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = TextFiles.readUtf8(file);
         YamlNode root;
         try {
             root = YamlParser.parse(text);

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 
 /**
@@ -73,7 +74,7 @@ public final class PretrainedTokenizer {
             }
         }
         if (templateNode == null && Files.isRegularFile(directory.resolve("chat_template.jinja"))) {
-            templateNode = Files.readString(directory.resolve("chat_template.jinja"));
+            templateNode = TextFiles.readUtf8(directory.resolve("chat_template.jinja"));
         }
         if (templateNode instanceof String source) {
             try {
@@ -108,7 +109,7 @@ public final class PretrainedTokenizer {
             return Map.of();
         }
         try {
-            return Json.parse(Files.readString(file)) instanceof Map<?, ?> m ? m : Map.of();
+            return Json.parse(TextFiles.readUtf8(file)) instanceof Map<?, ?> m ? m : Map.of();
         } catch (IllegalArgumentException e) {
             throw new TokenizerFormatException(file, "not valid JSON: " + e.getMessage());
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 
 /**
@@ -72,6 +73,17 @@ public final class Tokenizer {
         addedByFirst.values().forEach(list -> list.sort((a, b) -> Integer.compare(b.length, a.length)));
     }
 
+    /** Token ids index arrays of this size: a real vocabulary has at most a few hundred thousand. */
+    static final int MAX_TOKEN_ID = (1 << 24) - 1;
+
+    private static int tokenId(Object id, String what) {
+        try {
+            return Json.toInt(id, 0, MAX_TOKEN_ID);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": id " + e.getMessage());
+        }
+    }
+
     /**
      * Loads {@code tokenizer.json}, or the {@code tokenizer.json} inside a directory.
      *
@@ -89,7 +101,7 @@ public final class Tokenizer {
         }
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.readUtf8(file);
         } catch (IOException e) {
             throw new TokenizerFormatException(file, "cannot read the file: " + e.getMessage());
         }
@@ -126,7 +138,7 @@ public final class Tokenizer {
             throw new IllegalArgumentException("BPE dropout " + dropout + " is not supported (it makes encoding random)");
         }
         Map<String, Integer> vocab = new HashMap<>();
-        ((Map<String, Object>) modelNode.get("vocab")).forEach((token, id) -> vocab.put(token, ((Number) id).intValue()));
+        ((Map<String, Object>) modelNode.get("vocab")).forEach((token, id) -> vocab.put(token, tokenId(id, "model.vocab \"" + token + "\"")));
         List<String[]> merges = new ArrayList<>();
         for (Object merge : (List<?>) modelNode.get("merges")) {
             if (merge instanceof String s) {
@@ -148,7 +160,7 @@ public final class Tokenizer {
         if (addedNode instanceof List<?> list) {
             for (Object item : list) {
                 Map<?, ?> t = (Map<?, ?>) item;
-                added.add(new AddedToken(((Number) t.get("id")).intValue(), (String) t.get("content"),
+                added.add(new AddedToken(tokenId(t.get("id"), "added_tokens \"" + t.get("content") + "\""), (String) t.get("content"),
                         Boolean.TRUE.equals(t.get("special")), Boolean.TRUE.equals(t.get("lstrip")),
                         Boolean.TRUE.equals(t.get("rstrip")), Boolean.TRUE.equals(t.get("single_word")),
                         !Boolean.FALSE.equals(t.get("normalized"))));

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
 import org.trainbench.engine.train.checkpoint.CheckpointStore;
 import org.trainbench.engine.train.checkpoint.CheckpointStore.Checkpoint;
 
@@ -89,7 +90,13 @@ public final class CheckpointModels {
             throw new IllegalArgumentException(configFile + ": expected a valid training config: " + e.getMessage(), e);
         }
         LlamaModel model = LlamaModel.empty(architecture);
-        CheckpointStore.restore(checkpoint, model.parameters(), null);
+        try {
+            CheckpointStore.restore(checkpoint, model.parameters(), null);
+        } catch (CheckpointMismatchException e) {
+            throw new CheckpointMismatchException(e.getMessage() + " (the architecture is read from " + configFile
+                    + "): restore the run's config.resolved.yaml as it was when the checkpoint was written, or export and"
+                    + " generate from the run that wrote this checkpoint");
+        }
         return new CheckpointModel(model, experiment, checkpoint);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.trainbench.engine.config.check.TrainingEstimate;
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.data.DocumentDataset;
+import org.trainbench.engine.data.VocabularyCheckedDataset;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.model.SequenceBatch;
 import org.trainbench.engine.tensor.Parameter;
@@ -108,9 +109,11 @@ public final class Trainer {
      * @throws IOException              when the experiment directory cannot be prepared (nothing was trained)
      * @throws IllegalStateException    when the policy is NEVER and checkpoints exist
      * @throws CheckpointMismatchException when the newest intact checkpoint does not fit this plan
+     * @throws org.trainbench.engine.files.ProtectedFilesException when another trainer uses the experiment directory,
+     *                                     or every checkpoint in it is corrupt (nothing is changed then)
      */
     public RunOutcome run(ResumePolicy policy, StopSignal stop) throws IOException {
-        try {
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(plan.experimentDir(), listener::message)) {
             return runInDirectory(policy, stop);
         } finally {
             for (DocumentDataset dataset : openDatasets) {
@@ -154,7 +157,7 @@ public final class Trainer {
         long consumedTokens = 0;
         double elapsedBefore = 0;
         Long resumedFrom = null;
-        Optional<CheckpointStore.Checkpoint> latest = policy == ResumePolicy.AUTO ? store.latestValid() : Optional.empty();
+        Optional<CheckpointStore.Checkpoint> latest = policy == ResumePolicy.AUTO ? store.resumePoint() : Optional.empty();
         if (latest.isPresent()) {
             CheckpointStore.Checkpoint checkpoint = latest.get();
             model = LlamaModel.empty(plan.architecture());
@@ -196,7 +199,7 @@ public final class Trainer {
         started.put("backend", backend.description());
         // Readers (the IDE) tell a killed engine from a quiet one by checking this process on this host.
         started.put("pid", ProcessHandle.current().pid());
-        started.put("host", hostName());
+        started.put("host", RunDirectoryLock.hostName());
         Map<String, Object> datasetInfo = new LinkedHashMap<>();
         if (training != null) {
             datasetInfo.put(TrainingPlan.TRAINING, datasetSummary(training));
@@ -582,7 +585,7 @@ public final class Trainer {
             }
             return new BlendedSampler(components, blended.weights());
         }
-        DocumentDataset dataset = source.open();
+        DocumentDataset dataset = VocabularyCheckedDataset.of(source, source.open(), plan.architecture().vocabSize());
         openDatasets.add(dataset);
         return new DocumentPacker(dataset, plan.sequenceLength(), plan.truncateDocuments(), seed, plan.shuffling());
     }
@@ -608,15 +611,6 @@ public final class Trainer {
         EvaluationState(TrainingPlan.Evaluation evaluation, SequenceSampler sampler) {
             this.evaluation = evaluation;
             this.sampler = sampler;
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            String fromEnvironment = System.getenv("HOSTNAME");
-            return fromEnvironment != null ? fromEnvironment : "unknown";
         }
     }
 }

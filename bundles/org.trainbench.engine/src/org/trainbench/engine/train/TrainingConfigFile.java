@@ -1,7 +1,6 @@
 package org.trainbench.engine.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.config.check.ConfigChecker;
 import org.trainbench.engine.config.check.Diagnostic;
 import org.trainbench.engine.config.schema.InputPaths;
@@ -64,7 +64,7 @@ public record TrainingConfigFile(Path file, String text, YamlNode tree, Training
     public static TrainingConfigFile read(Path file, List<String> overrides) throws IOException, InvalidConfigException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.readUtf8(file);
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such config file");
         }

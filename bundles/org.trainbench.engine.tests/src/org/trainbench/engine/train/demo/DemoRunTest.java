@@ -2,6 +2,7 @@ package org.trainbench.engine.train.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,29 @@ class DemoRunTest {
         List<String> generated = List.of(ids.out().strip().split(" "));
         int end = generated.indexOf(String.valueOf(ChatVocabulary.END));
         assertTrue(end < 0 || end == generated.size() - 1, "nothing is generated after <end>: " + generated);
+    }
+
+    @Test
+    void freshDeletesWhatTheDemoWroteAndKeepsWhatTheUserAdded() throws Exception {
+        Path dir = temp.resolve("demo");
+        List<String> shortRun = List.of("training.train_iters=2", "batch.batch_size=8");
+        StringWriter err = new StringWriter();
+        DemoRun.Result first = new DemoRun(dir, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
+                .run(false, shortRun, new StopSignal(), false);
+        assertEquals(RunOutcome.Status.FINISHED, first.outcome().status(), err.toString());
+        Files.writeString(dir.resolve("my-notes.md"), "mine");
+        Files.writeString(dir.resolve("data/my-extra.jsonl"), "{}");
+        Files.writeString(dir.resolve("checkpoints/README"), "mine too");
+
+        err = new StringWriter();
+        DemoRun.Result fresh = new DemoRun(dir, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
+                .run(true, shortRun, new StopSignal(), false);
+        assertEquals(RunOutcome.Status.FINISHED, fresh.outcome().status(), err.toString());
+        assertTrue(err.toString().contains("--fresh: kept 3 file(s) that the demo did not write"), err.toString());
+        assertFalse(err.toString().contains("resuming"), "the run started over: " + err);
+        assertEquals("mine", Files.readString(dir.resolve("my-notes.md")));
+        assertEquals("{}", Files.readString(dir.resolve("data/my-extra.jsonl")));
+        assertEquals("mine too", Files.readString(dir.resolve("checkpoints/README")));
     }
 
     @Test

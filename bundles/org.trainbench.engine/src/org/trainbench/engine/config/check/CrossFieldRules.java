@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Set;
 
 import org.trainbench.engine.config.schema.ConfigTree;
 import org.trainbench.engine.config.schema.InputPaths;
+import org.trainbench.engine.files.OutputPaths;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.config.schema.KeySuggestions;
@@ -67,6 +69,7 @@ final class CrossFieldRules {
 
     void runPreparationRules() {
         checkReferencedFiles();
+        checkOutputHoldsNoInput();
     }
 
     // ---------------------------------------------------------------------------------------------- rules
@@ -337,21 +340,13 @@ final class CrossFieldRules {
         collectInputPaths(written, schema, "", found);
         for (String[] reference : found) {
             String path = reference[0];
-            ScalarNode value = ConfigTree.scalar(written, path).orElse(null);
-            if (value == null || value.kind() != ScalarNode.Kind.STRING) {
+            Optional<Path> local = localPath(reference);
+            if (local.isEmpty()) {
                 continue;
             }
+            ScalarNode value = ConfigTree.scalar(written, path).orElseThrow();
             String text = value.text();
-            boolean local = text.startsWith("./") || text.startsWith("../") || text.startsWith("/") || text.startsWith("~");
-            if (reference[1] != null && !local) {
-                continue;
-            }
-            Path resolved;
-            try {
-                resolved = InputPaths.resolve(configFile, text);
-            } catch (InvalidPathException e) {
-                continue;
-            }
+            Path resolved = local.get();
             // A memmap dataset is named by the prefix of its .bin/.idx pair, which is no file itself.
             if (!Files.exists(resolved) && !Files.isRegularFile(Path.of(resolved + ".idx"))) {
                 out.add(new Diagnostic(Severity.WARNING, IssueCodes.FILE_NOT_FOUND, "`" + path + "`: " + text
@@ -359,6 +354,57 @@ final class CrossFieldRules {
                         + (path.startsWith("data.") ? "; run `trainbench prepare` first, or fix the path" : "; fix the path"),
                         value.range(), path));
             }
+        }
+    }
+
+    /**
+     * A data-preparation output_path is replaced as a whole by {@code prepare --overwrite}: it must not be, or hold,
+     * the config or an input ({@code output_path: .} holds the config itself).
+     */
+    private void checkOutputHoldsNoInput() {
+        if (configFile == null) {
+            return;
+        }
+        ScalarNode value = ConfigTree.scalar(written, "output_path").orElse(null);
+        if (value == null || value.kind() != ScalarNode.Kind.STRING) {
+            return;
+        }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("this config file", configFile);
+        List<String[]> found = new ArrayList<>();
+        collectInputPaths(written, schema, "", found);
+        for (String[] reference : found) {
+            // A Hub-style name (org/name) counts here too when it is a local path that exists.
+            localPath(new String[] {reference[0], null}).filter(path -> reference[1] == null || Files.exists(path))
+                    .ifPresent(path -> inputs.put("`" + reference[0] + "` (" + path + ")", path));
+        }
+        Path output;
+        try {
+            output = InputPaths.resolve(configFile, value.text());
+        } catch (InvalidPathException e) {
+            return;
+        }
+        OutputPaths.holds(output, inputs).ifPresent(held -> out.add(new Diagnostic(Severity.ERROR,
+                IssueCodes.OUTPUT_HOLDS_INPUT, "`output_path`: " + value.text() + " is " + output.normalize() + ", which holds "
+                        + held.getKey() + "; `trainbench prepare` replaces its output folder as a whole and refuses it."
+                        + " Use a folder of its own, e.g. `output_path: prepared`.", value.range(), "output_path")));
+    }
+
+    /** An input path written in the config, resolved as the engine reads it; empty for Hub names and non-paths. */
+    private Optional<Path> localPath(String[] reference) {
+        ScalarNode value = ConfigTree.scalar(written, reference[0]).orElse(null);
+        if (value == null || value.kind() != ScalarNode.Kind.STRING) {
+            return Optional.empty();
+        }
+        String text = value.text();
+        boolean local = text.startsWith("./") || text.startsWith("../") || text.startsWith("/") || text.startsWith("~");
+        if (reference[1] != null && !local) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InputPaths.resolve(configFile, text));
+        } catch (InvalidPathException e) {
+            return Optional.empty();
         }
     }
 

@@ -57,13 +57,16 @@ public final class IssueCodes {
     public static final String PRETRAINED_ARCHITECTURE_MISMATCH = "pretrained-architecture-mismatch";
     /** A referenced input file or directory does not exist, relative to the config file (warning). */
     public static final String FILE_NOT_FOUND = "file-not-found";
+    /** A data-preparation {@code output_path} that is or holds the config or one of its inputs. */
+    public static final String OUTPUT_HOLDS_INPUT = "output-holds-input";
 
     /** Every code, for documentation and tests. */
     public static final List<String> ALL = List.of(SYNTAX_ERROR, UNKNOWN_CONFIG_KIND, UNKNOWN_KEY, WRONG_TYPE,
             FLOAT_READ_AS_STRING, OUT_OF_RANGE, NOT_ALLOWED_VALUE, DUPLICATE_KEY, MISSING_REQUIRED, LEGACY_KEY,
             UNSUPPORTED_BY_ENGINE, ARCHITECTURE_UNDEFINED, HEADS_NOT_DIVISIBLE, HIDDEN_SIZE_MISMATCH, BATCH_NOT_DIVISIBLE,
             LR_SCHEDULE_ORDER, LR_MINIMUM_ABOVE_BASE, ROTARY_THETA_CONFLICT, UNKNOWN_EVALUATOR_DATASET,
-            MISSING_TRAINING_DATASET, PRETRAINED_WITHOUT_PATH, PRETRAINED_ARCHITECTURE_MISMATCH, FILE_NOT_FOUND);
+            MISSING_TRAINING_DATASET, PRETRAINED_WITHOUT_PATH, PRETRAINED_ARCHITECTURE_MISMATCH, FILE_NOT_FOUND,
+            OUTPUT_HOLDS_INPUT);
 
     private IssueCodes() {
     }

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.tensor.Parameter;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.train.optim.AdamW;
@@ -212,6 +213,29 @@ public final class CheckpointStore {
      * wrong) and falling back to the previous one.
      */
     public Optional<Checkpoint> latestValid() throws IOException {
+        return latestValid(new ArrayList<>());
+    }
+
+    /**
+     * The checkpoint a run continues from: the newest that verifies, or none when the run has no checkpoint yet.
+     *
+     * @throws ProtectedFilesException when there are checkpoints but none verifies: starting over at step 0 would
+     *                                 overwrite them, and a long run's progress and the evidence would be gone
+     *                                 without a question; nothing is changed
+     */
+    public Optional<Checkpoint> resumePoint() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Optional<Checkpoint> latest = latestValid(problems);
+        if (latest.isEmpty() && !problems.isEmpty()) {
+            throw new ProtectedFilesException("every checkpoint in " + directory + " is unusable, so the run cannot continue ("
+                    + String.join("; ", problems) + "). Nothing was changed. To start over from step 0 on purpose, set"
+                    + " run.experiment_dir to a new directory, or move the checkpoints aside (mv " + directory + " " + directory
+                    + ".corrupt); to keep the progress, restore " + directory + " from a copy");
+        }
+        return latest;
+    }
+
+    private Optional<Checkpoint> latestValid(List<String> problems) throws IOException {
         List<Long> steps = steps();
         for (int i = steps.size() - 1; i >= 0; i--) {
             Path candidate = pathOf(steps.get(i));
@@ -219,6 +243,7 @@ public final class CheckpointStore {
                 verify(candidate, steps.get(i));
                 return Optional.of(new Checkpoint(steps.get(i), candidate));
             } catch (CorruptCheckpointException e) {
+                problems.add(e.getMessage());
                 messages.accept("checkpoint " + candidate + " is unusable: " + e.getMessage()
                         + (i > 0 ? "; falling back to the previous checkpoint" : "; no older checkpoint to fall back to"));
             }

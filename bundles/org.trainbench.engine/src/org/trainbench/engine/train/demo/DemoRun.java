@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.trainbench.engine.train.ProgressLine;
+import org.trainbench.engine.train.RunDirectoryLock;
 import org.trainbench.engine.train.RunOutcome;
 import org.trainbench.engine.train.StopSignal;
 import org.trainbench.engine.train.Trainer;
@@ -20,6 +22,7 @@ import org.trainbench.engine.train.TrainingPlan;
 import org.trainbench.engine.train.TrainingPlans;
 import org.trainbench.engine.train.backend.BackendProvider;
 import org.trainbench.engine.train.backend.CpuBackend;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
 import org.trainbench.engine.train.metrics.MetricsLog;
 
 /**
@@ -30,10 +33,23 @@ import org.trainbench.engine.train.metrics.MetricsLog;
  */
 public final class DemoRun {
     public static final Path DEFAULT_DIRECTORY = Path.of("trainbench-demo");
-    /** Present in directories the demo made; only those are cleared by {@code --fresh}. */
+    /** Present in directories the demo made; {@code --fresh} clears only those, and only of what the demo wrote. */
     static final String MARKER = ".trainbench-demo";
     public static final String CONFIG = "demo.yaml";
     public static final String PLOT = "loss.png";
+    private static final String DATASET_FILES = "data/(training|validation)\\.(bin|idx|lengths|span-counts|spans)(\\.partial)?|data/"
+            + Pattern.quote(DemoDataset.TRAINING_CONFIG) + "|data/" + Pattern.quote(DemoDataset.VALIDATION_CONFIG);
+    private static final String RUN_STEP_FOLDERS = "(" + CheckpointStore.DIRECTORY + "|export)/(\\.tmp-|\\.deleting-)?step-\\d+";
+    /**
+     * The files the demo and its run write, relative to the directory: {@code --fresh} deletes these and nothing else
+     * (ChatVocabulary's tokenizer files, the run directory's files of docs/RUN_DIRECTORY.md, the dataset).
+     */
+    private static final Pattern WRITTEN = Pattern.compile(String.join("|", Pattern.quote(CONFIG), Pattern.quote(PLOT),
+            "tokenizer\\.json", "generation_config\\.json", Pattern.quote(MetricsLog.FILE_NAME), "config\\.resolved\\.yaml",
+            "logs/train\\.log", DATASET_FILES, RUN_STEP_FOLDERS + "/.+"));
+    /** The folders they make, deleted by {@code --fresh} once empty. */
+    private static final Pattern WRITTEN_FOLDERS = Pattern.compile("data|logs|" + CheckpointStore.DIRECTORY + "|export|"
+            + RUN_STEP_FOLDERS + "(/.+)?");
     /** The demo succeeds when the final loss is below this share of the first, and most answers are right. */
     static final double REQUIRED_LOSS_RATIO = 0.25;
     static final double REQUIRED_ACCURACY = 0.8;
@@ -164,18 +180,48 @@ public final class DemoRun {
             }
         }
         if (fresh && Files.exists(marker)) {
-            err.println("--fresh: removing the previous demo run in " + directory);
-            try (Stream<Path> walk = Files.walk(directory)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    if (!p.equals(directory)) {
-                        Files.delete(p);
-                    }
-                }
+            // Not while a demo still trains there: the lock refuses, naming it.
+            try (RunDirectoryLock lock = RunDirectoryLock.acquire(directory, err::println)) {
+                removePreviousRun();
             }
         }
         Files.createDirectories(directory);
         if (!Files.exists(marker)) {
             Files.writeString(marker, "made by `trainbench demo`; `trainbench demo --fresh` may delete this directory's content\n");
+        }
+    }
+
+    /**
+     * Deletes what the demo and its run wrote ({@link #WRITTEN}) and the folders they leave empty; every other file
+     * stays, and is named.
+     */
+    private void removePreviousRun() throws IOException {
+        err.println("--fresh: removing the previous demo run in " + directory);
+        List<Path> kept = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                String relative = directory.relativize(p).toString().replace('\\', '/');
+                if (p.equals(directory) || relative.equals(MARKER) || relative.equals(RunDirectoryLock.FILE_NAME)) {
+                    continue;
+                }
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    boolean empty;
+                    try (Stream<Path> entries = Files.list(p)) {
+                        empty = entries.findAny().isEmpty();
+                    }
+                    if (empty && WRITTEN_FOLDERS.matcher(relative).matches()) {
+                        Files.delete(p);
+                    }
+                } else if (WRITTEN.matcher(relative).matches()) {
+                    Files.delete(p);
+                } else {
+                    kept.add(p);
+                }
+            }
+        }
+        if (!kept.isEmpty()) {
+            err.println("--fresh: kept " + kept.size() + " file(s) that the demo did not write: " + String.join(", ",
+                    kept.reversed().stream().limit(5).map(Path::toString).toList()) + (kept.size() > 5 ? ", ..." : ""));
         }
     }
 
