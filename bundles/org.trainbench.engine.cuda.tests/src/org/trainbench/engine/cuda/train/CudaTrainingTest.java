@@ -99,8 +99,9 @@ class CudaTrainingTest {
         assertEquals(RunOutcome.Status.FINISHED, cpu.outcome().status(), log.toString());
         assertEquals(320, cpu.outcome().step());
         List<Map<String, Object>> events = metrics(dir);
-        Map<String, Object> resumed = events.stream().filter(e -> "started".equals(e.get("event")) && Integer.valueOf(300).equals(
-                ((Number) e.getOrDefault("resumed_from_step", -1)).intValue())).findFirst().orElseThrow(() -> new AssertionError(log));
+        Map<String, Object> resumed = events.stream().filter(e -> "started".equals(e.get("event"))
+                && e.get("resumed_from_step") instanceof Number from && from.intValue() == 300).findFirst()
+                .orElseThrow(() -> new AssertionError(log));
         assertTrue(String.valueOf(resumed.get("backend")).startsWith("cpu"), resumed.toString());
         assertTrue(cpu.lastLoss() < 2 * gpu.lastLoss() + 0.05, "the CPU continues where the GPU stopped: " + gpu.lastLoss() + " -> "
                 + cpu.lastLoss());
