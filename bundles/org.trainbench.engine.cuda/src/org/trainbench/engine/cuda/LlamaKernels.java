@@ -26,7 +26,7 @@ public final class LlamaKernels implements AutoCloseable {
             "rmsnorm_backward_weight_partial", "column_sums_accumulate", "silu_forward", "silu_backward", "rotary_table",
             "rotary_rotate", "cross_entropy", "attention_forward", "attention_backward_query",
             "attention_backward_key_value", "attention_scores_softmax", "attention_scores_probabilities",
-            "attention_scores_gradient", "attention_delta", "sum_of_squares", "adamw_update", "fill_uniform_f32", "fill_uniform_bf16",
+            "attention_scores_gradient", "attention_delta", "sum_of_squares", "adamw_update", "fill_normal_f32", "fill_uniform_f32", "fill_uniform_bf16",
             "convert_f32_to_bf16");
 
     private static final int BLOCK = 256;
@@ -41,7 +41,7 @@ public final class LlamaKernels implements AutoCloseable {
     private final double compileMillis;
     private final KernelModule.Kernel embeddingForward, embeddingBackward, rmsnormForward, rmsnormBackwardInput, rmsnormForwardCached, rmsnormBackwardFused, rmsnormWeightPartial, columnSums, siluForward,
             siluBackward, rotaryTable, rotaryRotate, crossEntropy, attentionForward, attentionBackwardQuery,
-            attentionBackwardKeyValue, scoresSoftmax, scoresProbabilities, scoresGradient, attentionDelta, sumOfSquares, adamwUpdate, fillUniformF32,
+            attentionBackwardKeyValue, scoresSoftmax, scoresProbabilities, scoresGradient, attentionDelta, sumOfSquares, adamwUpdate, fillNormalF32, fillUniformF32,
             fillUniformBf16, convertToBf16;
     private DeviceBuffer scratch;
     private DeviceBuffer embeddingGrouping;
@@ -78,6 +78,7 @@ public final class LlamaKernels implements AutoCloseable {
         attentionDelta = module.kernel("attention_delta");
         sumOfSquares = module.kernel("sum_of_squares");
         adamwUpdate = module.kernel("adamw_update");
+        fillNormalF32 = module.kernel("fill_normal_f32");
         fillUniformF32 = module.kernel("fill_uniform_f32");
         fillUniformBf16 = module.kernel("fill_uniform_bf16");
         convertToBf16 = module.kernel("convert_f32_to_bf16");
@@ -447,6 +448,12 @@ public final class LlamaKernels implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------- data
+
+    /** Fills {@code len} floats with normal(0, std) values, a hash of (index, seed) through Box-Muller. */
+    public void fillNormal(DeviceBuffer x, long len, int seed, float std) {
+        x.require(4 * len, "fillNormal");
+        fillNormalF32.launch(elementwiseGrid(len), 1, BLOCK, x, len, seed, std);
+    }
 
     /** Fills {@code len} floats with uniform values in [-scale, scale), a hash of (index, seed). */
     public void fillUniform(DeviceBuffer x, long len, int seed, float scale) {

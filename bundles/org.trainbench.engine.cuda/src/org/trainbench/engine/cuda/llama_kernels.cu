@@ -701,6 +701,16 @@ __device__ __forceinline__ unsigned int mix(unsigned long long i, unsigned int s
     return (unsigned int) ((z ^ (z >> 31)) >> 40);  // 24 random bits
 }
 
+// x[i] normal(0, std): Box-Muller on two 24-bit uniforms hashed from (i, seed), so a fresh model's weights are drawn
+// on the GPU in one pass (the CPU draws them with SplittableRandom; the distributions agree, the values do not).
+__global__ void fill_normal_f32(float* __restrict__ x, long long len, unsigned int seed, float std) {
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
+        float u1 = ((float) mix(2 * i, seed) + 0.5f) * (1.0f / 16777216.0f);  // (0, 1): log is finite
+        float u2 = (float) mix(2 * i + 1, seed) * (1.0f / 16777216.0f);
+        x[i] = std * sqrtf(-2.f * logf(u1)) * cospif(2.f * u2);
+    }
+}
+
 // x[i] uniform in [-scale, scale), a hash of (i, seed): random data without a host transfer.
 __global__ void fill_uniform_f32(float* __restrict__ x, long long len, unsigned int seed, float scale) {
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {

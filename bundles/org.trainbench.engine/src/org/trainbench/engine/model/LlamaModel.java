@@ -88,28 +88,44 @@ public final class LlamaModel {
     }
 
     /**
-     * A freshly initialized model, as Fast-LLM initializes one: every weight matrix normal(0, initStd), except the
+     * A freshly initialized model, as Fast-LLM initializes one : every weight matrix normal(0, initStd), except the
      * projections that write into the residual stream (o_proj, down_proj), normal(0, initStd / sqrt(2 numLayers));
      * embeddings and LM head normal(0, initStd); norm weights 1; biases 0. Each parameter draws from its own
      * stream seeded from {@code seed} and its name, so adding a parameter does not change the others.
      */
     public static LlamaModel create(LlamaArchitecture arch, long seed) {
         LlamaModel model = new LlamaModel(arch);
+        model.initialize(seed);
+        return model;
+    }
+
+    /** Draws every parameter afresh as {@link #create} does (the same values for the same seed). */
+    public void initialize(long seed) {
+        LlamaModel model = this;
         for (Parameter p : model.parameters) {
             float[] data = p.data();
             String name = p.name();
             if (name.endsWith("norm.weight")) {
                 Arrays.fill(data, 1f);
             } else if (name.endsWith(".weight")) {
-                double std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")
-                        ? arch.outputProjectionInitStd() : arch.initStd();
+                double std = initStd(arch, name);
                 SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + name.hashCode());
                 for (int i = 0; i < data.length; i++) {
                     data[i] = (float) (random.nextGaussian() * std);
                 }
+            } else {
+                Arrays.fill(data, 0f);
             }
         }
-        return model;
+    }
+
+    /**
+     * The standard deviation a fresh weight matrix is drawn with: initStd, or for the projections that write into the
+     * residual stream (o_proj, down_proj) initStd / sqrt(2 numLayers). Norm weights start at 1, biases at 0.
+     */
+    public static double initStd(LlamaArchitecture arch, String parameterName) {
+        return parameterName.endsWith("o_proj.weight") || parameterName.endsWith("down_proj.weight")
+                ? arch.outputProjectionInitStd() : arch.initStd();
     }
 
     /** A model with all values zero (norm weights too), to be filled by an importer or a checkpoint. */

@@ -15,7 +15,8 @@ public final class Parameter {
     private final String name;
     private final int[] shape;
     private final float[] data;
-    private final float[] grad;
+    /** Allocated on first use: a model trained on a GPU never needs its host gradients. */
+    private float[] grad;
     private final boolean weightDecay;
 
     /**
@@ -37,7 +38,6 @@ public final class Parameter {
             throw new IllegalArgumentException("parameter " + name + ": " + size + " elements exceed one Java array");
         }
         this.data = new float[(int) size];
-        this.grad = new float[(int) size];
         this.weightDecay = weightDecay;
     }
 
@@ -62,6 +62,9 @@ public final class Parameter {
 
     /** The accumulated gradient (not a copy), same layout as {@link #data()}. */
     public float[] grad() {
+        if (grad == null) {
+            grad = new float[data.length];
+        }
         return grad;
     }
 
@@ -71,7 +74,9 @@ public final class Parameter {
     }
 
     public void zeroGrad() {
-        Arrays.fill(grad, 0f);
+        if (grad != null) {
+            Arrays.fill(grad, 0f);
+        }
     }
 
     @Override

@@ -178,11 +178,17 @@ public final class Trainer {
                 say("loading pretrained weights from " + plan.pretrained().path());
                 model = pretrainedLoader.load(plan.pretrained(), plan.architecture());
             } else {
-                model = LlamaModel.create(plan.architecture(), plan.modelSeed());
+                model = LlamaModel.empty(plan.architecture());
             }
             optimizer = new AdamW(plan.optimizer(), model.parameters());
         }
+        boolean fresh = latest.isEmpty() && (plan.pretrained() == null || !plan.pretrained().modelWeights());
         backend = backendProvider.open(model, optimizer, plan);
+        if (fresh) {
+            backend.initializeWeights(plan.modelSeed());
+        } else {
+            backend.copyFromHost();
+        }
         say("backend " + backend.description());
 
         metrics = MetricsLog.open(dir);

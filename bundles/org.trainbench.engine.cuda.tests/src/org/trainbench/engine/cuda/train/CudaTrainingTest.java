@@ -121,6 +121,7 @@ class CudaTrainingTest {
         AdamW optimizer = new AdamW(AdamW.Settings.fastLlmDefaults(), host.parameters());
         float[] before = host.parameters().get(5).data().clone();
         try (CudaBackend backend = CudaBackend.open(host, optimizer, TrainingDtype.BFLOAT16, 1, 32, null)) {
+            backend.copyFromHost();
             backend.zeroGradients();
             backend.forwardBackward(TrainingStepCheck.batch(1, 32, arch.vocabSize(), 5), 1f);
             backend.update(1e-3);

@@ -116,7 +116,7 @@ public final class TrainingBenchmark {
         Map<String, Object> record = new LinkedHashMap<>();
         for (int b : tries) {
             try (CudaBackend backend = CudaBackend.open(host, optimizer, dtype, b, seq, null)) {
-                backend.randomizeWeights(1234);
+                backend.initializeWeights(1234);
                 attempts.add(b + ": ok");
                 record = measure(backend, arch, shapeName, b, seq, steps, warmup, profile, dtype);
                 record.put("host_model_s", hostSeconds);

@@ -115,6 +115,7 @@ public final class TrainingStepCheck {
         float cpuLoss = cpu.forwardBackward(first, 1f);
         List<Map<String, Object>> curve = new ArrayList<>();
         try (CudaBackend gpu = CudaBackend.open(host, hostOptimizer, dtype, b, t, null)) {
+            gpu.copyFromHost();
             gpu.zeroGradients();
             float gpuLoss = gpu.forwardBackward(first, 1f);
             comparisons.add(Comparison.of("training_step", "loss", shape, new float[] {gpuLoss}, new float[] {cpuLoss}, loss));

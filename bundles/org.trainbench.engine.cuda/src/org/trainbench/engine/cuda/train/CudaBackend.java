@@ -56,7 +56,8 @@ public final class CudaBackend implements ModelBackend {
     }
 
     /**
-     * Opens GPU 0 (of CUDA_VISIBLE_DEVICES), compiles the kernels, and copies the host model and optimizer state to it.
+     * Opens GPU 0 (of CUDA_VISIBLE_DEVICES), compiles the kernels (or reads them from the kernel cache) and allocates
+     * the model's buffers; {@link #copyFromHost} or {@link #initializeWeights} sets the weights next.
      *
      * @throws BackendUnavailableException naming what is missing (driver, GPU, library, memory) and what to do
      */
@@ -97,8 +98,6 @@ public final class CudaBackend implements ModelBackend {
                 }
             }
             DeviceLlamaModel model = new DeviceLlamaModel(context, cublas, kernels, mixed, flash, strided, host, microBatch, sequenceLength);
-            model.weights().upload(optimizer);
-            context.synchronize();
             return new CudaBackend(context, cublas, kernels, mixed, flash, strided, model, optimizer, dtype);
         } catch (CudaException e) {
             closeAll(strided, flash, mixed, kernels, cublas, context);
@@ -168,6 +167,17 @@ public final class CudaBackend implements ModelBackend {
     }
 
     @Override
+    public void copyFromHost() {
+        model.weights().upload(optimizer);
+        context.synchronize();
+    }
+
+    @Override
+    public void initializeWeights(long seed) {
+        model.weights().initialize((int) (seed ^ (seed >>> 32)));
+    }
+
+    @Override
     public void zeroGradients() {
         model.weights().zeroGradients();
     }
@@ -214,11 +224,6 @@ public final class CudaBackend implements ModelBackend {
     public void trace(CudaContext.Trace trace) {
         model.trace(trace);
         this.trace = trace;
-    }
-
-    /** Benchmarks: weights drawn on the device instead of the host model's (see {@link DeviceParameters#randomize}). */
-    public void randomizeWeights(int seed) {
-        model.weights().randomize(seed, model.architecture().initStd());
     }
 
     /** The GPU context, for benchmarks (timers, synchronize). */

@@ -38,6 +38,7 @@ final class DeviceParameters implements AutoCloseable {
     private final MixedPrecisionKernels mixed;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final List<Parameter> hostOrder;
+    private final LlamaArchitecture arch;
     private final long total;
     private final long decayed;
     private final DeviceBuffer master;
@@ -55,7 +56,7 @@ final class DeviceParameters implements AutoCloseable {
         this.context = context;
         this.kernels = kernels;
         this.mixed = mixed;
-        LlamaArchitecture arch = model.architecture();
+        arch = model.architecture();
         hostOrder = model.parameters();
         List<List<String>> decayGroups = new ArrayList<>();
         List<List<String>> plainGroups = new ArrayList<>();
@@ -183,12 +184,24 @@ final class DeviceParameters implements AutoCloseable {
     }
 
     /**
-     * Benchmarks only: weights drawn on the device, uniform with the standard deviation {@code std} (norm weights 1),
-     * instead of copied from a host model (seconds for a billion parameters drawn on the host).
+     * Fresh weights drawn on the device, with the distributions of {@code LlamaModel.create}: each weight matrix
+     * normal(0, {@link LlamaModel#initStd}) from its own seed (the run's seed and the tensor's place), norm weights 1;
+     * moments zero and step 0. A billion parameters take milliseconds here and seconds on the host.
      */
-    void randomize(int seed, double std) {
-        kernels.fillUniform(master.slice(0, 4 * decayed), decayed, seed, (float) (std * Math.sqrt(3)));
-        context.fill32(master.address() + 4 * decayed, Float.floatToRawIntBits(1f), total - decayed);
+    void initialize(int seed) {
+        int index = 0;
+        for (Slot s : slots.values()) {
+            DeviceBuffer w = master.slice(4 * s.offset, 4 * s.size);
+            if (s.host.name().endsWith("norm.weight")) {
+                context.fill32(w.address(), Float.floatToRawIntBits(1f), s.size);
+            } else {
+                kernels.fillNormal(w, s.size, seed * 0x9E3779B1 + index, (float) LlamaModel.initStd(arch, s.host.name()));
+            }
+            index++;
+        }
+        context.fill32(firstMoments.address(), 0, total);
+        context.fill32(secondMoments.address(), 0, total);
+        step = 0;
         refreshBf16();
     }
 

@@ -16,7 +16,8 @@ public interface BackendProvider {
 
     /**
      * Opens a backend over this host model and optimizer for this plan (its micro-batch, sequence length and
-     * {@code model.distributed.training_dtype}).
+     * {@code model.distributed.training_dtype}); its weights are set next by {@link ModelBackend#copyFromHost} or
+     * {@link ModelBackend#initializeWeights}.
      *
      * @throws BackendUnavailableException when the backend cannot run here (no driver, no GPU, missing library) or
      *                                     cannot run this plan; the message says what is missing and what to do

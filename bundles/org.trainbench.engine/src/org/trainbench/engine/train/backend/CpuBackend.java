@@ -44,6 +44,16 @@ public final class CpuBackend implements ModelBackend {
     }
 
     @Override
+    public void copyFromHost() {
+        // the host arrays are the backend's own
+    }
+
+    @Override
+    public void initializeWeights(long seed) {
+        model.initialize(seed);
+    }
+
+    @Override
     public void zeroGradients() {
         for (Parameter p : model.parameters()) {
             p.zeroGrad();

@@ -10,9 +10,9 @@ import org.trainbench.engine.train.optim.NonFiniteGradientException;
  * signal, resume), so a run on another backend is the same run.
  *
  * <p>A backend is opened over a host {@link org.trainbench.engine.model.LlamaModel} and its {@link AdamW}: it starts
- * from their values (fresh, pretrained or restored from a checkpoint) and {@link #copyToHost() copies its state back}
- * into them whenever the trainer writes a checkpoint or an export, so checkpoints have one format whatever computed
- * them.
+ * from their values ({@link #copyFromHost}: pretrained, restored from a checkpoint) or from fresh weights
+ * ({@link #initializeWeights}), and {@link #copyToHost() copies its state back} into them whenever the trainer writes a
+ * checkpoint or an export, so checkpoints have one format whatever computed them.
  *
  * <p>One step: {@link #zeroGradients()}, {@link #forwardBackward} per micro-batch, {@link #update}.
  */
@@ -20,6 +20,19 @@ public interface ModelBackend extends AutoCloseable {
 
     /** One line for the log: the device and the arithmetic, e.g. {@code cuda: NVIDIA H100 80GB HBM3, bfloat16}. */
     String description();
+
+    /**
+     * Takes the weights, optimizer moments and step from the host model and optimizer (pretrained weights, a restored
+     * checkpoint). Called once after opening, or {@link #initializeWeights} instead.
+     */
+    void copyFromHost();
+
+    /**
+     * Draws fresh weights as {@code LlamaModel.create} does (normal(0, init std), residual-writing projections scaled,
+     * norm weights 1); moments zero, step 0. The CPU backend draws exactly {@code LlamaModel.create}'s values; a device
+     * backend may draw its own random numbers from the same distributions, on the device.
+     */
+    void initializeWeights(long seed);
 
     /** Clears every gradient before the first micro-batch of a step. */
     void zeroGradients();

@@ -79,15 +79,7 @@ public final class AdamW {
         this.tensors = List.copyOf(tensors);
         this.firstMoments = new float[this.tensors.size()][];
         this.secondMoments = new float[this.tensors.size()][];
-        for (int i = 0; i < this.tensors.size(); i++) {
-            Parameter tensor = this.tensors.get(i);
-            if (tensor.data().length != tensor.grad().length) {
-                throw new IllegalArgumentException("parameter " + tensor.name() + ": " + tensor.data().length + " values but "
-                        + tensor.grad().length + " gradients");
-            }
-            firstMoments[i] = new float[tensor.data().length];
-            secondMoments[i] = new float[tensor.data().length];
-        }
+        // the moments are allocated on first use: a run on a GPU keeps them there and needs host copies only for checkpoints
     }
 
     public Settings settings() {
@@ -105,11 +97,17 @@ public final class AdamW {
 
     /** First moments (m) of tensor {@code index}, live: checkpoints read and restore them in place. */
     public float[] firstMoment(int index) {
+        if (firstMoments[index] == null) {
+            firstMoments[index] = new float[tensors.get(index).size()];
+        }
         return firstMoments[index];
     }
 
     /** Second moments (v) of tensor {@code index}, live. */
     public float[] secondMoment(int index) {
+        if (secondMoments[index] == null) {
+            secondMoments[index] = new float[tensors.get(index).size()];
+        }
         return secondMoments[index];
     }
 
@@ -147,7 +145,7 @@ public final class AdamW {
         for (int i = 0; i < tensors.size(); i++) {
             Parameter tensor = tensors.get(i);
             double decay = tensor.weightDecay() ? settings.weightDecay() : 0.0;
-            updateTensor(tensor.data(), tensor.grad(), firstMoments[i], secondMoments[i], (float) clip,
+            updateTensor(tensor.data(), tensor.grad(), firstMoment(i), secondMoment(i), (float) clip,
                     (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
                     (float) settings.beta2(), (float) (1.0 - settings.beta2()),
                     (float) (learningRate / biasCorrection1), (float) biasCorrection2Sqrt, (float) settings.epsilon());
