@@ -7,14 +7,14 @@
 #   lib/    the CLI distribution's jars (releng/org.trainbench.cli/target/trainbench/lib/*.jar)
 #   tests/  the compiled classes of bundles/org.trainbench.engine.cuda.tests
 #   junit-platform-console-standalone.jar
-# Usage: bash tools/bench/gpu_training_device.sh [parts...]   parts: junit check attention train demo torch (default: all)
+# Usage: bash tools/bench/gpu_training_device.sh [parts...]   parts: junit check logits attention train demo torch (default: all)
 set -uo pipefail
 D="$PWD/.cuda-device"
 R="$OUT/r"; mkdir -p "$R"
 JAVA="$PWD/.device-jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
 CP="$D/lib/*"
 export PYTHONUNBUFFERED=1 TRAINBENCH_KERNEL_CACHE=/tmp/trainbench-kernels
-parts=${*:-junit check attention train demo torch}
+parts=${*:-junit check logits attention train demo torch}
 has() { [[ " $parts " == *" $1 "* ]]; }
 step() { # step NAME TIMEOUT command...
   local name=$1 limit=$2; shift 2
@@ -41,17 +41,31 @@ if has check; then
   grep -E 'FAILED|all within|loss ' "$R/check-fp32.txt" "$R/check-bf16.txt" | head -12 | tee -a "$OUT/summary.txt"
   grep -E 'step +20' "$R/check-fp32.txt" "$R/check-bf16.txt" | tee -a "$OUT/summary.txt"
 fi
+if has logits; then
+  step hf-fixture 180 python3 tools/reference/hf_logits_fixture.py "$R/hf-logits"
+  step hf-engine 180 $JAVA -cp "$CP" org.trainbench.engine.cuda.check.HfLogitsCheck "$R/hf-logits" "$R/engine-logits"
+  for which in cpu:fp32:1e-4 cuda-float32:fp32:1e-4 cuda-bfloat16:bf16:0; do
+    IFS=: read -r name against tol <<< "$which"
+    limit=(--tolerance "$tol"); [[ $against == bf16 ]] && limit=(--bf16-factor 2)
+    step "compare-$name" 60 python3 tools/reference/compare_logits.py "$R/engine-logits-$name.f32" --fixture "$R/hf-logits" \
+      --against "$against" "${limit[@]}" --out "$R/compare-$name.json"
+    tail -n 4 "$R/compare-$name.txt" | tee -a "$OUT/summary.txt"
+  done
+  rm -f "$R"/engine-logits-*.f32; rm -rf "$R/hf-logits/model"
+fi
 if has attention; then
   step attention-java 180 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --out "$R/attention-java.json" --warmup 5 --reps 20
   step attention-torch 180 python3 tools/bench/torch_attention_bench.py --out "$R/attention-torch.json" --warmup 5 --reps 20
   tail -n 12 "$R/attention-java.txt" "$R/attention-torch.txt" | tee -a "$OUT/summary.txt"
 fi
 if has train; then
-  for shape in tiny 1b 8b-4layer; do
+  # TRAIN_RUNS: shape:micro-batch pairs (auto = the largest of 8, 4, 2, 1 that fits)
+  for run in ${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}; do
+    shape=${run%%:*}; mb=${run##*:}
     seq=4096; [[ $shape == tiny ]] && seq=1024
-    step "train-$shape" 300 $JAVA -Xmx60g -cp "$CP" org.trainbench.engine.cuda.bench.TrainingBenchmark --shape "$shape" --seq $seq \
-      --micro-batch auto --steps 10 --warmup 3 --profile --out "$R/train-java.json"
-    grep -E 'tokens/s|micro-batch' "$R/train-$shape.txt" | tail -n 3 | tee -a "$OUT/summary.txt"
+    step "train-$shape-$mb" 300 $JAVA -Xmx60g -cp "$CP" org.trainbench.engine.cuda.bench.TrainingBenchmark --shape "$shape" --seq $seq \
+      --micro-batch "$mb" --steps 10 --warmup 3 --profile --out "$R/train-java.json"
+    grep -E 'tokens/s|micro-batch' "$R/train-$shape-$mb.txt" | tail -n 3 | tee -a "$OUT/summary.txt"
   done
 fi
 if has demo; then
@@ -62,6 +76,6 @@ if has demo; then
   for d in demo-cuda demo-cpu; do cp "$R/$d/metrics.jsonl" "$R/$d-metrics.jsonl" 2>/dev/null; cp "$R/$d/loss.png" "$R/$d-loss.png" 2>/dev/null; rm -rf "$R/$d"; done
 fi
 if has torch; then
-  step torch-1b 300 python3 tools/bench/torch_train_bench.py --shape 1b --seq 4096 --micro-batch auto --steps 10 --warmup 3 --profile --out "$R/train-torch.json"
-  tail -n 3 "$R/torch-1b.txt" | tee -a "$OUT/summary.txt"
+  step torch 560 bash tools/bench/torch_train_device.sh "$R/train-torch.json"
+  grep -vE '^\+' "$R/torch.txt" | tail -n 8 | tee -a "$OUT/summary.txt"
 fi

@@ -8,7 +8,7 @@ Runs where torch and transformers are installed (the GPU machine, no internet ne
 Writes into OUT_DIR:
   model/                     a random LlamaForCausalLM saved with save_pretrained (config.json,
                              generation_config.json, model.safetensors in F32): vocab 512, hidden 128, 3 layers,
-                             8 heads, 2 KV heads (head_dim 16), ffn 352, llama3 rope (theta 500000, factor 8,
+                             4 heads, 2 KV heads (head_dim 32: the cuda backend takes multiples of 32), ffn 352, llama3 rope (theta 500000, factor 8,
                              low 1, high 4, original 8192), RMSNorm eps 1e-5, untied embeddings, no biases
   tokens.json                {"sequences": two lists of 64 token ids, ...}
   logits_fp32.safetensors    "logits": F32 (2*64, 512), transformers in fp32 on the CPU, eager attention, rows
@@ -50,7 +50,7 @@ VOCAB = 512
 def build(seed):
     torch.manual_seed(seed)
     config = llama_config(500000.0, LLAMA3_ROPE, vocab_size=VOCAB, hidden_size=128, intermediate_size=352,
-                          num_hidden_layers=3, num_attention_heads=8, num_key_value_heads=2, head_dim=16,
+                          num_hidden_layers=3, num_attention_heads=4, num_key_value_heads=2, head_dim=32,
                           rms_norm_eps=1e-5, max_position_embeddings=131072, tie_word_embeddings=False,
                           attention_bias=False, mlp_bias=False, bos_token_id=1, eos_token_id=2)
     config._attn_implementation = "eager"

@@ -113,6 +113,62 @@ class CudaTrainingTest {
                 .map(line -> (Map<String, Object>) Json.parse(line)).toList();
     }
 
+    private static final String KV32 = "model.base_model.transformer.kv_channels=32";
+    private static final String BF16 = "model.distributed.training_dtype=bf16";
+
+    private DemoRun.Result demo(Path dir, StringWriter log, boolean fresh, String... overrides) throws Exception {
+        PrintWriter out = new PrintWriter(log, true);
+        return new DemoRun(dir, out, out, Backends.named("cuda")).run(fresh, List.of(overrides), new StopSignal(), false);
+    }
+
+    @Test
+    void aRunStoppedAndResumedOnTheGpuEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        GpuAvailability.assumeGpu();
+        StringWriter log = new StringWriter();
+        Path whole = temp.resolve("whole");
+        Path parts = temp.resolve("parts");
+        // the demo's schedule decays over its own 600 steps whatever train_iters says, so both runs see the same rates
+        demo(whole, log, true, KV32, BF16, "training.train_iters=40", "training.checkpoint.interval=20");
+        demo(parts, log, true, KV32, BF16, "training.train_iters=20", "training.checkpoint.interval=20");
+        DemoRun.Result resumed = demo(parts, log, false, KV32, BF16, "training.train_iters=40", "training.checkpoint.interval=20");
+        assertEquals(40, resumed.outcome().step(), log.toString());
+        Path a = whole.resolve("checkpoints/step-40/model.safetensors");
+        Path b = parts.resolve("checkpoints/step-40/model.safetensors");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)),
+                "weights after 40 steps differ between the uninterrupted and the resumed run");
+        Path m1 = whole.resolve("checkpoints/step-40/optimizer.safetensors");
+        Path m2 = parts.resolve("checkpoints/step-40/optimizer.safetensors");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(m1), Files.readAllBytes(m2)), "Adam moments differ");
+    }
+
+    @Test
+    void aDivergingRunStopsNamingTheStepAndKeepsItsLastCheckpoint() throws Exception {
+        GpuAvailability.assumeGpu();
+        StringWriter log = new StringWriter();
+        Path dir = temp.resolve("diverge");
+        DemoRun.Result result = demo(dir, log, true, KV32, BF16, "training.train_iters=200", "training.checkpoint.interval=1",
+                "optimizer.learning_rate.base=1e30", "optimizer.learning_rate.warmup_iterations=0", "optimizer.gradient_norm_clipping=1e30");
+        assertEquals(RunOutcome.Status.FAILED, result.outcome().status(), log.toString());
+        String message = result.outcome().message();
+        assertTrue(message.matches("(?s).*(training loss is (NaN|Infinity)|gradient).*"), message);
+        assertTrue(message.contains("step " + result.outcome().step()), message);
+        assertTrue(Files.isDirectory(dir.resolve("checkpoints/step-" + (result.outcome().step() - 1))),
+                "the last good checkpoint stays: " + log);
+    }
+
+    @Test
+    void outOfMemorySaysHowMuchWasAskedAndWhatIsFree() {
+        GpuAvailability.assumeGpu();
+        LlamaArchitecture big = new LlamaArchitecture(128_256, 2048, 2, 32, 8, 64, 8192, true, LlamaArchitecture.Activation.SILU, false,
+                1e-5, false, LlamaArchitecture.Rotary.llama3(500_000.0), 0.02);
+        LlamaModel host = LlamaModel.empty(big);
+        AdamW optimizer = new AdamW(AdamW.Settings.fastLlmDefaults(), host.parameters());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> CudaBackend.open(host, optimizer, TrainingDtype.BFLOAT16, 256, 4096, null).close());
+        assertTrue(e.getMessage().startsWith("out of GPU memory: cuMemAlloc"), e.getMessage());
+        assertTrue(e.getMessage().contains("GiB free"), e.getMessage());
+    }
+
     @Test
     void checkpointStateRoundTripsThroughTheDevice() {
         GpuAvailability.assumeGpu();

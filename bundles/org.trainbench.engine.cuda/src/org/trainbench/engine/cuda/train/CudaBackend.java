@@ -205,6 +205,11 @@ public final class CudaBackend implements ModelBackend {
         model.weights().download(optimizer);
     }
 
+    /** Logits (N, V) of every position of the batch (checks against transformers; generation). */
+    public float[] logits(SequenceBatch batch) {
+        return model.logits(batch);
+    }
+
     /** Gradients into the host parameters' grad arrays (for comparisons with the CPU model). */
     public void copyGradientsToHost() {
         model.weights().downloadGradients();

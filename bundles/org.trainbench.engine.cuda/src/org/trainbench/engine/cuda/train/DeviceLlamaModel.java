@@ -279,6 +279,25 @@ final class DeviceLlamaModel implements AutoCloseable {
         return (float) (head(0f, false) / batch.counted);
     }
 
+    /** Logits (N, V) row-major of every position of {@code micro}, fp32 (bf16 operands in mixed precision). */
+    float[] logits(SequenceBatch micro) {
+        batch.load(context, micro, t);
+        forward();
+        int rows = batch.n;
+        float[] all = new float[Math.multiplyExact(rows, vocab)];
+        boolean low = mixed != null;
+        long w = low ? weights.weightBf16(headName(), (long) vocab * c).address() : weights.weight(headName()).address();
+        DataType in = low ? DataType.BFLOAT16 : DataType.FLOAT32;
+        for (int row = 0; row < rows; row += headRows) {
+            int chunk = Math.min(headRows, rows - row);
+            long x = finalNormed.address() + (long) (low ? 2 : 4) * row * c;
+            cublas.multiply(chunk, vocab, c, x, c, false, w, c, true, logits.address(), vocab, false, in, DataType.FLOAT32, Compute.FP32);
+            context.copyToHost(java.lang.foreign.MemorySegment.ofArray(all).asSlice(4L * row * vocab, 4L * chunk * vocab), logits.address(),
+                    4L * chunk * vocab);
+        }
+        return all;
+    }
+
     private void forward() {
         if (mixed != null) {
             forwardMixed();
