@@ -83,6 +83,23 @@ class MetricsFollowerTest {
         assertEquals(123456, last.memoryBytes());
 
         assertEquals(0, follower.poll(sink).linesRead(), "nothing new: nothing read");
+        assertEquals(-1, last.peakDeviceMemoryBytes(), "a CPU run writes no GPU memory");
+        assertTrue(Double.isNaN(last.mfu()), "nor MFU");
+    }
+
+    @Test
+    void aGpuRunsLineCarriesItsPeakDeviceMemoryAndMfuIntoTheSeries() throws IOException {
+        MetricsFollower follower = new MetricsFollower(file());
+        Collected sink = new Collected();
+        append(train(10, 9.5).replace("}\n", ",\"peak_memory_bytes\":75591424000,\"mfu\":0.503}\n"));
+        follower.poll(sink);
+        MetricRecord.Train line = (MetricRecord.Train) sink.records.getLast();
+        assertEquals(75_591_424_000L, line.peakDeviceMemoryBytes());
+        assertEquals(0.503, line.mfu());
+        RunMetrics metrics = new RunMetrics();
+        metrics.record(line);
+        assertEquals(75_591_424_000.0, metrics.train().last(Metric.DEVICE_MEMORY_BYTES));
+        assertEquals(0.503, metrics.train().last(Metric.MFU));
     }
 
     @Test

@@ -12,7 +12,9 @@ public enum Metric {
     LEARNING_RATE("Learning rate"),
     GRAD_NORM("Gradient norm"),
     TOKENS_PER_SECOND("Tokens/s"),
-    MEMORY_BYTES("Memory (bytes)");
+    MEMORY_BYTES("Memory (bytes)"),
+    DEVICE_MEMORY_BYTES("GPU peak memory (bytes)"),
+    MFU("MFU");
 
     /** Columns an evaluation series has. */
     public static final int EVALUATION_COLUMNS = 4;

@@ -21,9 +21,11 @@ public sealed interface MetricRecord {
      * @param consumedTokens tokens trained on so far, across resumes
      * @param elapsedSeconds training time so far, across resumes
      * @param memoryBytes    engine memory in use, or -1 when not written
+     * @param peakDeviceMemoryBytes the most GPU memory the run has held so far, or -1 (CPU runs)
+     * @param mfu            model-FLOPs utilization of the interval (GPU runs), or NaN
      */
     record Train(long step, long consumedTokens, double loss, double learningRate, double gradNorm, double tokensPerSecond,
-            double elapsedSeconds, long memoryBytes, Instant time) implements MetricRecord {
+            double elapsedSeconds, long memoryBytes, long peakDeviceMemoryBytes, double mfu, Instant time) implements MetricRecord {
     }
 
     /**

@@ -43,7 +43,8 @@ public final class MetricsLine {
             case "train" -> new MetricRecord.Train(step(json, source), integer(json, "consumed_tokens", source, 0),
                     real(json, "loss", source), real(json, "lr", source), real(json, "grad_norm", source),
                     real(json, "tokens_per_s", source), real(json, "elapsed_s", source),
-                    integer(json, "memory_bytes", source, -1), time);
+                    integer(json, "memory_bytes", source, -1), integer(json, "peak_memory_bytes", source, -1), real(json, "mfu", source),
+                    time);
             case "validation", "test" -> {
                 String dataset = text(json, "dataset", source);
                 String name = json.get("name") instanceof String n ? n : dataset;

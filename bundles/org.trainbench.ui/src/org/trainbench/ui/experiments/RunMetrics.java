@@ -39,7 +39,8 @@ public final class RunMetrics implements MetricsFollower.Sink {
         switch (record) {
             case MetricRecord.Train t -> {
                 train.append(t.step(), t.consumedTokens(), t.elapsedSeconds(), t.loss(), t.learningRate(), t.gradNorm(),
-                        t.tokensPerSecond(), t.memoryBytes() < 0 ? Double.NaN : t.memoryBytes());
+                        t.tokensPerSecond(), t.memoryBytes() < 0 ? Double.NaN : t.memoryBytes(),
+                        t.peakDeviceMemoryBytes() < 0 ? Double.NaN : t.peakDeviceMemoryBytes(), t.mfu());
                 lastElapsed = t.elapsedSeconds();
             }
             case MetricRecord.Evaluation e -> evaluations.computeIfAbsent(e.test() ? "test" : e.name(),

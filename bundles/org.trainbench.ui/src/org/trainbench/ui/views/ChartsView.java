@@ -305,20 +305,33 @@ public final class ChartsView extends ViewPart {
                         Curves.sample(train, request.xAxis(), unit, Metric.LEARNING_RATE, 0, from, to, width, false)));
                 case GRAD_NORM -> addSmoothed(list, "gradient norm", ChartCurve.PALETTE[3], train, request, unit, Metric.GRAD_NORM, from, to,
                         width, false);
-                case THROUGHPUT -> list.add(new ChartCurve("tokens/s", ChartCurve.PALETTE[4], ChartCurve.Style.LINE,
-                        Curves.sample(train, request.xAxis(), unit, Metric.TOKENS_PER_SECOND, request.smoothing(), from, to, width, false)));
+                case THROUGHPUT -> {
+                    // GPU runs write their model-FLOPs utilization; the legend carries the latest value
+                    double mfu = train.last(Metric.MFU);
+                    String name = Double.isFinite(mfu) ? String.format(java.util.Locale.ROOT, "tokens/s (MFU %.1f%%)", 100 * mfu) : "tokens/s";
+                    list.add(new ChartCurve(name, ChartCurve.PALETTE[4], ChartCurve.Style.LINE,
+                            Curves.sample(train, request.xAxis(), unit, Metric.TOKENS_PER_SECOND, request.smoothing(), from, to, width, false)));
+                }
                 case MEMORY -> {
-                    Points bytes = Curves.sample(train, request.xAxis(), unit, Metric.MEMORY_BYTES, 0, from, to, width, false);
-                    double[] gib = new double[bytes.count()];
-                    for (int i = 0; i < gib.length; i++) {
-                        gib[i] = bytes.y()[i] / GIB;
+                    list.add(gibibytes("JVM heap", ChartCurve.PALETTE[5], Curves.sample(train, request.xAxis(), unit, Metric.MEMORY_BYTES, 0, from,
+                            to, width, false)));
+                    if (Double.isFinite(train.last(Metric.DEVICE_MEMORY_BYTES))) { // GPU runs only
+                        list.add(gibibytes("GPU peak", ChartCurve.PALETTE[6], Curves.sample(train, request.xAxis(), unit,
+                                Metric.DEVICE_MEMORY_BYTES, 0, from, to, width, false)));
                     }
-                    list.add(new ChartCurve("memory", ChartCurve.PALETTE[5], ChartCurve.Style.LINE, new Points(bytes.x(), gib, bytes.count())));
                 }
             }
             curves.put(panel, list);
         }
         return new Drawing(request, generation, unit, curves);
+    }
+
+    private static ChartCurve gibibytes(String name, int rgb, Points bytes) {
+        double[] gib = new double[bytes.count()];
+        for (int i = 0; i < gib.length; i++) {
+            gib[i] = bytes.y()[i] / GIB;
+        }
+        return new ChartCurve(name, rgb, ChartCurve.Style.LINE, new Points(bytes.x(), gib, bytes.count()));
     }
 
     private static void addSmoothed(List<ChartCurve> list, String name, int rgb, Series series, Request request, double unit, Metric metric,

@@ -63,21 +63,69 @@ public final class LossCurvePlot {
         draw(series, title).writePng(png);
     }
 
-    static PngCanvas draw(Series series, String title) {
+    /**
+     * {@code java -cp "lib/*" org.trainbench.engine.train.demo.LossCurvePlot OUT.png TITLE LABEL=metrics.jsonl...}: the
+     * runs' losses on one plot (docs/gpu/demo-gpu-vs-cpu.png was made so).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: LossCurvePlot OUT.png TITLE LABEL=metrics.jsonl [LABEL=metrics.jsonl...]");
+            System.exit(2);
+        }
+        java.util.LinkedHashMap<String, Path> runs = new java.util.LinkedHashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            int equals = args[i].indexOf('=');
+            runs.put(args[i].substring(0, equals), Path.of(args[i].substring(equals + 1)));
+        }
+        compare(runs, Path.of(args[0]), args[1]);
+    }
+
+    /** Colours of the runs of {@link #compare}, in order (train lines; validation markers in the same colour). */
+    private static final int[] RUN_COLOURS = {TRAIN, VALIDATION, 0x2E8B57, 0x8E44AD};
+
+    /**
+     * Several runs' training (lines) and validation (markers) losses on one set of axes, e.g. the same config trained
+     * on the CPU and on the GPU: {@code runs} maps a legend label to a run's metrics.jsonl.
+     */
+    public static void compare(java.util.SequencedMap<String, Path> runs, Path png, String title) throws IOException {
+        java.util.LinkedHashMap<String, Series> all = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Path> run : runs.entrySet()) {
+            all.put(run.getKey(), read(run.getValue()));
+        }
         PngCanvas canvas = new PngCanvas(WIDTH, HEIGHT, WHITE);
-        long lastStep = Math.max(series.train().lastKey(), series.validation().isEmpty() ? 0 : series.validation().lastKey());
+        long lastStep = 0;
         double maxLoss = 0;
-        for (double loss : series.train().values()) {
-            maxLoss = Math.max(maxLoss, loss);
+        for (Series s : all.values()) {
+            if (!s.train().isEmpty()) {
+                lastStep = Math.max(lastStep, s.train().lastKey());
+            }
+            for (double loss : s.train().values()) {
+                maxLoss = Math.max(maxLoss, loss);
+            }
         }
-        for (double loss : series.validation().values()) {
-            maxLoss = Math.max(maxLoss, loss);
+        int plotWidth = axes(canvas, lastStep, maxLoss, title);
+        double yTop = niceCeiling(maxLoss);
+        long xRight = Math.max(1, (long) niceCeiling(lastStep));
+        int plotHeight = HEIGHT - TOP - BOTTOM;
+        int index = 0;
+        int legendX = LEFT + plotWidth - 420;
+        for (Map.Entry<String, Series> run : all.entrySet()) {
+            int colour = RUN_COLOURS[index % RUN_COLOURS.length];
+            plot(canvas, run.getValue().train(), xRight, yTop, plotWidth, plotHeight, colour, index == 0 ? 4 : 2, false);
+            plot(canvas, run.getValue().validation(), xRight, yTop, plotWidth, plotHeight, colour, 1, true);
+            canvas.fillRect(legendX, TOP + 14 + 22 * index, 24, 4, colour);
+            canvas.text(run.getKey(), legendX + 32, TOP + 10 + 22 * index, 2, INK);
+            index++;
         }
+        canvas.writePng(png);
+    }
+
+    /** Draws grid, ticks, labels and title for losses up to {@code maxLoss} over {@code lastStep} steps; returns the plot width. */
+    private static int axes(PngCanvas canvas, long lastStep, double maxLoss, String title) {
         double yTop = niceCeiling(maxLoss);
         long xRight = Math.max(1, (long) niceCeiling(lastStep));
         int plotWidth = WIDTH - LEFT - RIGHT;
         int plotHeight = HEIGHT - TOP - BOTTOM;
-
         for (int i = 0; i <= 5; i++) {
             int y = TOP + plotHeight - (int) Math.round(plotHeight * i / 5.0);
             canvas.line(LEFT, y, LEFT + plotWidth, y, 1, GRID);
@@ -93,6 +141,23 @@ public final class LossCurvePlot {
         canvas.text("step", LEFT + plotWidth / 2 - PngCanvas.textWidth("step", 2) / 2, HEIGHT - 28, 2, INK);
         canvas.text("loss", 12, TOP - 30, 2, INK);
         canvas.text(title, LEFT + plotWidth / 2 - PngCanvas.textWidth(title, 3) / 2, 14, 3, INK);
+        return plotWidth;
+    }
+
+    static PngCanvas draw(Series series, String title) {
+        PngCanvas canvas = new PngCanvas(WIDTH, HEIGHT, WHITE);
+        long lastStep = Math.max(series.train().lastKey(), series.validation().isEmpty() ? 0 : series.validation().lastKey());
+        double maxLoss = 0;
+        for (double loss : series.train().values()) {
+            maxLoss = Math.max(maxLoss, loss);
+        }
+        for (double loss : series.validation().values()) {
+            maxLoss = Math.max(maxLoss, loss);
+        }
+        double yTop = niceCeiling(maxLoss);
+        long xRight = Math.max(1, (long) niceCeiling(lastStep));
+        int plotWidth = axes(canvas, lastStep, maxLoss, title);
+        int plotHeight = HEIGHT - TOP - BOTTOM;
 
         plot(canvas, series.train(), xRight, yTop, plotWidth, plotHeight, TRAIN, 3, false);
         plot(canvas, series.validation(), xRight, yTop, plotWidth, plotHeight, VALIDATION, 1, true);
