@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.trainbench.engine.cuda.FlashAttention.Variant;
 import org.trainbench.engine.model.GroupedQueryAttention;
 
 /**
@@ -18,7 +23,8 @@ import org.trainbench.engine.model.GroupedQueryAttention;
  * same bf16-rounded random inputs: forward out and lse, backward dq, dk, dv. q, k, v are column ranges of one fused
  * (N, H*D + 2*G*D) buffer and dq, dk, dv the same ranges of a fused gradient buffer, as in the model; every output is
  * filled with NaN first, so an element the kernels do not write fails the comparison. The GPU cases skip without an
- * NVIDIA driver; the argument checks run everywhere.
+ * NVIDIA driver; the argument checks run everywhere. Every GPU case runs for every {@link Variant} (tile shapes), each
+ * compiled once.
  *
  * <p>Tolerance for bf16 outputs: relative L2 error (||gpu - cpu|| / ||cpu||) at most 1e-2 and max |gpu - cpu| over
  * max |cpu| at most 2e-2. Rounding an output to bf16 alone costs up to 2^-9 = 2e-3 of each element; inside, the
@@ -35,70 +41,79 @@ class FlashAttentionTest {
     private static final short BF16_NAN = (short) 0x7fc0;
 
     private static CudaContext gpu;
-    private static FlashAttention flash;
+    private static final Map<Variant, FlashAttention> FLASH = new EnumMap<>(Variant.class);
 
     @BeforeAll
     static void openGpu() {
         if (GpuAvailability.driverPresent()) {
             gpu = CudaContext.open(0);
-            flash = new FlashAttention(gpu);
         }
     }
 
     @AfterAll
     static void closeGpu() {
-        if (flash != null) {
-            flash.close();
-        }
+        FLASH.values().forEach(FlashAttention::close);
+        FLASH.clear();
         if (gpu != null) {
             gpu.close();
         }
     }
 
+    private static FlashAttention flash(Variant variant) {
+        return FLASH.computeIfAbsent(variant, v -> new FlashAttention(gpu, v));
+    }
+
     // ------------------------------------------------------------------------------------------- GPU cases
 
-    @Test
-    void headWidth32MatchesTheCpuWithSeveralDocumentsPerSequenceAndARaggedLength() {
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void headWidth32MatchesTheCpuWithSeveralDocumentsPerSequenceAndARaggedLength(Variant variant) {
         GpuAvailability.assumeGpu();
-        check(2, 200, 8, 2, 32, new int[][] {{0, 50, 130}, {0, 7, 100, 199}}, 1);
+        check(variant, 2, 200, 8, 2, 32, new int[][] {{0, 50, 130}, {0, 7, 100, 199}}, 1);
     }
 
-    @Test
-    void headWidth64MatchesTheCpuWhenTheLengthIsNotAMultipleOfTheTile() {
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void headWidth64MatchesTheCpuWhenTheLengthIsNotAMultipleOfTheTile(Variant variant) {
         GpuAvailability.assumeGpu();
-        check(2, 77, 8, 2, 64, new int[][] {{0, 30, 31}, {0}}, 2);
+        check(variant, 2, 77, 8, 2, 64, new int[][] {{0, 30, 31}, {0}}, 2);
     }
 
-    @Test
-    void headWidth128MatchesTheCpuWithDocumentsStartingInsideTiles() {
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void headWidth128MatchesTheCpuWithDocumentsStartingInsideTiles(Variant variant) {
         GpuAvailability.assumeGpu();
-        check(2, 200, 8, 2, 128, new int[][] {{0, 64, 150}, {0, 1, 65, 129}}, 3);
+        check(variant, 2, 200, 8, 2, 128, new int[][] {{0, 64, 150}, {0, 1, 65, 129}}, 3);
     }
 
-    @Test
-    void headWidth128MatchesTheCpuOnALongerSequence() {
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void headWidth128MatchesTheCpuOnALongerSequence(Variant variant) {
         GpuAvailability.assumeGpu();
-        check(1, 512, 8, 2, 128, new int[][] {{0, 100, 300, 450}}, 4);
+        check(variant, 1, 512, 8, 2, 128, new int[][] {{0, 100, 300, 450}}, 4);
     }
 
-    @Test
-    void oneQueryHeadPerKvHeadWritesBf16GradientsDirectly() {
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void oneQueryHeadPerKvHeadWritesBf16GradientsDirectly(Variant variant) {
         GpuAvailability.assumeGpu();
-        check(2, 130, 4, 4, 64, new int[][] {{0, 60, 61}, {0}}, 5);
+        check(variant, 2, 130, 4, 4, 64, new int[][] {{0, 60, 61}, {0}}, 5);
     }
 
-    @Test
-    void headWidth16AndASingleDocumentMatchTheCpu() {
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void headWidth16AndASingleDocumentMatchTheCpu(Variant variant) {
         GpuAvailability.assumeGpu();
-        check(1, 65, 2, 1, 16, new int[][] {{0}}, 6);
+        check(variant, 1, 65, 2, 1, 16, new int[][] {{0}}, 6);
     }
 
     /**
      * Runs forward and backward on the GPU and the CPU and compares. docs[s] lists the document starts of sequence s
      * (the first is 0).
      */
-    private static void check(int b, int t, int heads, int groups, int d, int[][] docs, long seed) {
-        String name = "b=" + b + " t=" + t + " heads=" + heads + " groups=" + groups + " d=" + d;
+    private static void check(Variant variant, int b, int t, int heads, int groups, int d, int[][] docs, long seed) {
+        FlashAttention flash = flash(variant);
+        String name = variant + " b=" + b + " t=" + t + " heads=" + heads + " groups=" + groups + " d=" + d;
         int n = b * t;
         int qw = heads * d;
         int kw = groups * d;
@@ -148,6 +163,12 @@ class FlashAttentionTest {
             float[] outGpu = toFloats(gpu.downloadShorts(gpuOut, n * qw));
             float[] lseGpu = gpu.downloadFloats(gpuLse, lse.length);
             short[] grad = gpu.downloadShorts(gradient, n * fused);
+            // deterministic: a second backward writes the same bits
+            flash.backward(gradient.address(), fused, gradient.address() + 2L * qw, fused, gradient.address() + 2L * (qw + kw), fused,
+                    gpuDout.address(), qw, cpuOut.address(), qw, cpuLse.address(), qAt, fused, kAt, fused, vAt, fused,
+                    starts.address(), b, t, heads, groups, d);
+            gpu.synchronize();
+            assertTrue(Arrays.equals(grad, gpu.downloadShorts(gradient, n * fused)), name + ": a second backward gave other bits");
             assertClose(name + " out", out, outGpu, BF16_REL_L2, BF16_MAX_REL);
             assertClose(name + " lse", lse, lseGpu, LSE_TOLERANCE, LSE_TOLERANCE);
             assertClose(name + " dq", dq, columns(grad, fused, 0, qw), BF16_REL_L2, BF16_MAX_REL);
@@ -274,12 +295,49 @@ class FlashAttentionTest {
     }
 
     @Test
-    void bundledSourceDefinesTheKernelsOfEverySupportedWidthWithoutIncludes() {
-        String source = FlashAttention.source();
-        assertFalse(source.contains("#include"), "NVRTC compiles the source without an include path");
-        for (int d : FlashAttention.HEAD_WIDTHS) {
-            assertTrue(source.contains("FLASH_KERNELS(" + d + ","), "no kernels for head width " + d);
+    void bundledSourcesDefineTheKernelsOfEverySupportedWidthWithoutIncludes() {
+        for (String name : new String[] {FlashAttention.SOURCE, FlashAttention.TILED_SOURCE}) {
+            String source = FlashAttention.source(name);
+            assertFalse(source.contains("#include"), name + ": NVRTC compiles the source without an include path");
+            for (int d : FlashAttention.HEAD_WIDTHS) {
+                assertTrue(source.contains("FLASH_KERNELS(" + d + ")") || source.contains("FLASH_KERNELS(" + d + ","),
+                        name + ": no kernels for head width " + d);
+            }
+            assertTrue(source.contains("flash_backward_delta") && source.contains("flash_sum_heads"), name);
         }
-        assertTrue(source.contains("flash_backward_delta") && source.contains("flash_sum_heads"));
+    }
+
+    @Test
+    void tiledVariantsDefineTheTilesOfEveryHeadWidth() {
+        for (Variant variant : Variant.values()) {
+            if (variant.sourceName().equals(FlashAttention.TILED_SOURCE)) {
+                for (int d : FlashAttention.HEAD_WIDTHS) {
+                    String forwardWarps = "-DFLASH_TILES_D" + d + "_FWD_WARPS=" + variant.tiles(d).forwardWarps();
+                    assertTrue(variant.compileOptions().contains(forwardWarps), variant + " d=" + d + ": " + variant.compileOptions());
+                    assertEquals(1 + 12 * FlashAttention.HEAD_WIDTHS.size(), variant.compileOptions().size(), variant + ": 12 per width");
+                }
+            } else {
+                assertEquals(FlashAttention.Tiles.BASELINE, variant.tiles(64), variant + " compiles the baseline source");
+                assertEquals(FlashAttention.Tiles.BASELINE, variant.tiles(128), variant + " compiles the baseline source");
+            }
+        }
+    }
+
+    @Test
+    void variantPropertyNamesTheAllowedValuesWhenWrong() {
+        String old = System.getProperty(Variant.PROPERTY);
+        try {
+            System.setProperty(Variant.PROPERTY, "two_atoms");
+            assertEquals(Variant.TWO_ATOMS, Variant.configured());
+            System.setProperty(Variant.PROPERTY, "fastest");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Variant::configured);
+            assertTrue(e.getMessage().contains("fastest") && e.getMessage().contains("BASELINE"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(Variant.PROPERTY);
+            } else {
+                System.setProperty(Variant.PROPERTY, old);
+            }
+        }
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,23 +22,163 @@ import java.util.List;
  * same ranges of its gradient. All tensors are device addresses; launches are asynchronous on the default stream.
  *
  * <p>Backward is deterministic (no atomics): dQ and dK/dV are separate kernels, and with G &lt; H the per-query-head
- * dK, dV are summed in a fixed order from an fp32 workspace of 2 * N * H * D floats, grown on demand and kept.
+ * dK, dV are summed in a fixed order, from an fp32 workspace of 2 * N * H * D floats (grown on demand and kept), or
+ * inside one CTA per kv head where the {@link Variant}'s tiles say so.
+ *
+ * <p>Tile shapes are a {@link Variant}: {@code BASELINE} is {@value #SOURCE} as measured; the others build
+ * {@value #TILED_SOURCE} with their {@link Tiles} as compiler options, so that one benchmark run compares them all
+ * ({@code bench.AttentionBenchmark --variants all}). The no-argument constructor takes the system property
+ * {@value Variant#PROPERTY}.
  */
 public final class FlashAttention implements AutoCloseable {
     /** The kernels' CUDA C source, a resource beside this class. */
     public static final String SOURCE = "flash_attention.cu";
+    /** The same kernels with their tile shapes as compile-time options (the non-baseline variants). */
+    public static final String TILED_SOURCE = "flash_attention_tiled.cu";
     /** Head widths with kernels in {@value #SOURCE}. */
     public static final List<Integer> HEAD_WIDTHS = List.of(16, 32, 64, 128);
 
-    // Tile shapes; they must match the #defines and the template arguments of FLASH_KERNELS in the source.
-    private static final int KEY_TILE = 64;
-    private static final int FORWARD_ROWS = 128;   // FWD_WARPS * 16
-    private static final int DQ_ROWS = 64;         // DQ_WARPS * 16
-    private static final int DKV_KEYS = 64;        // DKV_WARPS * 16
-    private static final int DKV_QUERY_TILE = 64;  // FLASH_KERNELS' DKV_BM
-    private static final int BLOCK = 256;
+    private static final int BLOCK = 256;  // delta and sum kernels
+
+    /**
+     * Tile shapes of the three main kernels for one head width. A warp owns {@code 16 * atoms} rows (forward, dQ: query
+     * rows; dK/dV: key rows); keys or queries per tile are the streamed dimension. {@code ...InRegisters}: the warp keeps
+     * its A fragments (Q; Q and dO) in registers instead of reading them from shared memory per tile.
+     * {@code dkvWholeGroup}: one dK/dV CTA walks the H/G query heads of its kv head and writes bf16 directly (no fp32
+     * workspace, no sum kernel). Each component is a macro FLASH_TILES_D&lt;d&gt;_&lt;name&gt; of
+     * {@value FlashAttention#TILED_SOURCE}.
+     */
+    public record Tiles(int forwardWarps, int forwardAtoms, int forwardKeys, boolean forwardQueryInRegisters, int dqWarps,
+            int dqAtoms, int dqKeys, boolean dqQueryInRegisters, int dkvWarps, int dkvAtoms, int dkvQueries, boolean dkvWholeGroup) {
+        /** The shapes of {@value FlashAttention#SOURCE}'s #defines and FLASH_KERNELS arguments. */
+        public static final Tiles BASELINE = new Tiles(8, 1, 64, false, 4, 1, 64, false, 4, 1, 64, false);
+
+        int forwardRows() {
+            return forwardWarps * 16 * forwardAtoms;
+        }
+
+        int dqRows() {
+            return dqWarps * 16 * dqAtoms;
+        }
+
+        int dkvKeys() {
+            return dkvWarps * 16 * dkvAtoms;
+        }
+
+        // Shared memory of each kernel, as laid out at the top of its body in the source: tiles of pitch D + 8 bf16.
+        int forwardSharedBytes(int d) {
+            return (forwardRows() + 4 * forwardKeys) * (d + 8) * 2;
+        }
+
+        int dqSharedBytes(int d) {
+            return (2 * dqRows() + 4 * dqKeys) * (d + 8) * 2;
+        }
+
+        int dkvSharedBytes(int d) {
+            return (2 * dkvKeys() + 4 * dkvQueries) * (d + 8) * 2 + 3 * 2 * dkvQueries * 4;
+        }
+
+        /** The -D options of head width d, one per component (booleans as 0 or 1); the source's names. */
+        List<String> macros(int d) {
+            int[] values = {forwardWarps, forwardAtoms, forwardKeys, bit(forwardQueryInRegisters), dqWarps, dqAtoms, dqKeys,
+                    bit(dqQueryInRegisters), dkvWarps, dkvAtoms, dkvQueries, bit(dkvWholeGroup)};
+            String[] names = {"FWD_WARPS", "FWD_ATOMS", "FWD_KEYS", "FWD_QREGS", "DQ_WARPS", "DQ_ATOMS", "DQ_KEYS", "DQ_QREGS",
+                    "DKV_WARPS", "DKV_ATOMS", "DKV_QUERIES", "DKV_GROUP"};
+            List<String> macros = new ArrayList<>();
+            for (int i = 0; i < names.length; i++) {
+                macros.add("-DFLASH_TILES_D" + d + "_" + names[i] + "=" + values[i]);
+            }
+            return macros;
+        }
+
+        private static int bit(boolean b) {
+            return b ? 1 : 0;
+        }
+    }
+
+    /**
+     * Kernel builds under measurement, each deterministic: tiles for head widths up to 64 and for 128. The benchmark
+     * times forward (forward tiles only) and backward (dQ and dK/dV tiles) separately, so the best forward and the best
+     * backward of different variants combine. ptxas (nvcc 13.0, sm_90) is quoted per kernel for d = 64 | 128.
+     */
+    public enum Variant {
+        /** {@value FlashAttention#SOURCE}: 16 rows per warp everywhere, per-head dK/dV summed through the workspace. */
+        BASELINE(SOURCE, Tiles.BASELINE, Tiles.BASELINE),
+        /**
+         * Two 16-row atoms per warp (each K, V, Q, dO fragment read by ldmatrix feeds two mma: half the shared-memory
+         * reads per mma), Q kept in registers at d &lt;= 64, dK/dV of the whole group per CTA. ptxas d64: forward 254
+         * registers, dQ 252, dK/dV 255, no spills; d128: forward 255 with a 4-byte spill, dQ 174, dK/dV 255, no spills.
+         */
+        TWO_ATOMS(TILED_SOURCE, new Tiles(4, 2, 64, true, 4, 2, 16, true, 4, 2, 16, true),
+                new Tiles(4, 2, 32, false, 4, 1, 16, false, 4, 1, 16, true)),
+        /**
+         * 256-row forward CTAs (8 warps of two atoms) at d &lt;= 64, dQ of 8 warps of two atoms with 16-key tiles, dK/dV
+         * 32-query tiles; d128: two-atom forward over 16-key tiles, 8-warp (128-key) dK/dV CTAs. ptxas d64: forward
+         * 239, dQ 214, dK/dV 183; d128: forward 250, dQ 174, dK/dV 255; no spills.
+         */
+        WIDE_CTA(TILED_SOURCE, new Tiles(8, 2, 64, false, 8, 2, 16, false, 4, 1, 32, true),
+                new Tiles(4, 2, 16, false, 4, 1, 16, false, 8, 1, 16, true)),
+        /**
+         * The baseline's one-atom warps with 128-key forward tiles and Q in registers at d &lt;= 64 (half the barriers and
+         * rescales per key), dQ with Q and dO in registers; d128 the baseline forward with per-warp tile skipping.
+         * ptxas d64: forward 212, dQ 180, dK/dV 134; d128: forward 194, dQ 174, dK/dV 255; no spills.
+         */
+        KEYS128(TILED_SOURCE, new Tiles(8, 1, 128, true, 4, 1, 32, true, 4, 1, 16, true),
+                new Tiles(8, 1, 64, false, 4, 1, 16, false, 4, 1, 16, true));
+
+        /** System property naming the variant that {@link FlashAttention#FlashAttention(CudaContext)} builds. */
+        public static final String PROPERTY = "trainbench.flash.variant";
+
+        private final String source;
+        private final Tiles narrow;
+        private final Tiles wide;
+
+        Variant(String source, Tiles narrow, Tiles wide) {
+            this.source = source;
+            this.narrow = narrow;
+            this.wide = wide;
+        }
+
+        /** The tiles of the kernels for head width d: {@code narrow} up to 64, {@code wide} for 128. */
+        public Tiles tiles(int d) {
+            return d <= 64 ? narrow : wide;
+        }
+
+        /** The kernel source this variant compiles, a resource beside {@link FlashAttention}. */
+        public String sourceName() {
+            return source;
+        }
+
+        /** NVRTC options beyond the architecture: the tile shapes of every head width, for the tiled source. */
+        public List<String> compileOptions() {
+            List<String> options = new ArrayList<>();
+            options.add("--std=c++17");
+            if (source.equals(TILED_SOURCE)) {
+                for (int d : HEAD_WIDTHS) {
+                    options.addAll(tiles(d).macros(d));
+                }
+            }
+            return options;
+        }
+
+        /** The variant named by {@value #PROPERTY} (case-insensitive), {@link #BASELINE} when it is not set. */
+        public static Variant configured() {
+            String name = System.getProperty(PROPERTY);
+            if (name == null || name.isBlank()) {
+                return BASELINE;
+            }
+            for (Variant v : values()) {
+                if (v.name().equalsIgnoreCase(name.strip())) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("system property " + PROPERTY + "=" + name + " names no flash attention variant; "
+                    + "expected one of " + Arrays.toString(values()) + " (or leave it unset for BASELINE)");
+        }
+    }
 
     private final CudaContext context;
+    private final Variant variant;
     private final KernelModule module;
     private final KernelModule.Kernel[] forward = new KernelModule.Kernel[HEAD_WIDTHS.size()];
     private final KernelModule.Kernel[] backwardDq = new KernelModule.Kernel[HEAD_WIDTHS.size()];
@@ -47,21 +189,29 @@ public final class FlashAttention implements AutoCloseable {
     private DeviceBuffer dkPart;
     private DeviceBuffer dvPart;
 
-    /** Compiles the kernels for the context's GPU with NVRTC, loads them and allows them their shared memory. */
+    /** The variant named by the system property {@value Variant#PROPERTY}, {@link Variant#BASELINE} by default. */
     public FlashAttention(CudaContext context) {
+        this(context, Variant.configured());
+    }
+
+    /** Compiles the variant's kernels for the context's GPU with NVRTC, loads them and allows them their shared memory. */
+    public FlashAttention(CudaContext context, Variant variant) {
         this.context = context;
-        byte[] ptx = Nvrtc.load().compileToPtx(source(), SOURCE,
-                List.of("--gpu-architecture=" + context.virtualArchitecture(), "--std=c++17"));
-        module = context.loadModule(ptx, SOURCE);
+        this.variant = variant;
+        List<String> options = new ArrayList<>(variant.compileOptions());
+        options.addFirst("--gpu-architecture=" + context.virtualArchitecture());
+        byte[] ptx = Nvrtc.load().compileToPtx(source(variant.sourceName()), variant.sourceName(), options);
+        module = context.loadModule(ptx, variant.sourceName());
         try {
             for (int w = 0; w < HEAD_WIDTHS.size(); w++) {
                 int d = HEAD_WIDTHS.get(w);
+                Tiles tiles = variant.tiles(d);
                 forward[w] = module.kernel("flash_forward_d" + d);
-                forward[w].allowDynamicSharedMemory(forwardSharedBytes(d));
+                forward[w].allowDynamicSharedMemory(tiles.forwardSharedBytes(d));
                 backwardDq[w] = module.kernel("flash_backward_dq_d" + d);
-                backwardDq[w].allowDynamicSharedMemory(dqSharedBytes(d));
+                backwardDq[w].allowDynamicSharedMemory(tiles.dqSharedBytes(d));
                 backwardDkDv[w] = module.kernel("flash_backward_dkdv_d" + d);
-                backwardDkDv[w].allowDynamicSharedMemory(dkdvSharedBytes(d));
+                backwardDkDv[w].allowDynamicSharedMemory(tiles.dkvSharedBytes(d));
             }
             delta = module.kernel("flash_backward_delta");
             sumHeads = module.kernel("flash_sum_heads");
@@ -71,35 +221,27 @@ public final class FlashAttention implements AutoCloseable {
         }
     }
 
-    /** The CUDA C source of the kernels, read from this bundle. */
-    public static String source() {
-        try (InputStream in = FlashAttention.class.getResourceAsStream(SOURCE)) {
+    /** The variant this instance runs. */
+    public Variant variant() {
+        return variant;
+    }
+
+    /** The CUDA C source {@code name} ({@value #SOURCE} or {@value #TILED_SOURCE}), read from this bundle. */
+    public static String source(String name) {
+        try (InputStream in = FlashAttention.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(SOURCE + " is missing beside " + FlashAttention.class.getName()
+                throw new IllegalStateException(name + " is missing beside " + FlashAttention.class.getName()
                         + ": the bundle was built without its kernel source (check build.properties)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + SOURCE, e);
+            throw new UncheckedIOException("reading " + name, e);
         }
     }
 
     /** Whether there are kernels for heads of width {@code headDim}; the model takes another path where not. */
     public static boolean supports(int headDim) {
         return HEAD_WIDTHS.contains(headDim);
-    }
-
-    // Shared memory of each kernel, as laid out at the top of its body in the source: tiles of pitch D + 8 bf16.
-    static int forwardSharedBytes(int d) {
-        return (FORWARD_ROWS + 4 * KEY_TILE) * (d + 8) * 2;
-    }
-
-    static int dqSharedBytes(int d) {
-        return (2 * DQ_ROWS + 4 * KEY_TILE) * (d + 8) * 2;
-    }
-
-    static int dkdvSharedBytes(int d) {
-        return (2 * DKV_KEYS + 4 * DKV_QUERY_TILE) * (d + 8) * 2 + 3 * 2 * DKV_QUERY_TILE * 4;
     }
 
     private static float scale(int d) {
@@ -119,7 +261,9 @@ public final class FlashAttention implements AutoCloseable {
         checkRows("forward", "out", out, outStride, heads * d);
         checkWords("forward", "lse", lse);
         checkWords("forward", "docStart", docStart);
-        forward[w].launchWithSharedMemory(ceilDiv(t, FORWARD_ROWS), b * heads, FORWARD_ROWS * 2, forwardSharedBytes(d), out,
+        Tiles tiles = variant.tiles(d);
+        forward[w].launchWithSharedMemory(ceilDiv(t, tiles.forwardRows()), b * heads, tiles.forwardWarps() * 32,
+                tiles.forwardSharedBytes(d), out,
                 outStride, lse, q, qStride, k, kStride, v, vStride, docStart, t, heads, groups, scale(d));
     }
 
@@ -144,7 +288,8 @@ public final class FlashAttention implements AutoCloseable {
         long n = (long) b * t;
         long statistics = (long) b * heads * t;
         deltaBuffer = grow(deltaBuffer, 4 * statistics);
-        boolean shared = heads != groups;
+        Tiles tiles = variant.tiles(d);
+        boolean shared = heads != groups && !tiles.dkvWholeGroup();
         if (shared) {
             dkPart = grow(dkPart, 4 * n * heads * d);
             dvPart = grow(dvPart, 4 * n * heads * d);
@@ -154,9 +299,10 @@ public final class FlashAttention implements AutoCloseable {
         float scale = scale(d);
         delta.launch(Math.toIntExact(ceilDiv(statistics, BLOCK / 32)), 1, BLOCK, deltaBuffer, dout, doutStride, out, outStride,
                 (int) n, t, heads, d);
-        backwardDq[w].launchWithSharedMemory(ceilDiv(t, DQ_ROWS), b * heads, DQ_ROWS * 2, dqSharedBytes(d), dq, dqStride, dout,
-                doutStride, lse, deltaBuffer, q, qStride, k, kStride, v, vStride, docStart, t, heads, groups, scale);
-        backwardDkDv[w].launchWithSharedMemory(ceilDiv(t, DKV_KEYS), b * heads, DKV_KEYS * 2, dkdvSharedBytes(d), dk, dkStride,
+        backwardDq[w].launchWithSharedMemory(ceilDiv(t, tiles.dqRows()), b * heads, tiles.dqWarps() * 32, tiles.dqSharedBytes(d), dq,
+                dqStride, dout, doutStride, lse, deltaBuffer, q, qStride, k, kStride, v, vStride, docStart, t, heads, groups, scale);
+        backwardDkDv[w].launchWithSharedMemory(ceilDiv(t, tiles.dkvKeys()), b * (tiles.dkvWholeGroup() ? groups : heads),
+                tiles.dkvWarps() * 32, tiles.dkvSharedBytes(d), dk, dkStride,
                 dv, dvStride, kPart, vPart, dout, doutStride, lse, deltaBuffer, q, qStride, k, kStride, v, vStride, docStart, t,
                 heads, groups, scale);
         if (shared) {
