@@ -54,18 +54,20 @@ if has logits; then
   rm -f "$R"/engine-logits-*.f32; rm -rf "$R/hf-logits/model"
 fi
 if has attention; then
-  step attention-java 180 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --out "$R/attention-java.json" --warmup 5 --reps 20
+  step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --variants all --out "$R/attention-java.json" --warmup 5 --reps 20
   step attention-torch 180 python3 tools/bench/torch_attention_bench.py --out "$R/attention-torch.json" --warmup 5 --reps 20
-  tail -n 12 "$R/attention-java.txt" "$R/attention-torch.txt" | tee -a "$OUT/summary.txt"
+  grep -E 'TFLOP|BROKEN|variant' "$R/attention-java.txt" | tail -n 60 > "$R/attention-java-table.txt"; tail -n 16 "$R/attention-torch.txt" >> "$OUT/summary.txt"
 fi
 if has train; then
-  # TRAIN_RUNS: shape:micro-batch pairs (auto = the largest of 8, 4, 2, 1 that fits)
+  # TRAIN_RUNS: shape:micro-batch[:flash variant] (auto = the largest of 8, 4, 2, 1 that fits)
   for run in ${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}; do
-    shape=${run%%:*}; mb=${run##*:}
+    IFS=: read -r shape mb variant <<< "$run"
     seq=4096; [[ $shape == tiny ]] && seq=1024
-    step "train-$shape-$mb" 300 $JAVA -Xmx60g -cp "$CP" org.trainbench.engine.cuda.bench.TrainingBenchmark --shape "$shape" --seq $seq \
+    name="train-$shape-$mb${variant:+-$variant}"
+    step "$name" 300 $JAVA -Xmx60g ${variant:+-Dtrainbench.flash.variant=$variant} -cp "$CP" \
+      org.trainbench.engine.cuda.bench.TrainingBenchmark --shape "$shape" --seq $seq \
       --micro-batch "$mb" --steps 10 --warmup 3 --profile --out "$R/train-java.json"
-    grep -E 'tokens/s|micro-batch' "$R/train-$shape-$mb.txt" | tail -n 3 | tee -a "$OUT/summary.txt"
+    grep -E 'tokens/s|micro-batch' "$R/$name.txt" | tail -n 3 | sed "s/^/${variant:-BASELINE} /" | tee -a "$OUT/summary.txt"
   done
 fi
 if has demo; then
