@@ -22,9 +22,11 @@ step() { # step NAME TIMEOUT command...
   timeout "$limit" "$@" > "$R/$name.txt" 2>&1
   local rc=$?
   echo "$name: exit $rc, $((SECONDS - start)) s" | tee -a "$OUT/summary.txt"
+  pack
 }
-finish() { (cd "$OUT" && tar czf results.tgz r && rm -rf r); }
-trap finish EXIT
+# results.tgz is rewritten after every step: a call cut off at its time limit still brings back what was done
+pack() { (cd "$OUT" && tar czf results.tgz.new r && mv results.tgz.new results.tgz); }
+trap 'pack; rm -rf "$R"' EXIT
 { date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader
   python3 -c 'import torch, transformers; print("torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__)'
 } > "$R/machine.txt" 2>&1
@@ -53,14 +55,21 @@ if has logits; then
   done
   rm -f "$R"/engine-logits-*.f32; rm -rf "$R/hf-logits/model"
 fi
-if has attention; then
-  step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --variants all --out "$R/attention-java.json" --warmup 5 --reps 20
-  step attention-torch 180 python3 tools/bench/torch_attention_bench.py --out "$R/attention-torch.json" --warmup 5 --reps 20
-  grep -E 'TFLOP|BROKEN|variant' "$R/attention-java.txt" | tail -n 60 > "$R/attention-java-table.txt"; tail -n 16 "$R/attention-torch.txt" >> "$OUT/summary.txt"
+if has torch; then
+  # PyTorch + transformers LlamaForCausalLM, bf16 autocast, fp32 master weights, SDPA, fused AdamW (tools/bench/README.md)
+  TB="python3 tools/bench/torch_train_bench.py --seq 4096 --steps 10 --warmup 3 --out $R/train-torch.json"
+  step torch-1b-eager 240 $TB --shape 1b --micro-batch auto --profile
+  torch_mb=$(python3 -c "import json,sys; r=[x for x in json.load(open(sys.argv[1])) if x.get('status')=='ok' and '1b' in x['model']]; print(r[-1]['micro_batch_size'] if r else 1)" "$R/train-torch.json" 2>/dev/null || echo 1)
+  step torch-1b-compile 240 $TB --shape 1b --micro-batch "$torch_mb" --compile
+  step torch-8b-eager 180 $TB --shape 8b-4layer --micro-batch auto
+  grep -hE 'tokens/s|tok/s' "$R"/torch-*.txt | tail -n 6 | tee -a "$OUT/summary.txt"
 fi
 if has train; then
   # TRAIN_RUNS: shape:micro-batch[:flash variant] (auto = the largest of 8, 4, 2, 1 that fits)
-  for run in ${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}; do
+  runs=${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}
+  # and the 1b model at PyTorch's micro-batch, for memory at equal work
+  [[ -n ${torch_mb:-} ]] && runs="$runs 1b:$torch_mb"
+  for run in $runs; do
     IFS=: read -r shape mb variant <<< "$run"
     seq=4096; [[ $shape == tiny ]] && seq=1024
     name="train-$shape-$mb${variant:+-$variant}"
@@ -70,14 +79,15 @@ if has train; then
     grep -E 'tokens/s|micro-batch' "$R/$name.txt" | tail -n 3 | sed "s/^/${variant:-BASELINE} /" | tee -a "$OUT/summary.txt"
   done
 fi
+if has attention; then
+  step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --variants all --out "$R/attention-java.json" --warmup 5 --reps 20
+  step attention-torch 180 python3 tools/bench/torch_attention_bench.py --out "$R/attention-torch.json" --warmup 5 --reps 20
+  grep -E 'TFLOP|BROKEN|variant' "$R/attention-java.txt" | tail -n 60 > "$R/attention-java-table.txt"; tail -n 16 "$R/attention-torch.txt" >> "$OUT/summary.txt"
+fi
 if has demo; then
   set_kv="--set model.base_model.transformer.kv_channels=32"
   step demo-cuda 300 "$PWD/.cuda-device/trainbench" demo --dir "$R/demo-cuda" --backend cuda $set_kv --set model.distributed.training_dtype=bf16
   step demo-cpu 300 "$PWD/.cuda-device/trainbench" demo --dir "$R/demo-cpu" $set_kv
   tail -n 8 "$R/demo-cuda.txt" "$R/demo-cpu.txt" | tee -a "$OUT/summary.txt"
   for d in demo-cuda demo-cpu; do cp "$R/$d/metrics.jsonl" "$R/$d-metrics.jsonl" 2>/dev/null; cp "$R/$d/loss.png" "$R/$d-loss.png" 2>/dev/null; rm -rf "$R/$d"; done
-fi
-if has torch; then
-  step torch 560 bash tools/bench/torch_train_device.sh "$R/train-torch.json"
-  grep -vE '^\+' "$R/torch.txt" | tail -n 8 | tee -a "$OUT/summary.txt"
 fi
