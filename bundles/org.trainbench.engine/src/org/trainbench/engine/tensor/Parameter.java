@@ -14,9 +14,14 @@ import java.util.Objects;
 public final class Parameter {
     private final String name;
     private final int[] shape;
-    private final float[] data;
-    /** Allocated on first use: a model trained on a GPU never needs its host gradients. */
-    private float[] grad;
+    private final int size;
+    /**
+     * Values and gradients are allocated on first use: a model trained on a GPU draws its weights there and needs host
+     * values only for checkpoints and exports, and host gradients never. Volatile: a worker thread may see the array
+     * first.
+     */
+    private volatile float[] data;
+    private volatile float[] grad;
     private final boolean weightDecay;
 
     /**
@@ -37,7 +42,7 @@ public final class Parameter {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("parameter " + name + ": " + size + " elements exceed one Java array");
         }
-        this.data = new float[(int) size];
+        this.size = (int) size;
         this.weightDecay = weightDecay;
     }
 
@@ -52,20 +57,37 @@ public final class Parameter {
 
     /** The number of elements. */
     public int size() {
-        return data.length;
+        return size;
     }
 
     /** The values themselves (not a copy), row-major. */
     public float[] data() {
-        return data;
+        float[] values = data;
+        if (values == null) {
+            synchronized (this) {
+                values = data;
+                if (values == null) {
+                    values = new float[size];
+                    data = values;
+                }
+            }
+        }
+        return values;
     }
 
     /** The accumulated gradient (not a copy), same layout as {@link #data()}. */
     public float[] grad() {
-        if (grad == null) {
-            grad = new float[data.length];
+        float[] gradients = grad;
+        if (gradients == null) {
+            synchronized (this) {
+                gradients = grad;
+                if (gradients == null) {
+                    gradients = new float[size];
+                    grad = gradients;
+                }
+            }
         }
-        return grad;
+        return gradients;
     }
 
     /** Whether AdamW decays this parameter: true for matrices and embeddings, false for norm weights and biases. */
@@ -74,8 +96,9 @@ public final class Parameter {
     }
 
     public void zeroGrad() {
-        if (grad != null) {
-            Arrays.fill(grad, 0f);
+        float[] gradients = grad;
+        if (gradients != null) {
+            Arrays.fill(gradients, 0f);
         }
     }
 
