@@ -292,6 +292,33 @@ class DatasetPreparationTest {
     }
 
     @Test
+    void anEmptyInputFilePreparesAnEmptyDatasetWithAWarningAndExitCodeZero() throws IOException {
+        Path data = dir.resolve("empty.jsonl");
+        Files.writeString(data, "\n  \n");
+        org.trainbench.engine.cli.CliRun run = org.trainbench.engine.cli.CliRun.cli("prepare", config(data.toString(), "").toString(), "--quiet");
+        assertEquals(org.trainbench.engine.cli.ExitCodes.OK, run.exitCode(), run.err());
+        assertTrue(run.err().contains("trainbench prepare: warning: " + data + " holds no records (the file is empty or has only"
+                + " blank lines)"), run.err());
+        assertTrue(run.err().contains("warning: the prepared dataset holds no documents (dataset.path " + data + " has no records)"),
+                run.err());
+        // Still a complete, consistent dataset: the memmap files and the config that points at them.
+        try (DocumentDataset dataset = DatasetConfigFile.read(dir.resolve("out/fast_llm_config.yaml")).open()) {
+            assertEquals(0, dataset.documentCount());
+        }
+    }
+
+    @Test
+    void anEmptyFileAmongOthersIsNamedAndTheOthersArePrepared() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("shards"));
+        Files.writeString(data.resolve("a.jsonl"), "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
+        Files.writeString(data.resolve("b.jsonl"), "");
+        DatasetPreparation.Summary summary = prepare(config(data.toString(), ""), false);
+        assertEquals(List.of(data.resolve("b.jsonl") + " holds no records (the file is empty or has only blank lines)"),
+                summary.warnings());
+        assertEquals(2, summary.splits().get("dataset")[0]);
+    }
+
+    @Test
     void missingFieldListsTheFieldsThatExist() throws IOException {
         Path data = dir.resolve("d.jsonl");
         Files.writeString(data, "{\"content\": \"x\", \"meta\": 1}\n");

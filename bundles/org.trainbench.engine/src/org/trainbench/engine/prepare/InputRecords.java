@@ -139,13 +139,17 @@ final class InputRecords implements AutoCloseable {
         }
     }
 
-    /** Counts records without parsing them (first pass, to size the split and the progress line). */
-    static long count(List<Path> files) throws IOException {
-        long count = 0;
-        for (Path file : files) {
+    /**
+     * Counts the records of each file without parsing them (first pass, to size the splits and the progress line, and
+     * to name the files that hold none).
+     */
+    static long[] count(List<Path> files) throws IOException {
+        long[] counts = new long[files.size()];
+        for (int f = 0; f < files.size(); f++) {
+            Path file = files.get(f);
             if (columnar(file)) {
                 try {
-                    count += file.getFileName().toString().toLowerCase().endsWith(".parquet")
+                    counts[f] = file.getFileName().toString().toLowerCase().endsWith(".parquet")
                             ? ParquetRecords.rowCount(file) : ArrowStreamRecords.rowCount(file);
                 } catch (ColumnarFileException e) {
                     throw new PreparationException(e.getMessage());
@@ -156,12 +160,12 @@ final class InputRecords implements AutoCloseable {
             try (InputLines in = open(file)) {
                 while (in.next()) {
                     if (text || !in.isBlank()) {
-                        count++;
+                        counts[f]++;
                     }
                 }
             }
         }
-        return count;
+        return counts;
     }
 
     private static boolean isText(Path file) {
