@@ -28,9 +28,6 @@ final class InputLines implements AutoCloseable {
 
     /** Reads the next line into {@link #bytes()} / {@link #length()}; false at the end of the input. */
     boolean next() throws IOException {
-        if (line.length > KEPT_LINE_CAPACITY) {
-            line = new byte[256];
-        }
         length = 0;
         boolean any = false;
         while (true) {
@@ -89,6 +86,19 @@ final class InputLines implements AutoCloseable {
 
     int length() {
         return length;
+    }
+
+    /**
+     * The current line as text, valid UTF-8 assumed (checked by the caller). A buffer grown for a long line is let
+     * go here, so that while the line's record is tokenized its bytes are not held as well.
+     */
+    String text() {
+        String text = new String(line, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+        if (line.length > KEPT_LINE_CAPACITY) {
+            line = new byte[256];
+            length = 0;
+        }
+        return text;
     }
 
     /**

@@ -2,7 +2,6 @@ package org.trainbench.engine.prepare;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -231,7 +230,7 @@ final class InputRecords implements AutoCloseable {
                         + String.format("%02X", reader.bytes()[malformed] & 0xFF) + "): the line is in another encoding or"
                         + " the file is damaged; save it as UTF-8");
             }
-            String l = new String(reader.bytes(), 0, reader.length(), StandardCharsets.UTF_8);
+            String l = reader.text();
             if (text) {
                 return new InputRecord(file, line, Map.of("text", l), null);
             }
