@@ -78,7 +78,7 @@ public final class DatasetPreparation {
         TokenDataType dataType = TokenDataType.forVocabularySize(tokenizer.tokenizer().vocabularySize());
 
         List<Path> files = InputRecords.files(settings.datasetPath(), settings.split());
-        long[] perFile = InputRecords.count(files);
+        long[] perFile = InputRecords.countPerFile(files);
         long counted = Arrays.stream(perFile).sum();
         List<String> warnings = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {

@@ -138,11 +138,16 @@ final class InputRecords implements AutoCloseable {
         }
     }
 
+    /** The number of records of all files (see {@link #countPerFile}). */
+    static long count(List<Path> files) throws IOException {
+        return java.util.Arrays.stream(countPerFile(files)).sum();
+    }
+
     /**
      * Counts the records of each file without parsing them (first pass, to size the splits and the progress line, and
      * to name the files that hold none).
      */
-    static long[] count(List<Path> files) throws IOException {
+    static long[] countPerFile(List<Path> files) throws IOException {
         long[] counts = new long[files.size()];
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
