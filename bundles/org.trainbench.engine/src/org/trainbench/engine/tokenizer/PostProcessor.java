@@ -85,7 +85,7 @@ sealed interface PostProcessor {
         }
     }
 
-    static PostProcessor parse(Object node, Map<String, Integer> ids, String where) {
+    static PostProcessor parse(Object node, String where) {
         if (node == null) {
             return null;
         }
@@ -95,7 +95,7 @@ sealed interface PostProcessor {
             case "Sequence" -> {
                 List<PostProcessor> list = new ArrayList<>();
                 for (Object child : (List<?>) map.get("processors")) {
-                    list.add(parse(child, ids, where));
+                    list.add(parse(child, where));
                 }
                 yield new Sequence(List.copyOf(list));
             }

@@ -137,8 +137,9 @@ public final class Tokenizer {
         if (modelNode.get("dropout") instanceof Number dropout && dropout.doubleValue() > 0) {
             throw new IllegalArgumentException("BPE dropout " + dropout + " is not supported (it makes encoding random)");
         }
-        Map<String, Integer> vocab = new HashMap<>();
-        ((Map<String, Object>) modelNode.get("vocab")).forEach((token, id) -> vocab.put(token, tokenId(id, "model.vocab \"" + token + "\"")));
+        Map<String, Object> vocabNode = (Map<String, Object>) modelNode.get("vocab");
+        Map<String, Integer> vocab = HashMap.newHashMap(vocabNode.size());
+        vocabNode.forEach((token, id) -> vocab.put(token, tokenId(id, "model.vocab \"" + token + "\"")));
         List<String[]> merges = new ArrayList<>();
         for (Object merge : (List<?>) modelNode.get("merges")) {
             if (merge instanceof String s) {
@@ -167,11 +168,9 @@ public final class Tokenizer {
             }
         }
         String where = "tokenizer.json";
-        Map<String, Integer> allIds = new HashMap<>(vocab);
-        added.forEach(t -> allIds.put(t.content(), t.id()));
         return new Tokenizer(file, model, Normalizer.parse(root.get("normalizer"), where),
                 PreTokenizer.parse(root.get("pre_tokenizer"), where),
-                PostProcessor.parse(root.get("post_processor"), allIds, where),
+                PostProcessor.parse(root.get("post_processor"), where),
                 (Map<String, Object>) root.get("decoder"), added);
     }
 
