@@ -51,6 +51,18 @@ class GenerateFromHfDirectoryTest {
     }
 
     @Test
+    void maxNewTokensBeyondTheModelsPositionsIsRefusedNamingTheLimitAndWhereItComesFrom() {
+        Path model = TestFixtures.path("hf-tiny-llama/model");
+        // The fixture's config.json says max_position_embeddings 131072: a 2-token prompt leaves 131070 new tokens.
+        Run run = generate(model.toString(), "--prompt-ids", "1,2", "--max-new-tokens", "131071");
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--max-new-tokens 131071 after a prompt of 2 tokens runs past the model's 131072 positions"
+                + " (max_position_embeddings of " + model.resolve("config.json") + "); pass --max-new-tokens 131070 or less"),
+                run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void greedyIdsEqualTransformersGenerate() throws IOException {
         Map<?, ?> expected = (Map<?, ?>) Json.parse(Files.readString(TestFixtures.path("hf-tiny-llama/expected.json")));
         Map<?, ?> first = (Map<?, ?>) ((List<?>) expected.get("generations")).get(0);

@@ -245,6 +245,79 @@ class DatasetPreparationTest {
         assertTrue(summary.skippedReasons().get(0).contains("bad.jsonl:2"), summary.skippedReasons().toString());
     }
 
+    /** {"text": "ok"}, then a record whose text is Latin-1 (é as the single byte 0xE9), then {"text": "fine"}. */
+    private Path latin1Record(String name) throws IOException {
+        Path data = dir.resolve(name);
+        byte[] bad = "{\"text\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        try (OutputStream out = Files.newOutputStream(data)) {
+            out.write("{\"text\": \"ok\"}\n".getBytes(StandardCharsets.UTF_8));
+            out.write(bad);
+            out.write("\n{\"text\": \"fine\"}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return data;
+    }
+
+    @Test
+    void aRecordThatIsNotUtf8IsAnErrorNamingFileLineAndByte() throws IOException {
+        Path data = latin1Record("latin1.jsonl");
+        PreparationException e = assertThrows(PreparationException.class, () -> prepare(config(data.toString(), ""), false));
+        assertTrue(e.getMessage().contains("latin1.jsonl:2: not UTF-8 text at byte 13 of the line (0xE9)")
+                && e.getMessage().contains("--skip-invalid"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void skipInvalidSkipsAndCountsRecordsThatAreNotUtf8InJsonLinesAndText() throws IOException {
+        DatasetPreparation.Summary summary = prepare(config(latin1Record("latin1.jsonl").toString(), ""), true);
+        assertEquals(1, summary.skipped());
+        assertEquals(2, summary.splits().get("dataset")[0]);
+        assertTrue(summary.skippedReasons().get(0).contains("latin1.jsonl:2: not UTF-8"), summary.skippedReasons().toString());
+
+        Path text = dir.resolve("latin1.txt");
+        Files.write(text, new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n', 'f', 'i', 'n', 'e'});
+        summary = prepare(config(text.toString(), ""), true);
+        assertEquals(1, summary.skipped());
+        assertEquals(2, summary.splits().get("dataset")[0]);
+        assertTrue(summary.skippedReasons().get(0).contains("latin1.txt:2: not UTF-8 text at byte 3"),
+                summary.skippedReasons().toString());
+    }
+
+    @Test
+    void linesEndAtLineFeedCarriageReturnOrBoth() throws IOException {
+        Path data = dir.resolve("endings.jsonl");
+        Files.writeString(data, "{\"text\": \"a\"}\r\n{\"text\": \"b\"}\r{\"text\": \"c\"}\n\r\n  \n{\"text\": \"d\"}");
+        DatasetPreparation.Summary summary = prepare(config(data.toString(), ""), false);
+        assertEquals(4, summary.records());
+        assertEquals(0, summary.skipped());
+    }
+
+    @Test
+    void anEmptyInputFilePreparesAnEmptyDatasetWithAWarningAndExitCodeZero() throws IOException {
+        Path data = dir.resolve("empty.jsonl");
+        Files.writeString(data, "\n  \n");
+        org.trainbench.engine.cli.CliRun run = org.trainbench.engine.cli.CliRun.cli("prepare", config(data.toString(), "").toString(), "--quiet");
+        assertEquals(org.trainbench.engine.cli.ExitCodes.OK, run.exitCode(), run.err());
+        assertTrue(run.err().contains("trainbench prepare: warning: " + data + " holds no records (the file is empty or has only"
+                + " blank lines)"), run.err());
+        assertTrue(run.err().contains("warning: the prepared dataset holds no documents (dataset.path " + data + " has no records)"),
+                run.err());
+        // Still a complete, consistent dataset: the memmap files and the config that points at them.
+        try (DocumentDataset dataset = DatasetConfigFile.read(dir.resolve("out/fast_llm_config.yaml")).open()) {
+            assertEquals(0, dataset.documentCount());
+        }
+    }
+
+    @Test
+    void anEmptyFileAmongOthersIsNamedAndTheOthersArePrepared() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("shards"));
+        Files.writeString(data.resolve("a.jsonl"), "{\"text\": \"one\"}\n{\"text\": \"two\"}\n");
+        Files.writeString(data.resolve("b.jsonl"), "");
+        DatasetPreparation.Summary summary = prepare(config(data.toString(), ""), false);
+        assertEquals(List.of(data.resolve("b.jsonl") + " holds no records (the file is empty or has only blank lines)"),
+                summary.warnings());
+        assertEquals(2, summary.splits().get("dataset")[0]);
+    }
+
     @Test
     void missingFieldListsTheFieldsThatExist() throws IOException {
         Path data = dir.resolve("d.jsonl");

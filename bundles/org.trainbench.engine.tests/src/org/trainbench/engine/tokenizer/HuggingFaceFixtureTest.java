@@ -63,6 +63,10 @@ class HuggingFaceFixtureTest {
             if (!expected.equals(actual)) {
                 failures.add(Json.write(text) + "\n  expected " + expected + "\n  actual   " + actual);
             }
+            int[] idsOnly = tokenizer.encodeIds(text, true);
+            if (!java.util.Arrays.equals(ids, idsOnly)) {
+                failures.add(Json.write(text) + "\n  encodeIds gave " + java.util.Arrays.toString(idsOnly));
+            }
         }
         assertEquals(0, failures.size(), failures.size() + " of " + cases.size() + " differ, first:\n"
                 + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));

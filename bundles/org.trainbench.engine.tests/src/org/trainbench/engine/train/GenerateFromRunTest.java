@@ -67,6 +67,22 @@ class GenerateFromRunTest {
     }
 
     @Test
+    void maxNewTokensBeyondTheRunsSequenceLengthIsRefusedAndUpToItRuns() throws Exception {
+        Path run = trainedRun();
+        // TinyRuns trains with batch.sequence_length 16: a 4-token prompt leaves 12 positions.
+        CliRun refused = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "13", "--ids");
+        assertEquals(ExitCodes.USAGE, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("--max-new-tokens 13 after a prompt of 4 tokens runs past the model's 16 positions"
+                + " (batch.sequence_length in " + run.toAbsolutePath().normalize().resolve("config.resolved.yaml")
+                + "); pass --max-new-tokens 12 or less"), refused.err());
+        CliRun longPrompt = cli("generate", run.toString(), "--prompt-ids", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17");
+        assertEquals(ExitCodes.USAGE, longPrompt.exitCode(), longPrompt.err());
+        assertTrue(longPrompt.err().contains("the prompt has 17 tokens, more than the model's 16 positions"), longPrompt.err());
+        CliRun fits = cli("generate", run.toString(), "--prompt-ids", promptIds(), "--max-new-tokens", "12", "--ids");
+        assertEquals(ExitCodes.OK, fits.exitCode(), fits.err());
+    }
+
+    @Test
     void aCorruptNewestCheckpointFallsBackToThePreviousOneWithAMessage() throws Exception {
         Path run = trainedRun();
         String step2 = greedyFromCheckpoint(run, 2);

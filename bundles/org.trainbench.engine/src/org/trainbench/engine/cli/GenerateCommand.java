@@ -17,6 +17,7 @@ import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.tokenizer.Tokenizer;
 import org.trainbench.engine.tokenizer.TokenizerFormatException;
+import org.trainbench.engine.train.PositionLimit;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -38,8 +39,12 @@ import picocli.CommandLine.Spec;
         description = "Sample text from a checkpoint, an experiment directory or a Hugging Face Llama directory.")
 public final class GenerateCommand implements Callable<Integer> {
 
-    /** A model ready to sample from, with what is needed to encode prompts and stop. */
-    public record LoadedModel(LlamaModel model, Optional<Tokenizer> tokenizer, List<Integer> stopTokens, String description) {
+    /**
+     * A model ready to sample from, with what is needed to encode prompts and stop, and the positions it is made for
+     * (a prompt plus the tokens to generate must fit in them).
+     */
+    public record LoadedModel(LlamaModel model, Optional<Tokenizer> tokenizer, List<Integer> stopTokens, String description,
+            PositionLimit positions) {
     }
 
     /** Recognizes one kind of PATH and loads the model behind it. */
@@ -138,6 +143,18 @@ public final class GenerateCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
+        PositionLimit limit = loaded.positions();
+        if (ids.length > limit.positions()) {
+            err.println("trainbench generate: the prompt has " + ids.length + " tokens, more than the model's "
+                    + limit.positions() + " positions (" + limit.source() + "); shorten the prompt");
+            return ExitCodes.USAGE;
+        }
+        if ((long) ids.length + maxNewTokens > limit.positions()) {
+            err.println("trainbench generate: --max-new-tokens " + maxNewTokens + " after a prompt of " + ids.length
+                    + " tokens runs past the model's " + limit.positions() + " positions (" + limit.source()
+                    + "); pass --max-new-tokens " + (limit.positions() - ids.length) + " or less");
+            return ExitCodes.USAGE;
+        }
         int[] stop = loaded.stopTokens().stream().mapToInt(Integer::intValue).toArray();
         int[] generated = loaded.model().generate(ids, maxNewTokens, temperature, seed, stop);
         if (printIds || loaded.tokenizer().isEmpty()) {
@@ -174,7 +191,8 @@ public final class GenerateCommand implements Callable<Integer> {
         Optional<Tokenizer> tokenizer = Files.isRegularFile(path.resolve("tokenizer.json"))
                 ? Optional.of(Tokenizer.load(path)) : Optional.empty();
         List<Integer> stop = stopTokens(path).orElse(config.eosTokenIds());
-        return Optional.of(new LoadedModel(model, tokenizer, stop, "Hugging Face Llama " + path));
+        return Optional.of(new LoadedModel(model, tokenizer, stop, "Hugging Face Llama " + path,
+                new PositionLimit(config.maxPositionEmbeddings(), "max_position_embeddings of " + path.resolve(HfLlamaConfig.FILE))));
     }
 
     /** The eos_token_id (one id or a list) of DIRECTORY/generation_config.json; empty when there is none. */

@@ -56,6 +56,9 @@ public final class PrepareCommand implements Callable<Integer> {
                 summary.skippedReasons().forEach(reason -> out.println("    " + reason));
             }
             out.flush();
+            // Warnings do not change the exit code: the dataset written is complete and consistent, only likely not meant.
+            summary.warnings().forEach(warning -> err.println("trainbench prepare: warning: " + warning));
+            err.flush();
             return ExitCodes.OK;
         } catch (PreparationException e) {
             err.println("trainbench prepare: " + e.getMessage());

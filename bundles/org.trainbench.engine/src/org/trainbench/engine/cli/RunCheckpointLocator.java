@@ -35,6 +35,6 @@ final class RunCheckpointLocator {
                 ? Optional.of(Tokenizer.load(experiment)) : Optional.empty();
         List<Integer> stop = GenerateCommand.stopTokens(experiment).orElse(List.of());
         return Optional.of(new GenerateCommand.LoadedModel(loaded.model(), tokenizer, stop,
-                "checkpoint " + loaded.checkpoint().directory()));
+                "checkpoint " + loaded.checkpoint().directory(), loaded.positions()));
     }
 }

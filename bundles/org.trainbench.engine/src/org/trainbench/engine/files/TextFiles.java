@@ -1,11 +1,6 @@
 package org.trainbench.engine.files;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +17,66 @@ public final class TextFiles {
     /** The file's content as UTF-8 text (a leading byte-order mark is kept, as Files.readString keeps it). */
     public static String readUtf8(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            throw new NotUtf8Exception(file, in.position());
+        int malformed = malformedUtf8At(bytes, 0, bytes.length);
+        if (malformed >= 0) {
+            throw new NotUtf8Exception(file, malformed);
         }
-        decoder.flush(out);
-        return out.flip().toString();
+        // Checked above, so the JDK's decoder (vectorized for ASCII, compact strings) replaces nothing.
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The index of the first byte of {@code bytes[from, to)} that does not start a well-formed UTF-8 sequence (the
+     * Unicode standard's table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence),
+     * or -1 when the range is valid UTF-8. Strict as the JDK's decoder with {@code REPORT} is.
+     */
+    public static int malformedUtf8At(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xFF;
+            int length;
+            int low = 0x80;
+            int high = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                length = 2;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                length = 3;
+                if (b == 0xE0) {
+                    low = 0xA0; // overlong below U+0800
+                } else if (b == 0xED) {
+                    high = 0x9F; // UTF-16 surrogates
+                }
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                length = 4;
+                if (b == 0xF0) {
+                    low = 0x90; // overlong below U+10000
+                } else if (b == 0xF4) {
+                    high = 0x8F; // above U+10FFFF
+                }
+            } else {
+                return i;
+            }
+            if (i + length > to) {
+                return i;
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < low || second > high) {
+                return i;
+            }
+            for (int k = 2; k < length; k++) {
+                int next = bytes[i + k] & 0xFF;
+                if (next < 0x80 || next > 0xBF) {
+                    return i;
+                }
+            }
+            i += length;
+        }
+        return -1;
     }
 
     /** A text file that is not UTF-8. */

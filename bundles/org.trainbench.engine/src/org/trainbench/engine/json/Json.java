@@ -224,7 +224,12 @@ public final class Json {
             }
             at++;
         }
-        StringBuilder out = new StringBuilder(text.substring(start, at));
+        // Sized from the raw length up to the closing quote: a long string is copied once, not grown by doubling.
+        int end = at;
+        while (end < text.length() && text.charAt(end) != '"') {
+            end += text.charAt(end) == '\\' ? 2 : 1;
+        }
+        StringBuilder out = new StringBuilder(Math.min(end, text.length()) - start).append(text, start, at);
         while (at < text.length()) {
             char c = text.charAt(at++);
             if (c == '"') {

@@ -43,8 +43,12 @@ import org.trainbench.engine.tokenizer.PretrainedTokenizer;
 public final class DatasetPreparation {
     private static final int BATCH = 256;
 
-    /** What was written: per split, documents and tokens. */
-    public record Summary(Path outputPath, Map<String, long[]> splits, long records, long skipped, List<String> skippedReasons) {
+    /**
+     * What was written: per split, documents and tokens; {@code warnings} name what is written but likely not meant
+     * (an input file without records, a dataset without documents).
+     */
+    public record Summary(Path outputPath, Map<String, long[]> splits, long records, long skipped, List<String> skippedReasons,
+            List<String> warnings) {
     }
 
     private final PreparationSettings settings;
@@ -74,7 +78,14 @@ public final class DatasetPreparation {
         TokenDataType dataType = TokenDataType.forVocabularySize(tokenizer.tokenizer().vocabularySize());
 
         List<Path> files = InputRecords.files(settings.datasetPath(), settings.split());
-        long counted = InputRecords.count(files);
+        long[] perFile = InputRecords.countPerFile(files);
+        long counted = Arrays.stream(perFile).sum();
+        List<String> warnings = new ArrayList<>();
+        for (int f = 0; f < files.size(); f++) {
+            if (perFile[f] == 0) {
+                warnings.add(files.get(f) + " holds no records (the file is empty or has only blank lines)");
+            }
+        }
         if (counted > Integer.MAX_VALUE - 8) {
             throw new PreparationException("the dataset has " + counted + " records; one preparation handles at most "
                     + (Integer.MAX_VALUE - 8) + ": split the input");
@@ -175,9 +186,20 @@ public final class DatasetPreparation {
                 DatasetConfigFile.write(partial.resolve(configName), new DatasetSource.Memmap(written.prefix()));
                 summary.put(name.isEmpty() ? "dataset" : name, new long[] {written.documentCount(), written.tokenCount()});
             }
+            if (total - skipped == 0) {
+                warnings.add("the prepared dataset holds no documents (" + (total == 0 ? "dataset.path " + settings.datasetPath()
+                        + " has no records" : "all " + total + " records were invalid and skipped") + "); a training run"
+                        + " cannot sample from it");
+            } else {
+                summary.forEach((name, counts) -> {
+                    if (counts[0] == 0) {
+                        warnings.add("the split '" + name + "' holds no documents");
+                    }
+                });
+            }
             PreparedOutput.seal(partial);
             moveIntoPlace(partial, output);
-            return new Summary(output, summary, total, skipped, skippedReasons);
+            return new Summary(output, summary, total, skipped, skippedReasons, List.copyOf(warnings));
         } catch (IOException | RuntimeException e) {
             for (MemmapDatasetWriter writer : writers) {
                 try {

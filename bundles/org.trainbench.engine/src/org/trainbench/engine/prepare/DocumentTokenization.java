@@ -180,29 +180,34 @@ final class DocumentTokenization {
     }
 
     private Result tokens(String text, int[][] charSpans) {
-        Encoding encoding = tokenizer.tokenizer().encode(text, false);
-        int n = encoding.size();
-        boolean addBos = n == 0 || encoding.ids()[0] != bos;
-        boolean addEos = n == 0 || encoding.ids()[n - 1] != eos;
+        // Offsets are needed only to map character spans to tokens: without spans, ids alone (a third of the memory).
+        Encoding encoding = charSpans.length == 0 ? null : tokenizer.tokenizer().encode(text, false);
+        int[] ids = encoding == null ? tokenizer.tokenizer().encodeIds(text, false) : encoding.ids();
+        int n = ids.length;
+        boolean addBos = n == 0 || ids[0] != bos;
+        boolean addEos = n == 0 || ids[n - 1] != eos;
         int shift = addBos ? 1 : 0;
         int total = n + shift + (addEos ? 1 : 0);
         int[] tokens = new int[total];
         if (addBos) {
             tokens[0] = bos;
         }
-        System.arraycopy(encoding.ids(), 0, tokens, shift, n);
+        System.arraycopy(ids, 0, tokens, shift, n);
         if (addEos) {
             tokens[total - 1] = eos;
+        }
+        if (encoding == null) {
+            return new Result(tokens, new int[0][], null);
         }
         int length = text.codePointCount(0, text.length());
         boolean[] masked = TokenSpans.maskedTokens(encoding.starts(), encoding.ends(), charSpans);
         boolean[] all = new boolean[total];
         System.arraycopy(masked, 0, all, shift, n);
         if (addBos) {
-            all[0] = charSpans.length > 0 && charSpans[0][0] == 0;
+            all[0] = charSpans[0][0] == 0;
         }
         if (addEos) {
-            all[total - 1] = charSpans.length > 0 && charSpans[charSpans.length - 1][1] == length - 1;
+            all[total - 1] = charSpans[charSpans.length - 1][1] == length - 1;
         }
         return new Result(tokens, TokenSpans.runs(all), null);
     }

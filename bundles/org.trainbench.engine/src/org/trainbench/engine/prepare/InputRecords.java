@@ -1,11 +1,7 @@
 package org.trainbench.engine.prepare;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.prepare.columnar.ArrowStreamRecords;
 import org.trainbench.engine.prepare.columnar.ColumnarFileException;
@@ -31,6 +28,9 @@ import org.trainbench.engine.prepare.columnar.SaveToDiskDataset;
  * {@code <split>} subdirectory if there is one; only the files named for the split, such as
  * {@code train-00000-of-00002.parquet}, when some are); a Hugging Face {@code save_to_disk} directory is read in the
  * order of its {@code state.json}.
+ * <p>
+ * Each line is decoded on its own, strictly: a line that is not UTF-8 is an invalid record named by file and line
+ * (skipped and counted with {@code --skip-invalid}), never read with U+FFFD in place of its bytes.
  */
 final class InputRecords implements AutoCloseable {
 
@@ -52,7 +52,7 @@ final class InputRecords implements AutoCloseable {
     private final List<Path> files;
     private final Set<String> columns;
     private int fileIndex = -1;
-    private BufferedReader reader;
+    private InputLines reader;
     private ColumnarRecords rows;
     private long line;
     private boolean text;
@@ -138,13 +138,22 @@ final class InputRecords implements AutoCloseable {
         }
     }
 
-    /** Counts records without parsing them (first pass, to size the split and the progress line). */
+    /** The number of records of all files (see {@link #countPerFile}). */
     static long count(List<Path> files) throws IOException {
-        long count = 0;
-        for (Path file : files) {
+        return java.util.Arrays.stream(countPerFile(files)).sum();
+    }
+
+    /**
+     * Counts the records of each file without parsing them (first pass, to size the splits and the progress line, and
+     * to name the files that hold none).
+     */
+    static long[] countPerFile(List<Path> files) throws IOException {
+        long[] counts = new long[files.size()];
+        for (int f = 0; f < files.size(); f++) {
+            Path file = files.get(f);
             if (columnar(file)) {
                 try {
-                    count += file.getFileName().toString().toLowerCase().endsWith(".parquet")
+                    counts[f] = file.getFileName().toString().toLowerCase().endsWith(".parquet")
                             ? ParquetRecords.rowCount(file) : ArrowStreamRecords.rowCount(file);
                 } catch (ColumnarFileException e) {
                     throw new PreparationException(e.getMessage());
@@ -152,16 +161,15 @@ final class InputRecords implements AutoCloseable {
                 continue;
             }
             boolean text = isText(file);
-            try (BufferedReader in = open(file)) {
-                String l;
-                while ((l = in.readLine()) != null) {
-                    if (text || !l.isBlank()) {
-                        count++;
+            try (InputLines in = open(file)) {
+                while (in.next()) {
+                    if (text || !in.isBlank()) {
+                        counts[f]++;
                     }
                 }
             }
         }
-        return count;
+        return counts;
     }
 
     private static boolean isText(Path file) {
@@ -169,14 +177,12 @@ final class InputRecords implements AutoCloseable {
         return name.endsWith(".txt") || name.endsWith(".txt.gz");
     }
 
-    private static BufferedReader open(Path file) throws IOException {
+    private static InputLines open(Path file) throws IOException {
         InputStream in = Files.newInputStream(file);
         if (file.getFileName().toString().toLowerCase().endsWith(".gz")) {
             in = new GZIPInputStream(in, 1 << 16);
         }
-        // Malformed UTF-8 becomes U+FFFD, as Python's errors="replace"; a record is never dropped for it.
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+        return new InputLines(in);
     }
 
     /** The next record, or null at the end of the last file. */
@@ -213,19 +219,25 @@ final class InputRecords implements AutoCloseable {
                 text = isText(files.get(fileIndex));
                 line = 0;
             }
-            String l = reader.readLine();
-            if (l == null) {
+            if (!reader.next()) {
                 reader.close();
                 reader = null;
                 continue;
             }
             line++;
             Path file = files.get(fileIndex);
+            if (!text && reader.isBlank()) {
+                continue;
+            }
+            int malformed = TextFiles.malformedUtf8At(reader.bytes(), 0, reader.length());
+            if (malformed >= 0) {
+                return new InputRecord(file, line, null, "not UTF-8 text at byte " + malformed + " of the line (0x"
+                        + String.format("%02X", reader.bytes()[malformed] & 0xFF) + "): the line is in another encoding or"
+                        + " the file is damaged; save it as UTF-8");
+            }
+            String l = reader.text();
             if (text) {
                 return new InputRecord(file, line, Map.of("text", l), null);
-            }
-            if (l.isBlank()) {
-                continue;
             }
             try {
                 Object value = Json.parse(l);

@@ -94,7 +94,7 @@ final class BpeModel {
         for (int t = 0; t < count; t++) {
             int unitStart = result[count + t];
             int unitEnd = result[2 * count + t];
-            sink.add(result[t], piece.start[piece.from + unitStart], piece.end[piece.from + unitEnd - 1]);
+            sink.add(result[t], piece.start(unitStart), piece.end(unitEnd - 1));
         }
     }
 

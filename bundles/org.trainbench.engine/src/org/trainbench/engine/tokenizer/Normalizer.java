@@ -62,12 +62,12 @@ sealed interface Normalizer {
                     out.add(piece, unit);
                 }
                 if (matchEnd > matchStart) {
-                    int s = piece.start[piece.from + matchStart];
-                    int e = piece.end[piece.from + matchEnd - 1];
+                    int s = piece.start(matchStart);
+                    int e = piece.end(matchEnd - 1);
                     boolean oneToOne = content.length == matchEnd - matchStart;
                     for (int c = 0; c < content.length; c++) {
                         if (oneToOne) {
-                            out.add(content[c], piece.start[piece.from + matchStart + c], piece.end[piece.from + matchStart + c]);
+                            out.add(content[c], piece.start(matchStart + c), piece.end(matchStart + c));
                         } else {
                             out.add(content[c], s, e);
                         }
@@ -98,12 +98,12 @@ sealed interface Normalizer {
                     j++;
                 }
                 String normalized = java.text.Normalizer.normalize(new String(piece.units, piece.from + i, j - i), form);
-                int s = piece.start[piece.from + i];
-                int e = piece.end[piece.from + j - 1];
+                int s = piece.start(i);
+                int e = piece.end(j - 1);
                 int[] cps = normalized.codePoints().toArray();
                 if (cps.length == j - i) {
                     for (int k = 0; k < cps.length; k++) {
-                        out.add(cps[k], piece.start[piece.from + i + k], piece.end[piece.from + i + k]);
+                        out.add(cps[k], piece.start(i + k), piece.end(i + k));
                     }
                 } else {
                     for (int cp : cps) {
@@ -128,8 +128,8 @@ sealed interface Normalizer {
             UnitBuilder out = new UnitBuilder(piece.length());
             for (int i = 0; i < piece.length(); i++) {
                 String lower = new String(Character.toChars(piece.unit(i))).toLowerCase(java.util.Locale.ROOT);
-                int s = piece.start[piece.from + i];
-                int e = piece.end[piece.from + i];
+                int s = piece.start(i);
+                int e = piece.end(i);
                 lower.codePoints().forEach(cp -> out.add(cp, s, e));
             }
             return out.build();
@@ -212,7 +212,7 @@ sealed interface Normalizer {
         }
 
         void add(Piece piece, int index) {
-            add(piece.units[piece.from + index], piece.start[piece.from + index], piece.end[piece.from + index]);
+            add(piece.unit(index), piece.start(index), piece.end(index));
         }
 
         Piece build() {

@@ -5,25 +5,41 @@ package org.trainbench.engine.tokenizer;
  * e.g. byte-level characters after ByteLevel) and, for each unit, the original code-point range it came from.
  * Tokens get their offsets from these ranges: start of the first unit, end of the last, as Hugging Face aligns them.
  * The arrays may be shared between pieces; a piece is the view {@code [from, to)}.
+ * <p>
+ * The input text itself is an identity piece: unit {@code k} of its array came from code point {@code k}, so it
+ * carries no range arrays (they would take twice the memory of the text's code points); pieces are made with
+ * explicit ranges only where a normalizer or pre-tokenizer rewrites units.
  */
 final class Piece {
     final int[] units;
-    final int[] start;
-    final int[] end;
+    /** Null for an identity alignment: unit at array index {@code k} came from {@code [shift + k, shift + k + 1)}. */
+    private final int[] start;
+    private final int[] end;
+    private final int shift;
     final int from;
     final int to;
 
     Piece(int[] units, int[] start, int[] end, int from, int to) {
+        this(units, start, end, 0, from, to);
+    }
+
+    private Piece(int[] units, int[] start, int[] end, int shift, int from, int to) {
         this.units = units;
         this.start = start;
         this.end = end;
+        this.shift = shift;
         this.from = from;
         this.to = to;
     }
 
+    /** Units {@code [from, to)} of {@code codePoints}, each aligned to its own position in that array. */
+    static Piece identity(int[] codePoints, int from, int to) {
+        return new Piece(codePoints, null, null, 0, from, to);
+    }
+
     /** Units {@code [a, b)} of this piece (indices relative to the piece). */
     Piece slice(int a, int b) {
-        return new Piece(units, start, end, from + a, from + b);
+        return new Piece(units, start, end, shift, from + a, from + b);
     }
 
     int length() {
@@ -38,9 +54,19 @@ final class Piece {
         return units[from + i];
     }
 
+    /** The original offset where unit {@code i} (relative to the piece) begins. */
+    int start(int i) {
+        return start == null ? shift + from + i : start[from + i];
+    }
+
+    /** The original offset where unit {@code i} (relative to the piece) ends. */
+    int end(int i) {
+        return end == null ? shift + from + i + 1 : end[from + i];
+    }
+
     /** The original offset where this piece begins (0 for a piece at the very start of the input). */
     int originalStart() {
-        return start[from];
+        return start(0);
     }
 
     String text() {
@@ -54,11 +80,13 @@ final class Piece {
         int[] s = new int[n + 1];
         int[] e = new int[n + 1];
         u[0] = unit;
-        s[0] = start[from];
-        e[0] = end[from];
+        s[0] = start(0);
+        e[0] = end(0);
         System.arraycopy(units, from, u, 1, n);
-        System.arraycopy(start, from, s, 1, n);
-        System.arraycopy(end, from, e, 1, n);
+        for (int i = 0; i < n; i++) {
+            s[i + 1] = start(i);
+            e[i + 1] = end(i);
+        }
         return new Piece(u, s, e, 0, n + 1);
     }
 
@@ -80,14 +108,10 @@ final class Piece {
                 u[i] = replacement;
             }
         }
-        return new Piece(u, start, end, 0, u.length).rebase(from);
-    }
-
-    /** This piece's units with alignment arrays copied so that indices start at 0. */
-    private Piece rebase(int oldFrom) {
-        int n = units.length;
-        int[] s = java.util.Arrays.copyOfRange(start, oldFrom, oldFrom + n);
-        int[] e = java.util.Arrays.copyOfRange(end, oldFrom, oldFrom + n);
-        return new Piece(units, s, e, 0, n);
+        if (start == null) {
+            return new Piece(u, null, null, shift + from, 0, u.length);
+        }
+        return new Piece(u, java.util.Arrays.copyOfRange(start, from, to), java.util.Arrays.copyOfRange(end, from, to), 0,
+                u.length);
     }
 }

@@ -26,14 +26,14 @@ sealed interface PostProcessor {
             if (!addSpecialTokens) {
                 return;
             }
-            TokenSink out = new TokenSink();
+            TokenSink out = new TokenSink(tokens.hasOffsets());
             for (int[] ids : before) {
                 for (int id : ids) {
                     out.add(id, 0, 0);
                 }
             }
             for (int i = 0; i < tokens.size; i++) {
-                out.add(tokens.ids[i], tokens.starts[i], tokens.ends[i]);
+                out.add(tokens.ids[i], tokens.hasOffsets() ? tokens.starts[i] : 0, tokens.hasOffsets() ? tokens.ends[i] : 0);
             }
             for (int[] ids : after) {
                 for (int id : ids) {
@@ -51,7 +51,7 @@ sealed interface PostProcessor {
     record ByteLevelOffsets(boolean trimOffsets, boolean addPrefixSpace) implements PostProcessor {
         @Override
         public void process(TokenSink tokens, boolean addSpecialTokens, Tokenizer tokenizer) {
-            if (!trimOffsets) {
+            if (!trimOffsets || !tokens.hasOffsets()) {
                 return;
             }
             for (int i = 0; i < tokens.size; i++) {
@@ -85,7 +85,7 @@ sealed interface PostProcessor {
         }
     }
 
-    static PostProcessor parse(Object node, Map<String, Integer> ids, String where) {
+    static PostProcessor parse(Object node, String where) {
         if (node == null) {
             return null;
         }
@@ -95,7 +95,7 @@ sealed interface PostProcessor {
             case "Sequence" -> {
                 List<PostProcessor> list = new ArrayList<>();
                 for (Object child : (List<?>) map.get("processors")) {
-                    list.add(parse(child, ids, where));
+                    list.add(parse(child, where));
                 }
                 yield new Sequence(List.copyOf(list));
             }

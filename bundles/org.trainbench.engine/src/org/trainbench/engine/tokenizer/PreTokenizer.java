@@ -3,34 +3,38 @@ package org.trainbench.engine.tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The {@code pre_tokenizer} of a tokenizer.json: splits a normalized segment into pieces that the model encodes
  * separately (and caches), possibly rewriting them (ByteLevel maps each UTF-8 byte to a printable character).
+ * <p>
+ * Pieces are handed on one at a time, in order, as they are made: a segment of any length is never held as a list
+ * of its pieces (on a 10 MB record, that list took about 30 times the text's size).
  */
 sealed interface PreTokenizer {
 
-    /** Appends the pieces of {@code piece} to {@code out}. */
-    void split(Piece piece, List<Piece> out);
+    /** Hands the pieces of {@code piece} to {@code out}, in order. */
+    void split(Piece piece, Consumer<Piece> out);
 
     /** GPT-2's pattern, used by ByteLevel when {@code use_regex} is true. */
     String GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
+    /** Each step splits the pieces of the step before; depth first, which gives the same order as step by step. */
     record Sequence(List<PreTokenizer> steps) implements PreTokenizer {
         @Override
-        public void split(Piece piece, List<Piece> out) {
-            List<Piece> current = new ArrayList<>();
-            current.add(piece);
-            for (PreTokenizer step : steps) {
-                List<Piece> next = new ArrayList<>(current.size() * 2);
-                for (Piece p : current) {
-                    step.split(p, next);
-                }
-                current = next;
+        public void split(Piece piece, Consumer<Piece> out) {
+            splitFrom(0, piece, out);
+        }
+
+        private void splitFrom(int step, Piece piece, Consumer<Piece> out) {
+            if (step == steps.size()) {
+                out.accept(piece);
+                return;
             }
-            out.addAll(current);
+            steps.get(step).split(piece, p -> splitFrom(step + 1, p, out));
         }
     }
 
@@ -52,105 +56,166 @@ sealed interface PreTokenizer {
     /** Splits on the matches of a pattern, distributing matches and gaps as the behavior says. */
     record Split(PieceMatcher matcher, Behavior behavior, boolean invert) implements PreTokenizer {
         @Override
-        public void split(Piece piece, List<Piece> out) {
+        public void split(Piece piece, Consumer<Piece> out) {
             if (piece.isEmpty()) {
                 return;
             }
-            // (start, end, isMatch) triples covering the piece.
-            int[] ranges = matcher.matches(piece);
-            List<int[]> parts = new ArrayList<>();
-            int position = 0;
-            for (int i = 0; i < ranges.length; i += 2) {
-                if (ranges[i] > position) {
-                    parts.add(new int[] {position, ranges[i], invert ? 1 : 0});
-                }
-                parts.add(new int[] {ranges[i], ranges[i + 1], invert ? 0 : 1});
-                position = ranges[i + 1];
-            }
-            if (position < piece.length()) {
-                parts.add(new int[] {position, piece.length(), invert ? 1 : 0});
-            }
+            // Isolated and Removed hand each part on as it is found; the merging behaviors look at neighbors, so
+            // they first collect the parts as flat (start, end, isMatch) triples.
             switch (behavior) {
-                case ISOLATED -> parts.forEach(p -> out.add(piece.slice(p[0], p[1])));
-                case REMOVED -> parts.stream().filter(p -> p[2] == 0).forEach(p -> out.add(piece.slice(p[0], p[1])));
+                case ISOLATED -> parts(piece, (start, end, match) -> out.accept(piece.slice(start, end)));
+                case REMOVED -> parts(piece, (start, end, match) -> {
+                    if (!match) {
+                        out.accept(piece.slice(start, end));
+                    }
+                });
+                default -> merge(piece, out);
+            }
+        }
+
+        /** The matches and the gaps between them, in order, as {@code isMatch} says (inverted with {@code invert}). */
+        private void parts(Piece piece, PartConsumer consumer) {
+            int[] position = {0};
+            matcher.matches(piece, (start, end) -> {
+                if (start > position[0]) {
+                    consumer.accept(position[0], start, invert);
+                }
+                consumer.accept(start, end, !invert);
+                position[0] = end;
+            });
+            if (position[0] < piece.length()) {
+                consumer.accept(position[0], piece.length(), invert);
+            }
+        }
+
+        private void merge(Piece piece, Consumer<Piece> out) {
+            Parts parts = new Parts(48);
+            parts(piece, parts::add);
+            switch (behavior) {
                 case MERGED_WITH_PREVIOUS -> {
                     // A match joins the part before it, unless that part was a match too (HF's fold).
-                    List<int[]> merged = new ArrayList<>();
+                    int begin = -1;
+                    int finish = -1;
                     boolean previousMatch = false;
-                    for (int[] p : parts) {
-                        if (p[2] == 1 && !previousMatch && !merged.isEmpty()) {
-                            merged.getLast()[1] = p[1];
+                    for (int p = 0; p < parts.size; p++) {
+                        if (parts.isMatch(p) && !previousMatch && begin >= 0) {
+                            finish = parts.end(p);
                         } else {
-                            merged.add(new int[] {p[0], p[1]});
+                            if (begin >= 0) {
+                                out.accept(piece.slice(begin, finish));
+                            }
+                            begin = parts.start(p);
+                            finish = parts.end(p);
                         }
-                        previousMatch = p[2] == 1;
+                        previousMatch = parts.isMatch(p);
                     }
-                    merged.forEach(p -> out.add(piece.slice(p[0], p[1])));
+                    if (begin >= 0) {
+                        out.accept(piece.slice(begin, finish));
+                    }
                 }
                 case MERGED_WITH_NEXT -> {
-                    // A match joins the part after it, unless that part is a match too.
-                    List<int[]> merged = new ArrayList<>();
+                    // A match joins the part after it, unless that part is a match too: decided from the back, so
+                    // the merged parts are found back to front and handed on front to back.
+                    Parts merged = new Parts(parts.size * 3);
                     boolean nextMatch = false;
-                    for (int i = parts.size() - 1; i >= 0; i--) {
-                        int[] p = parts.get(i);
-                        if (p[2] == 1 && !nextMatch && !merged.isEmpty()) {
-                            merged.getLast()[0] = p[0];
+                    for (int p = parts.size - 1; p >= 0; p--) {
+                        if (parts.isMatch(p) && !nextMatch && merged.size > 0) {
+                            merged.setStart(merged.size - 1, parts.start(p));
                         } else {
-                            merged.add(new int[] {p[0], p[1]});
+                            merged.add(parts.start(p), parts.end(p), false);
                         }
-                        nextMatch = p[2] == 1;
+                        nextMatch = parts.isMatch(p);
                     }
-                    for (int i = merged.size() - 1; i >= 0; i--) {
-                        out.add(piece.slice(merged.get(i)[0], merged.get(i)[1]));
+                    for (int p = merged.size - 1; p >= 0; p--) {
+                        out.accept(piece.slice(merged.start(p), merged.end(p)));
                     }
                 }
                 case CONTIGUOUS -> {
                     int i = 0;
-                    while (i < parts.size()) {
+                    while (i < parts.size) {
                         int j = i + 1;
-                        while (j < parts.size() && parts.get(j)[2] == 1 && parts.get(i)[2] == 1) {
+                        while (j < parts.size && parts.isMatch(j) && parts.isMatch(i)) {
                             j++;
                         }
-                        out.add(piece.slice(parts.get(i)[0], parts.get(j - 1)[1]));
+                        out.accept(piece.slice(parts.start(i), parts.end(j - 1)));
                         i = j;
                     }
                 }
+                default -> throw new IllegalStateException(behavior + " is handed on part by part");
             }
         }
     }
 
-    /** Where a pattern matches inside a piece: {@code [start0, end0, start1, end1, ...]} in unit indices. */
+    @FunctionalInterface
+    interface PartConsumer {
+        void accept(int start, int end, boolean match);
+    }
+
+    /** Growable flat (start, end, isMatch) triples: a segment's parts without an object per part. */
+    final class Parts {
+        private int[] triples;
+        int size;
+
+        Parts(int capacity) {
+            triples = new int[Math.max(3, capacity)];
+        }
+
+        void add(int start, int end, boolean match) {
+            if (3 * size + 3 > triples.length) {
+                triples = java.util.Arrays.copyOf(triples, triples.length * 2);
+            }
+            triples[3 * size] = start;
+            triples[3 * size + 1] = end;
+            triples[3 * size + 2] = match ? 1 : 0;
+            size++;
+        }
+
+        int start(int p) {
+            return triples[3 * p];
+        }
+
+        int end(int p) {
+            return triples[3 * p + 1];
+        }
+
+        boolean isMatch(int p) {
+            return triples[3 * p + 2] == 1;
+        }
+
+        void setStart(int p, int start) {
+            triples[3 * p] = start;
+        }
+    }
+
+    /** Where a pattern matches inside a piece: each non-empty match, in order, as unit indices {@code [start, end)}. */
     interface PieceMatcher {
-        int[] matches(Piece piece);
+        void matches(Piece piece, MatchConsumer out);
+    }
+
+    @FunctionalInterface
+    interface MatchConsumer {
+        void accept(int start, int end);
     }
 
     /** A java.util.regex pattern; indices are converted from UTF-16 to code points. */
     record RegexMatcher(Pattern pattern) implements PieceMatcher {
         @Override
-        public int[] matches(Piece piece) {
+        public void matches(Piece piece, MatchConsumer out) {
             String text = piece.text();
             int[] toUnit = text.length() == piece.length() ? null : utf16ToUnitIndex(text);
             Matcher m = pattern.matcher(text);
-            int[] result = new int[16];
-            int n = 0;
             while (m.find()) {
                 if (m.end() == m.start()) {
                     continue;
                 }
-                if (n + 2 > result.length) {
-                    result = java.util.Arrays.copyOf(result, result.length * 2);
-                }
-                result[n++] = toUnit == null ? m.start() : toUnit[m.start()];
-                result[n++] = toUnit == null ? m.end() : toUnit[m.end()];
+                out.accept(toUnit == null ? m.start() : toUnit[m.start()], toUnit == null ? m.end() : toUnit[m.end()]);
             }
-            return java.util.Arrays.copyOf(result, n);
         }
     }
 
     record LiteralMatcher(int[] literal) implements PieceMatcher {
         @Override
-        public int[] matches(Piece piece) {
-            List<Integer> found = new ArrayList<>();
+        public void matches(Piece piece, MatchConsumer out) {
             int i = 0;
             outer:
             while (i + literal.length <= piece.length()) {
@@ -160,18 +225,16 @@ sealed interface PreTokenizer {
                         continue outer;
                     }
                 }
-                found.add(i);
-                found.add(i + literal.length);
+                out.accept(i, i + literal.length);
                 i += literal.length;
             }
-            return found.stream().mapToInt(Integer::intValue).toArray();
         }
     }
 
     /** Maps each code point to its UTF-8 bytes as printable characters (GPT-2's byte-level alphabet). */
     record ByteLevel(boolean addPrefixSpace, Split regexSplit) implements PreTokenizer {
         @Override
-        public void split(Piece piece, List<Piece> out) {
+        public void split(Piece piece, Consumer<Piece> out) {
             if (piece.isEmpty()) {
                 return;
             }
@@ -179,14 +242,10 @@ sealed interface PreTokenizer {
                 piece = piece.prepend(' ');
             }
             if (regexSplit == null) {
-                out.add(toBytes(piece));
+                out.accept(toBytes(piece));
                 return;
             }
-            List<Piece> parts = new ArrayList<>();
-            regexSplit.split(piece, parts);
-            for (Piece part : parts) {
-                out.add(toBytes(part));
-            }
+            regexSplit.split(piece, part -> out.accept(toBytes(part)));
         }
 
         static Piece toBytes(Piece piece) {
@@ -200,18 +259,21 @@ sealed interface PreTokenizer {
             }
             if (ascii) {
                 int[] u = new int[n];
+                int[] s = new int[n];
+                int[] e = new int[n];
                 for (int i = 0; i < n; i++) {
                     u[i] = ByteLevelAlphabet.BYTE_TO_CHAR[piece.unit(i)];
+                    s[i] = piece.start(i);
+                    e[i] = piece.end(i);
                 }
-                return new Piece(u, java.util.Arrays.copyOfRange(piece.start, piece.from, piece.to),
-                        java.util.Arrays.copyOfRange(piece.end, piece.from, piece.to), 0, n);
+                return new Piece(u, s, e, 0, n);
             }
             Normalizer.UnitBuilder out = new Normalizer.UnitBuilder(n * 2);
             byte[] buffer = new byte[4];
             for (int i = 0; i < n; i++) {
                 int cp = piece.unit(i);
-                int s = piece.start[piece.from + i];
-                int e = piece.end[piece.from + i];
+                int s = piece.start(i);
+                int e = piece.end(i);
                 int length = Utf8.encode(cp, buffer);
                 for (int b = 0; b < length; b++) {
                     out.add(ByteLevelAlphabet.BYTE_TO_CHAR[buffer[b] & 0xFF], s, e);
@@ -224,7 +286,7 @@ sealed interface PreTokenizer {
     /** SentencePiece's word boundary: spaces become the replacement (▁), optionally prepended and split on. */
     record Metaspace(int replacement, String prependScheme, boolean split) implements PreTokenizer {
         @Override
-        public void split(Piece piece, List<Piece> out) {
+        public void split(Piece piece, Consumer<Piece> out) {
             if (piece.isEmpty()) {
                 return;
             }
@@ -239,7 +301,7 @@ sealed interface PreTokenizer {
                 piece = piece.prepend(replacement);
             }
             if (!split) {
-                out.add(piece);
+                out.accept(piece);
                 return;
             }
             new Split(new LiteralMatcher(new int[] {replacement}), Behavior.MERGED_WITH_NEXT, false).split(piece, out);
@@ -248,7 +310,7 @@ sealed interface PreTokenizer {
 
     record Digits(boolean individual) implements PreTokenizer {
         @Override
-        public void split(Piece piece, List<Piece> out) {
+        public void split(Piece piece, Consumer<Piece> out) {
             int i = 0;
             while (i < piece.length()) {
                 int j = i + 1;
@@ -258,7 +320,7 @@ sealed interface PreTokenizer {
                         j++;
                     }
                 }
-                out.add(piece.slice(i, j));
+                out.accept(piece.slice(i, j));
                 i = j;
             }
         }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
 import org.trainbench.engine.train.checkpoint.CheckpointStore;
@@ -20,8 +19,8 @@ import org.trainbench.engine.train.checkpoint.CheckpointStore.Checkpoint;
 public final class CheckpointModels {
     public static final String RESOLVED_CONFIG = "config.resolved.yaml";
 
-    /** A restored model and where it came from. */
-    public record CheckpointModel(LlamaModel model, Path experiment, Checkpoint checkpoint) {
+    /** A restored model, where it came from, and the positions it is made for. */
+    public record CheckpointModel(LlamaModel model, Path experiment, Checkpoint checkpoint, PositionLimit positions) {
     }
 
     private CheckpointModels() {
@@ -82,14 +81,14 @@ public final class CheckpointModels {
 
     private static CheckpointModel restore(Path experiment, Checkpoint checkpoint) throws IOException {
         Path configFile = experiment.resolve(RESOLVED_CONFIG);
-        LlamaArchitecture architecture;
+        TrainingPlan plan;
         try {
             TrainingConfigFile file = TrainingConfigFile.read(configFile, List.of());
-            architecture = TrainingPlans.from(file.config(), null, note -> { }).architecture();
+            plan = TrainingPlans.from(file.config(), null, note -> { });
         } catch (TrainingConfigFile.InvalidConfigException e) {
             throw new IllegalArgumentException(configFile + ": expected a valid training config: " + e.getMessage(), e);
         }
-        LlamaModel model = LlamaModel.empty(architecture);
+        LlamaModel model = LlamaModel.empty(plan.architecture());
         try {
             CheckpointStore.restore(checkpoint, model.parameters(), null);
         } catch (CheckpointMismatchException e) {
@@ -97,6 +96,6 @@ public final class CheckpointModels {
                     + "): restore the run's config.resolved.yaml as it was when the checkpoint was written, or export and"
                     + " generate from the run that wrote this checkpoint");
         }
-        return new CheckpointModel(model, experiment, checkpoint);
+        return new CheckpointModel(model, experiment, checkpoint, HuggingFaceLlama.positionLimit(plan, configFile));
     }
 }

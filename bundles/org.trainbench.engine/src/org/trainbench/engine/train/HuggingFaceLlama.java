@@ -27,9 +27,9 @@ public final class HuggingFaceLlama {
     public static ModelExporter exporter(TrainingPlan plan) throws IOException {
         requireLlama(plan.exportFormat(), "training.export.format");
         HfLlamaFormat.ExportOptions options;
-        if (plan.pretrained() != null && Files.isRegularFile(plan.pretrained().path().resolve(HfLlamaConfig.FILE))) {
-            options = HfLlamaFormat.ExportOptions.like(HfLlamaConfig.read(plan.pretrained().path()))
-                    .withTokenizerSource(plan.pretrained().path());
+        java.util.Optional<HfLlamaConfig> pretrained = pretrainedConfig(plan);
+        if (pretrained.isPresent()) {
+            options = HfLlamaFormat.ExportOptions.like(pretrained.get()).withTokenizerSource(plan.pretrained().path());
         } else {
             HfLlamaFormat.ExportOptions defaults = HfLlamaFormat.ExportOptions.defaults();
             options = new HfLlamaFormat.ExportOptions(defaults.dtype(), defaults.maxShardBytes(), plan.sequenceLength(), null,
@@ -37,6 +37,27 @@ public final class HuggingFaceLlama {
         }
         HfLlamaFormat.ExportOptions chosen = options;
         return (model, directory) -> HfLlamaFormat.export(model, directory, chosen);
+    }
+
+    /** The config.json of the run's pretrained model, when it starts from a Hugging Face directory. */
+    public static java.util.Optional<HfLlamaConfig> pretrainedConfig(TrainingPlan plan) throws IOException {
+        if (plan.pretrained() == null || !Files.isRegularFile(plan.pretrained().path().resolve(HfLlamaConfig.FILE))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(HfLlamaConfig.read(plan.pretrained().path()));
+    }
+
+    /**
+     * The positions a run's model is made for, as its export's max_position_embeddings says: the pretrained model's
+     * context length, else the training sequence length.
+     */
+    public static PositionLimit positionLimit(TrainingPlan plan, java.nio.file.Path resolvedConfig) throws IOException {
+        java.util.Optional<HfLlamaConfig> pretrained = pretrainedConfig(plan);
+        if (pretrained.isPresent()) {
+            return new PositionLimit(pretrained.get().maxPositionEmbeddings(), "max_position_embeddings of "
+                    + plan.pretrained().path().resolve(HfLlamaConfig.FILE));
+        }
+        return new PositionLimit(plan.sequenceLength(), "batch.sequence_length in " + resolvedConfig);
     }
 
     private static void requireLlama(String format, String key) {

@@ -112,6 +112,33 @@ class ConfigFuzzTest {
         return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The same mutations through {@code trainbench validate} as a user runs it, files and all, plus files cut short
+     * or holding bytes that are not UTF-8: every run ends with exit code 0, 1 or 2 and a message, never a Java stack
+     * trace or an internal error.
+     */
+    @Test
+    void mutatedConfigFilesThroughTheValidateCommandNeverPrintAStackTrace(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Random random = new Random(20261207L);
+        Path file = dir.resolve("config.yaml");
+        for (int i = 0; i < 300; i++) {
+            String name = ConfigExamples.ALL.get(random.nextInt(ConfigExamples.ALL.size()));
+            byte[] bytes = mutate(ConfigExamples.text(name), random).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (i % 10 == 0) {
+                bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
+            } else if (i % 10 == 1 && bytes.length > 0) {
+                bytes[random.nextInt(bytes.length)] = (byte) (0x80 + random.nextInt(0x80));
+            }
+            java.nio.file.Files.write(file, bytes);
+            org.trainbench.engine.cli.CliRun run = org.trainbench.engine.cli.CliRun.cli("validate", file.toString());
+            if (run.printedStackTrace() || run.exitCode() > 2 || run.err().contains("internal error")) {
+                fail("validate of mutated config #" + i + " exited " + run.exitCode() + ":\n" + run.err() + "\n---- config:\n"
+                        + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     private static String mutate(String text, Random random) {
         int mutations = 1 + random.nextInt(3);
         for (int m = 0; m < mutations; m++) {
