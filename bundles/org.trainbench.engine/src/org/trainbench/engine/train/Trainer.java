@@ -267,6 +267,7 @@ public final class Trainer {
         long intervalTokens = 0;
         double intervalLossSum = 0;
         int intervalSteps = 0;
+        long intervalSentBytes = 0;
         double lastLoss = Double.NaN;
         Path lastCheckpoint = null;
         List<Parameter> parameters = model.parameters();
@@ -290,6 +291,7 @@ public final class Trainer {
         try {
             while (step < plan.trainIters()) {
                 long stepStart = System.nanoTime();
+                long sentBefore = communicator.bytesSent();
                 backend.zeroGradients();
                 List<SequenceBatch> microBatches = nextMicroBatches(training, plan.batchSize());
                 long ownCounted = 0;
@@ -332,6 +334,7 @@ public final class Trainer {
                 intervalTokens += plan.tokensPerStep();
                 intervalLossSum += loss;
                 intervalSteps++;
+                intervalSentBytes += communicator.bytesSent() - sentBefore;
                 listener.stepFinished(step, plan.trainIters(), loss, rate, update.gradientNorm(), plan.tokensPerStep() / stepSeconds, elapsed);
 
                 boolean done = step >= plan.trainIters();
@@ -354,7 +357,11 @@ public final class Trainer {
                         line.put("mfu", tokensPerSecond * flopsPerToken / backend.peakFlops());
                     }
                     line.put("steps_averaged", intervalSteps);
+                    if (group.distributed()) {
+                        line.put("sent_bytes_per_step", intervalSentBytes / intervalSteps);
+                    }
                     record(line);
+                    intervalSentBytes = 0;
                     intervalStart = now;
                     intervalTokens = 0;
                     intervalLossSum = 0;

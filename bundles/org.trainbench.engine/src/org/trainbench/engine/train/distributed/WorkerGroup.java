@@ -150,7 +150,7 @@ public final class WorkerGroup {
             if (!running) {
                 return codes;
             }
-            if (failedAt >= 0 && System.nanoTime() - failedAt > (long) ((timeoutSeconds + 5) * 1e9)) {
+            if (failedAt >= 0 && System.nanoTime() - failedAt > (long) ((timeoutSeconds + 2) * 1e9)) {
                 for (Process p : processes) {
                     if (p.isAlive()) {
                         p.destroyForcibly();
