@@ -227,7 +227,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (!arguments.contains("train")) {
             arguments.addFirst("train"); // run in-process (tests): the parse result is this subcommand's own
         }
-        List<String> command = WorkerGroup.thisJvm(TrainbenchCli.class.getName(), arguments);
+        List<String> command = new ArrayList<>(WorkerGroup.thisJvm(TrainbenchCli.class.getName(), arguments));
+        if (command.stream().noneMatch(a -> a.startsWith("-D" + org.trainbench.engine.tensor.WorkerPool.THREADS_PROPERTY + "="))) {
+            // N workers share this host's cores instead of each taking all of them
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+            command.add(1, "-D" + org.trainbench.engine.tensor.WorkerPool.THREADS_PROPERTY + "=" + threads);
+        }
         err.println("starting " + workers + " workers on " + masterAddress + ":" + port);
         try {
             return new WorkerGroup(command, workers, masterAddress, port, timeout, out, err).run();

@@ -61,12 +61,12 @@ public final class CpuBackend implements ModelBackend {
         this.optimizer = optimizer;
         this.requested = requested;
         this.group = group;
-        long elements = optimizer.flatSize();
-        if (group.distributed() && elements > Integer.MAX_VALUE - 16) {
+        long elements = group.distributed() ? optimizer.flatSize() : 0;
+        if (elements > Integer.MAX_VALUE - 16) {
             throw new BackendUnavailableException("the cpu backend's data-parallel buffer holds at most 2^31 elements; this model has "
                     + elements);
         }
-        this.partition = group.partition(elements);
+        this.partition = group.distributed() ? group.partition(elements) : null;
     }
 
     @Override
