@@ -23,6 +23,13 @@ import org.trainbench.engine.train.backend.BackendUnavailableException;
 import org.trainbench.engine.train.backend.Backends;
 import org.trainbench.engine.train.backend.CpuBackend;
 import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
+import org.trainbench.engine.train.distributed.Communicator;
+import org.trainbench.engine.train.distributed.CommunicatorException;
+import org.trainbench.engine.train.distributed.DataParallel;
+import org.trainbench.engine.train.distributed.LaunchEnvironment;
+import org.trainbench.engine.train.distributed.TcpCommunicator;
+import org.trainbench.engine.train.distributed.WorkerGroup;
+import org.trainbench.engine.train.distributed.ZeroStage;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +69,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gpus", paramLabel = "N", defaultValue = "1", description = "GPUs to train on (cuda backend only).")
     int gpus;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "Train data-parallel in N worker processes on this host (cpu backend; docs/DISTRIBUTED.md). "
+                    + "Workers started by torchrun or srun read RANK/WORLD_SIZE (or SLURM_PROCID/SLURM_NTASKS) instead.")
+    int workers;
+
+    @Option(names = "--master-addr", paramLabel = "ADDRESS", defaultValue = LaunchEnvironment.DEFAULT_ADDRESS,
+            description = "With --workers: the address rank 0 listens on, and only there (default ${DEFAULT-VALUE}).")
+    String masterAddress;
+
+    @Option(names = "--master-port", paramLabel = "PORT", defaultValue = "0",
+            description = "With --workers: the port rank 0 listens on (default: a free port).")
+    int masterPort;
+
     @Override
     public Integer call() {
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
@@ -76,9 +96,30 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (gpus != 1) {
             err.println("--gpus " + gpus + ": " + (provider.name().equals(CpuBackend.NAME)
-                    ? "the cpu backend trains in this one process; leave --gpus out or use --backend cuda"
+                    ? "the cpu backend does not use GPUs; leave --gpus out, use --workers N for several CPU workers, or --backend cuda"
                     : "training on several GPUs (data parallel, ZeRO) is not built yet; use --gpus 1"));
             return provider.name().equals(CpuBackend.NAME) ? ExitCodes.USAGE : ExitCodes.NOT_IMPLEMENTED;
+        }
+        LaunchEnvironment launch;
+        try {
+            launch = LaunchEnvironment.from(System.getenv());
+        } catch (LaunchEnvironment.InvalidLaunchException e) {
+            err.println("trainbench train: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (workers < 1) {
+            err.println("--workers " + workers + ": expected 1 or more");
+            return ExitCodes.USAGE;
+        }
+        if (workers > 1 && launch.distributed()) {
+            err.println("--workers " + workers + ": this process is already rank " + launch.rank() + " of " + launch.worldSize()
+                    + " (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS are set): an outer launcher starts the workers, so leave --workers out");
+            return ExitCodes.USAGE;
+        }
+        if ((workers > 1 || launch.distributed()) && !provider.name().equals(CpuBackend.NAME)) {
+            err.println("trainbench train --backend " + provider.name() + " with several workers: data parallel on GPUs (NCCL) is not built"
+                    + " yet; train on one GPU, or with --backend cpu --workers N (docs/DISTRIBUTED.md)");
+            return ExitCodes.NOT_IMPLEMENTED;
         }
         TrainingConfigFile file;
         try {
@@ -90,19 +131,53 @@ public final class TrainCommand implements Callable<Integer> {
             err.println(config + ": " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        for (Diagnostic diagnostic : file.diagnostics()) {
-            err.println(diagnostic.format(config.toString()));
+        if (launch.rank() == 0) { // the launcher and rank 0 say it once, not every worker
+            for (Diagnostic diagnostic : file.diagnostics()) {
+                err.println(diagnostic.format(config.toString()));
+            }
+        }
+
+        ZeroStage zeroStage = ZeroStage.of(file.config().model().multiStage().zeroStage());
+        double timeout = file.config().model().distributed().timeout();
+        if ((workers > 1 || launch.distributed()) && zeroStage == ZeroStage.WEIGHTS) {
+            err.println(config + ": model.multi_stage.zero_stage 3 (weights sharded) is not built yet; with several workers use 1 or 2"
+                    + " (--set model.multi_stage.zero_stage=2)");
+            return ExitCodes.NOT_IMPLEMENTED;
+        }
+        if (workers > 1) {
+            return launchWorkers(timeout, out, err);
         }
 
         StopSignal stop = new StopSignal();
+        Communicator communicator = null;
         try {
             TrainingPlan plan = TrainingPlans.from(file.config(), file.resolvedYaml(), err::println);
+            DataParallel group = DataParallel.single();
+            if (launch.distributed()) {
+                stop.installShutdownHook(600);
+                watchLauncher(stop);
+                communicator = TcpCommunicator.connect(launch.masterAddress(), launch.masterPort(), launch.rank(), launch.worldSize(),
+                        java.time.Duration.ofMillis((long) (timeout * 1000)), fingerprint(file.resolvedYaml()));
+                group = new DataParallel(communicator, zeroStage);
+            }
             ModelExporter exporter = plan.exportFormat() != null ? HuggingFaceLlama.exporter(plan) : null;
             boolean terminal = System.console() != null && System.console().isTerminal();
-            Trainer trainer = new Trainer(plan, new ProgressLine(err, terminal, terminal ? 0.5 : 10.0), HuggingFaceLlama.loader(), exporter,
-                    provider);
+            // ranks other than 0 compute quietly: rank 0 reports the run, and a failure is printed below by each rank
+            org.trainbench.engine.train.TrainingListener listener = group.writesFiles()
+                    ? new ProgressLine(err, terminal, terminal ? 0.5 : 10.0) : new org.trainbench.engine.train.TrainingListener() {
+                        @Override
+                        public void message(String text) {
+                        }
+                    };
+            Trainer trainer = new Trainer(plan, listener, HuggingFaceLlama.loader(), exporter, provider, group);
             stop.installShutdownHook(600);
             RunOutcome outcome = trainer.run(noResume ? Trainer.ResumePolicy.NEVER : Trainer.ResumePolicy.AUTO, stop);
+            if (!group.writesFiles()) {
+                if (outcome.status() == RunOutcome.Status.FAILED) {
+                    err.println("trainbench train: " + outcome.message());
+                }
+                return outcome.status() == RunOutcome.Status.FAILED ? ExitCodes.FAILED : ExitCodes.OK;
+            }
             switch (outcome.status()) {
                 case FINISHED -> out.println(Double.isNaN(outcome.lastLoss())
                         ? "nothing to train (" + outcome.message() + "); run directory " + plan.experimentDir()
@@ -116,6 +191,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (BackendUnavailableException e) {
             err.println("trainbench train --backend " + provider.name() + ": " + e.getMessage());
             return ExitCodes.BACKEND_UNAVAILABLE;
+        } catch (CommunicatorException e) {
+            err.println("trainbench train: " + e.getMessage());
+            return ExitCodes.FAILED;
         } catch (IllegalArgumentException | IllegalStateException | CheckpointMismatchException e) {
             err.println(config + ": " + e.getMessage());
             return ExitCodes.FAILED;
@@ -123,7 +201,86 @@ public final class TrainCommand implements Callable<Integer> {
             err.println(config + ": " + e.getMessage());
             return ExitCodes.USAGE;
         } finally {
+            if (communicator != null) {
+                communicator.close();
+            }
             stop.removeShutdownHook();
+        }
+    }
+
+    /** {@code --workers N}: this process starts N workers on this host and waits for them; it trains nothing itself. */
+    private int launchWorkers(double timeout, PrintWriter out, PrintWriter err) {
+        int port = masterPort;
+        // a taken port is an error before any worker starts; a free one is chosen when none was asked for
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(masterAddress), port));
+            port = probe.getLocalPort();
+        } catch (IOException e) {
+            err.println("trainbench train --workers " + workers + ": cannot listen on " + masterAddress + ":" + port + " (" + e.getMessage()
+                    + "): another run or program holds this port, or the address is not this host's; choose another --master-port");
+            return ExitCodes.USAGE;
+        }
+        List<String> arguments = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        withoutOption(arguments, "--workers");
+        withoutOption(arguments, "--master-addr");
+        withoutOption(arguments, "--master-port");
+        if (!arguments.contains("train")) {
+            arguments.addFirst("train"); // run in-process (tests): the parse result is this subcommand's own
+        }
+        List<String> command = new ArrayList<>(WorkerGroup.thisJvm(TrainbenchCli.class.getName(), arguments));
+        if (command.stream().noneMatch(a -> a.startsWith("-D" + org.trainbench.engine.tensor.WorkerPool.THREADS_PROPERTY + "="))) {
+            // N workers share this host's cores instead of each taking all of them
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+            command.add(1, "-D" + org.trainbench.engine.tensor.WorkerPool.THREADS_PROPERTY + "=" + threads);
+        }
+        err.println("starting " + workers + " workers on " + masterAddress + ":" + port);
+        try {
+            return new WorkerGroup(command, workers, masterAddress, port, timeout, out, err).run();
+        } catch (IOException e) {
+            err.println("trainbench train --workers " + workers + ": could not start a worker: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private static void withoutOption(List<String> arguments, String name) {
+        for (int i = 0; i < arguments.size(); i++) {
+            if (arguments.get(i).equals(name)) {
+                arguments.remove(i);
+                if (i < arguments.size()) {
+                    arguments.remove(i);
+                }
+                i--;
+            } else if (arguments.get(i).startsWith(name + "=")) {
+                arguments.remove(i);
+                i--;
+            }
+        }
+    }
+
+    /** What every rank must agree on before training: the resolved config (with --set applied) and the backend. */
+    private String fingerprint(String resolvedYaml) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(resolvedYaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(("\nbackend: " + backend.toLowerCase(Locale.ROOT)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A worker of {@code --workers} stops (with a checkpoint) when the launcher's process is gone, e.g. killed with -9. */
+    private static void watchLauncher(StopSignal stop) {
+        String pid = System.getenv(LaunchEnvironment.LAUNCHER_PID);
+        if (pid == null) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(pid.trim())).ifPresentOrElse(
+                    launcher -> launcher.onExit().thenRun(() -> stop.request("the launcher (pid " + pid + ") exited")),
+                    () -> stop.request("the launcher (pid " + pid + ") is gone"));
+        } catch (NumberFormatException e) {
+            // not ours to judge: the variable is informational
         }
     }
 }

@@ -25,6 +25,9 @@ import org.trainbench.engine.train.backend.CpuBackend;
 import org.trainbench.engine.train.backend.ModelBackend;
 import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
 import org.trainbench.engine.train.checkpoint.CheckpointStore;
+import org.trainbench.engine.train.distributed.Communicator;
+import org.trainbench.engine.train.distributed.CommunicatorException;
+import org.trainbench.engine.train.distributed.DataParallel;
 import org.trainbench.engine.train.metrics.MetricsLog;
 import org.trainbench.engine.train.optim.AdamW;
 import org.trainbench.engine.train.optim.NonFiniteGradientException;
@@ -50,6 +53,13 @@ import org.trainbench.engine.train.sampling.SequenceSampler;
  *
  * <p>Everything a later step depends on (weights, moments, optimizer step, data positions of the training and every
  * evaluation sampler) is in the checkpoint, and nothing else is random, so a resumed run continues bit for bit.
+ *
+ * <p>Data parallel ({@link DataParallel}, one trainer per worker process): every rank draws the same global batches
+ * and runs its own contiguous share of their micro-batches; the counted targets are summed over the ranks first, so
+ * each micro-batch's loss scale is {@code counted_i / counted_global_batch} and the summed gradient is one process's;
+ * the backend sums gradients before the update. Rank 0 alone takes the run-directory lock, chooses the checkpoint to
+ * resume from, and writes metrics, logs, checkpoints and exports; the others compute. A stop request on any rank stops
+ * every rank after the same step.
  */
 public final class Trainer {
 
@@ -67,6 +77,7 @@ public final class Trainer {
     private final ModelExporter exporter;
     private final BatchLayout layout;
     private final BackendProvider backendProvider;
+    private final DataParallel group;
 
     private final List<DocumentDataset> openDatasets = new ArrayList<>();
     private Path logFile;
@@ -89,6 +100,22 @@ public final class Trainer {
      */
     public Trainer(TrainingPlan plan, TrainingListener listener, PretrainedLoader pretrainedLoader, ModelExporter exporter,
             BackendProvider backend) {
+        this(plan, listener, pretrainedLoader, exporter, backend, DataParallel.single());
+    }
+
+    /**
+     * @param group the data-parallel group this trainer is one rank of ({@link DataParallel#single()} for one process)
+     * @throws IllegalArgumentException when the batch's micro-batches cannot be split evenly over the group's ranks
+     */
+    public Trainer(TrainingPlan plan, TrainingListener listener, PretrainedLoader pretrainedLoader, ModelExporter exporter,
+            BackendProvider backend, DataParallel group) {
+        int microBatches = plan.batchSize() / plan.microBatchSize();
+        if (microBatches % group.worldSize() != 0) {
+            throw new IllegalArgumentException("batch.batch_size " + plan.batchSize() + " is " + microBatches + " micro-batches of "
+                    + plan.microBatchSize() + ", which " + group.worldSize() + " workers cannot share evenly: make batch_size / micro_batch_size"
+                    + " a multiple of the number of workers");
+        }
+        this.group = group;
         this.backendProvider = backend;
         this.plan = plan;
         this.listener = listener;
@@ -113,7 +140,7 @@ public final class Trainer {
      *                                     or every checkpoint in it is corrupt (nothing is changed then)
      */
     public RunOutcome run(ResumePolicy policy, StopSignal stop) throws IOException {
-        try (RunDirectoryLock lock = RunDirectoryLock.acquire(plan.experimentDir(), listener::message)) {
+        try (RunDirectoryLock lock = group.writesFiles() ? RunDirectoryLock.acquire(plan.experimentDir(), listener::message) : null) {
             return runInDirectory(policy, stop);
         } finally {
             for (DocumentDataset dataset : openDatasets) {
@@ -134,14 +161,17 @@ public final class Trainer {
 
     private RunOutcome runInDirectory(ResumePolicy policy, StopSignal stop) throws IOException {
         Path dir = plan.experimentDir();
-        Files.createDirectories(dir.resolve("logs"));
-        logFile = dir.resolve("logs").resolve("train.log");
+        Communicator communicator = group.communicator();
         CheckpointStore store = new CheckpointStore(dir.resolve(CheckpointStore.DIRECTORY), plan.keepCheckpoints(), this::say);
-        store.removeLeftovers();
-        if (policy == ResumePolicy.NEVER && !store.steps().isEmpty()) {
-            throw new IllegalStateException(dir + " already holds checkpoints " + store.steps()
-                    + " and resuming was refused (--no-resume): set run.experiment_dir to a new directory or delete "
-                    + store.directory());
+        if (group.writesFiles()) {
+            Files.createDirectories(dir.resolve("logs"));
+            logFile = dir.resolve("logs").resolve("train.log");
+            store.removeLeftovers();
+            if (policy == ResumePolicy.NEVER && !store.steps().isEmpty()) {
+                throw new IllegalStateException(dir + " already holds checkpoints " + store.steps()
+                        + " and resuming was refused (--no-resume): set run.experiment_dir to a new directory or delete "
+                        + store.directory());
+            }
         }
 
         SequenceSampler training = plan.trainIters() > 0 ? sampler(TrainingPlan.TRAINING, plan.dataSeed()) : null;
@@ -157,7 +187,12 @@ public final class Trainer {
         long consumedTokens = 0;
         double elapsedBefore = 0;
         Long resumedFrom = null;
-        Optional<CheckpointStore.Checkpoint> latest = policy == ResumePolicy.AUTO ? store.resumePoint() : Optional.empty();
+        Optional<CheckpointStore.Checkpoint> latest = group.writesFiles() && policy == ResumePolicy.AUTO ? store.resumePoint() : Optional.empty();
+        if (group.distributed()) {
+            // rank 0 chooses, so that every rank restores the same checkpoint
+            long chosen = (long) communicator.allReduceSum(latest.map(c -> c.step() + 1.0).orElse(0.0))[0] - 1;
+            latest = chosen < 0 ? Optional.empty() : Optional.of(new CheckpointStore.Checkpoint(chosen, store.pathOf(chosen)));
+        }
         if (latest.isPresent()) {
             CheckpointStore.Checkpoint checkpoint = latest.get();
             model = LlamaModel.empty(plan.architecture());
@@ -183,7 +218,7 @@ public final class Trainer {
             optimizer = new AdamW(plan.optimizer(), model.parameters());
         }
         boolean fresh = latest.isEmpty() && (plan.pretrained() == null || !plan.pretrained().modelWeights());
-        backend = backendProvider.open(model, optimizer, plan);
+        backend = backendProvider.open(model, optimizer, plan, group);
         if (fresh) {
             backend.initializeWeights(plan.modelSeed());
         } else {
@@ -191,8 +226,10 @@ public final class Trainer {
         }
         say("backend " + backend.description());
 
-        metrics = MetricsLog.open(dir);
-        if (plan.resolvedConfig() != null) {
+        if (group.writesFiles()) {
+            metrics = MetricsLog.open(dir);
+        }
+        if (group.writesFiles() && plan.resolvedConfig() != null) {
             Files.writeString(dir.resolve("config.resolved.yaml"), plan.resolvedConfig(), StandardCharsets.UTF_8);
         }
         Map<String, Object> started = MetricsLog.event("started", step);
@@ -203,6 +240,10 @@ public final class Trainer {
         started.put("tokens_per_step", plan.tokensPerStep());
         started.put("parameters", plan.architecture().parameterCount());
         started.put("backend", backend.description());
+        if (group.distributed()) {
+            started.put("workers", group.worldSize());
+            started.put("zero_stage", group.zeroStage().number());
+        }
         // Readers (the IDE) tell a killed engine from a quiet one by checking this process on this host.
         started.put("pid", ProcessHandle.current().pid());
         started.put("host", RunDirectoryLock.hostName());
@@ -212,7 +253,7 @@ public final class Trainer {
         }
         evaluations.forEach((name, e) -> datasetInfo.put(e.evaluation.datasetName(), datasetSummary(e.sampler)));
         started.put("datasets", datasetInfo);
-        metrics.append(started);
+        record(started);
         if (training != null) {
             say(training.description());
         }
@@ -226,6 +267,7 @@ public final class Trainer {
         long intervalTokens = 0;
         double intervalLossSum = 0;
         int intervalSteps = 0;
+        long intervalSentBytes = 0;
         double lastLoss = Double.NaN;
         Path lastCheckpoint = null;
         List<Parameter> parameters = model.parameters();
@@ -237,24 +279,26 @@ public final class Trainer {
                 evaluate(e, step, consumedTokens);
             }
             runTest(step, consumedTokens);
-            metrics.append(MetricsLog.event("finished", step));
+            record(MetricsLog.event("finished", step));
             return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "nothing to train (train_iters: 0)", null);
         }
         if (step >= plan.trainIters()) {
             say("training already completed (step " + step + " of " + plan.trainIters() + "); nothing to do");
-            metrics.append(MetricsLog.event("finished", step));
+            record(MetricsLog.event("finished", step));
             return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "already complete", null);
         }
 
         try {
             while (step < plan.trainIters()) {
                 long stepStart = System.nanoTime();
+                long sentBefore = communicator.bytesSent();
                 backend.zeroGradients();
                 List<SequenceBatch> microBatches = nextMicroBatches(training, plan.batchSize());
-                int counted = 0;
+                long ownCounted = 0;
                 for (SequenceBatch batch : microBatches) {
-                    counted += batch.countedTargets();
+                    ownCounted += batch.countedTargets();
                 }
+                long counted = (long) communicator.allReduceSum(ownCounted)[0];
                 double lossSum = 0;
                 for (SequenceBatch batch : microBatches) {
                     int c = batch.countedTargets();
@@ -262,6 +306,11 @@ public final class Trainer {
                     float loss = backend.forwardBackward(batch, scale);
                     lossSum += (double) loss * c;
                 }
+                // one exchange for the loss and whether any rank was asked to stop, so that all stop after this step
+                double[] totals = communicator.allReduceSum(lossSum, stop.isRequested() ? 1 : 0);
+                lossSum = totals[0];
+                boolean stopAgreed = totals[1] > 0;
+                backend.synchronizeGradients();
                 double loss = counted == 0 ? 0.0 : lossSum / counted;
                 if (!Double.isFinite(loss)) {
                     return fail(step + 1, consumedTokens, "training loss is " + loss + " at step " + (step + 1)
@@ -285,6 +334,7 @@ public final class Trainer {
                 intervalTokens += plan.tokensPerStep();
                 intervalLossSum += loss;
                 intervalSteps++;
+                intervalSentBytes += communicator.bytesSent() - sentBefore;
                 listener.stepFinished(step, plan.trainIters(), loss, rate, update.gradientNorm(), plan.tokensPerStep() / stepSeconds, elapsed);
 
                 boolean done = step >= plan.trainIters();
@@ -307,7 +357,11 @@ public final class Trainer {
                         line.put("mfu", tokensPerSecond * flopsPerToken / backend.peakFlops());
                     }
                     line.put("steps_averaged", intervalSteps);
-                    metrics.append(line);
+                    if (group.distributed()) {
+                        line.put("sent_bytes_per_step", intervalSentBytes / intervalSteps);
+                    }
+                    record(line);
+                    intervalSentBytes = 0;
                     intervalStart = now;
                     intervalTokens = 0;
                     intervalLossSum = 0;
@@ -324,31 +378,42 @@ public final class Trainer {
                 if (plan.exportFormat() != null && exporter != null && (plan.exports().at(step) || done && plan.exports().enabled())) {
                     export(step);
                 }
-                boolean stopping = stop.isRequested() && !done;
+                boolean stopping = (group.distributed() ? stopAgreed : stop.isRequested()) && !done;
                 if (plan.checkpoints().at(step) || done && plan.checkpoints().enabled() || stopping) {
                     lastCheckpoint = saveCheckpoint(store, step, consumedTokens, elapsedBefore + (System.nanoTime() - runStart) / 1e9,
                             parameters, optimizer, training, evaluations);
                 }
                 if (stopping) {
                     Map<String, Object> event = MetricsLog.event("stopped", step);
-                    event.put("reason", stop.reason());
+                    event.put("reason", stopReason(stop));
                     event.put("checkpoint", dir.relativize(lastCheckpoint).toString());
-                    metrics.append(event);
-                    say("stopped at step " + step + " (" + stop.reason() + "); checkpoint " + lastCheckpoint
+                    record(event);
+                    say("stopped at step " + step + " (" + stopReason(stop) + "); checkpoint " + lastCheckpoint
                             + " written, run the same command again to resume");
                     return new RunOutcome(RunOutcome.Status.STOPPED, step, lastLoss, "stopped on request", lastCheckpoint);
                 }
             }
-        } catch (IOException | UncheckedIOException | CheckpointMismatchException e) {
+        } catch (IOException | UncheckedIOException | CheckpointMismatchException | CommunicatorException e) {
             return fail(step, consumedTokens, "step " + step + ": " + e.getMessage(), lastLoss);
         }
         backend.copyToHost();
         Map<String, Object> finished = MetricsLog.event("finished", step);
         finished.put("loss", lastLoss);
         finished.put("consumed_tokens", consumedTokens);
-        metrics.append(finished);
+        record(finished);
         say("finished: " + step + " steps, last loss " + String.format(java.util.Locale.ROOT, "%.4f", lastLoss));
         return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "finished", lastCheckpoint);
+    }
+
+    private static String stopReason(StopSignal stop) {
+        return stop.reason() != null ? stop.reason() : "another worker was asked to stop";
+    }
+
+    /** Appends to metrics.jsonl on the rank that writes the run's files. */
+    private void record(Map<String, Object> line) {
+        if (metrics != null) {
+            metrics.append(line);
+        }
     }
 
     private static Map<String, Object> datasetSummary(SequenceSampler sampler) {
@@ -362,7 +427,7 @@ public final class Trainer {
         Map<String, Object> event = MetricsLog.event("failed", step);
         event.put("message", message);
         event.put("consumed_tokens", consumedTokens);
-        metrics.append(event);
+        record(event);
         say("error: " + message);
         return new RunOutcome(RunOutcome.Status.FAILED, step, loss, message, null);
     }
@@ -377,14 +442,23 @@ public final class Trainer {
         }
     }
 
+    /**
+     * This rank's micro-batches of the next global batch of {@code sequences} samples: every rank draws all of them, so
+     * samplers stay at the same position on every rank, and keeps its contiguous share of the micro-batches.
+     */
     private List<SequenceBatch> nextMicroBatches(SequenceSampler sampler, int sequences) {
+        int count = (sequences + plan.microBatchSize() - 1) / plan.microBatchSize();
+        int first = count * group.rank() / group.worldSize();
+        int end = count * (group.rank() + 1) / group.worldSize();
         List<SequenceBatch> batches = new ArrayList<>();
-        for (int first = 0; first < sequences; first += plan.microBatchSize()) {
+        for (int index = 0; index < count; index++) {
             List<PackedSequence> samples = new ArrayList<>(plan.microBatchSize());
             for (int i = 0; i < plan.microBatchSize(); i++) {
                 samples.add(sampler.next());
             }
-            batches.add(layout.toBatch(samples));
+            if (index >= first && index < end) {
+                batches.add(layout.toBatch(samples));
+            }
         }
         return batches;
     }
@@ -404,6 +478,9 @@ public final class Trainer {
             }
         }
         e.runs++;
+        double[] totals = group.communicator().allReduceSum(lossSum, counted);
+        lossSum = totals[0];
+        counted = (long) totals[1];
         double loss = counted == 0 ? Double.NaN : lossSum / counted;
         Map<String, Object> line = MetricsLog.line("validation");
         line.put("step", step);
@@ -414,7 +491,7 @@ public final class Trainer {
         line.put("counted_tokens", counted);
         line.put("consumed_tokens", consumedTokens);
         line.put("duration_s", (System.nanoTime() - start) / 1e9);
-        metrics.append(line);
+        record(line);
         listener.evaluated(e.evaluation.name(), step, loss);
     }
 
@@ -441,6 +518,9 @@ public final class Trainer {
                 }
             }
         }
+        double[] totals = group.communicator().allReduceSum(lossSum, counted);
+        lossSum = totals[0];
+        counted = (long) totals[1];
         double loss = counted == 0 ? Double.NaN : lossSum / counted;
         Map<String, Object> line = MetricsLog.line("test");
         line.put("step", step);
@@ -450,11 +530,15 @@ public final class Trainer {
         line.put("counted_tokens", counted);
         line.put("consumed_tokens", consumedTokens);
         line.put("duration_s", (System.nanoTime() - start) / 1e9);
-        metrics.append(line);
+        record(line);
         listener.evaluated(TrainingPlan.TEST, step, loss);
     }
 
     private void export(long step) throws IOException {
+        backend.copyToHost(); // a collective with ZeRO: every rank, before rank 0 alone writes
+        if (!group.writesFiles()) {
+            return;
+        }
         Path exports = plan.experimentDir().resolve("export");
         Path target = exports.resolve("step-" + step);
         if (Files.exists(target)) {
@@ -462,7 +546,6 @@ public final class Trainer {
         }
         Path temporary = exports.resolve(".tmp-step-" + step);
         Files.createDirectories(temporary);
-        backend.copyToHost();
         exporter.export(model, temporary);
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -472,7 +555,7 @@ public final class Trainer {
         Map<String, Object> event = MetricsLog.event("export_written", step);
         event.put("format", plan.exportFormat());
         event.put("path", plan.experimentDir().relativize(target).toString());
-        metrics.append(event);
+        record(event);
         say("export (" + plan.exportFormat() + ") written to " + target);
         if (plan.keepExports() > 0) {
             List<Path> all = new ArrayList<>();
@@ -501,7 +584,10 @@ public final class Trainer {
     private Path saveCheckpoint(CheckpointStore store, long step, long consumedTokens, double elapsed, List<Parameter> parameters,
             AdamW optimizer, SequenceSampler training, Map<String, EvaluationState> evaluations) throws IOException {
         long start = System.nanoTime();
-        backend.copyToHost();
+        backend.copyToHost(); // a collective with ZeRO: every rank, before rank 0 alone writes
+        if (!group.writesFiles()) {
+            return store.pathOf(step);
+        }
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("step", step);
         state.put("consumed_tokens", consumedTokens);
@@ -526,7 +612,7 @@ public final class Trainer {
         Map<String, Object> event = MetricsLog.event("checkpoint_saved", step);
         event.put("path", plan.experimentDir().relativize(written).toString());
         event.put("duration_s", (System.nanoTime() - start) / 1e9);
-        metrics.append(event);
+        record(event);
         say("checkpoint written: " + written);
         return written;
     }

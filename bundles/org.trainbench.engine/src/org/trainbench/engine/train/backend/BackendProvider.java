@@ -2,6 +2,7 @@ package org.trainbench.engine.train.backend;
 
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.distributed.DataParallel;
 import org.trainbench.engine.train.optim.AdamW;
 
 /**
@@ -23,4 +24,20 @@ public interface BackendProvider {
      *                                     cannot run this plan; the message says what is missing and what to do
      */
     ModelBackend open(LlamaModel model, AdamW optimizer, TrainingPlan plan);
+
+    /**
+     * Opens a backend as one rank of a data-parallel group: its {@link ModelBackend#synchronizeGradients()},
+     * {@link ModelBackend#update} and {@link ModelBackend#copyToHost()} communicate through the group's communicator and
+     * shard by its ZeRO stage. A backend that does not train data-parallel yet refuses a group of several ranks (the
+     * GPU backend's NCCL path plugs in here).
+     *
+     * @throws BackendUnavailableException when this backend cannot train in such a group
+     */
+    default ModelBackend open(LlamaModel model, AdamW optimizer, TrainingPlan plan, DataParallel group) {
+        if (group.distributed()) {
+            throw new BackendUnavailableException("--backend " + name() + " does not train with several workers yet (data parallel"
+                    + " over NCCL is not built); train on one device, or with --backend cpu --workers N");
+        }
+        return open(model, optimizer, plan);
+    }
 }

@@ -1,6 +1,9 @@
 package org.trainbench.engine.train.backend;
 
 import org.trainbench.engine.model.SequenceBatch;
+import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.distributed.DataParallel;
+import org.trainbench.engine.train.distributed.FlatPartition;
 import org.trainbench.engine.train.optim.AdamW;
 import org.trainbench.engine.train.optim.NonFiniteGradientException;
 
@@ -14,7 +17,13 @@ import org.trainbench.engine.train.optim.NonFiniteGradientException;
  * ({@link #initializeWeights}), and {@link #copyToHost() copies its state back} into them whenever the trainer writes a
  * checkpoint or an export, so checkpoints have one format whatever computed them.
  *
- * <p>One step: {@link #zeroGradients()}, {@link #forwardBackward} per micro-batch, {@link #update}.
+ * <p>One step: {@link #zeroGradients()}, {@link #forwardBackward} per micro-batch, {@link #synchronizeGradients()},
+ * {@link #update}.
+ *
+ * <p>In a data-parallel group ({@link BackendProvider#open(org.trainbench.engine.model.LlamaModel, AdamW, TrainingPlan,
+ * DataParallel)}) every rank calls the same methods in the same order: {@link #synchronizeGradients()},
+ * {@link #update} and {@link #copyToHost()} are collectives, and the group's {@link FlatPartition} of the backend's flat
+ * parameter vector says which shard a rank owns under ZeRO.
  */
 public interface ModelBackend extends AutoCloseable {
 
@@ -47,13 +56,26 @@ public interface ModelBackend extends AutoCloseable {
     float loss(SequenceBatch batch);
 
     /**
-     * One AdamW update with this learning rate, as {@link AdamW#update}.
+     * Sums the step's gradients over the data-parallel group (after the last {@link #forwardBackward} of the step):
+     * an all-reduce without ZeRO, a reduce-scatter into this rank's shard with ZeRO 1 and 2. Nothing on one process.
+     * Each rank's micro-batches were scaled by the whole global batch's counted targets, so the sum is the gradient of
+     * the global batch's mean loss.
+     */
+    default void synchronizeGradients() {
+    }
+
+    /**
+     * One AdamW update with this learning rate, as {@link AdamW#update}. In a data-parallel group the gradient norm
+     * is summed over the ranks' shards; with ZeRO 1 and 2 each rank updates its shard and the weights are all-gathered.
      *
      * @throws NonFiniteGradientException when the gradient norm is not finite; nothing is changed then
      */
     AdamW.Update update(double learningRate);
 
-    /** Copies weights, optimizer moments and step into the host model and optimizer the backend was opened with. */
+    /**
+     * Copies weights, optimizer moments and step into the host model and optimizer the backend was opened with. With
+     * ZeRO the moments are gathered from every rank first (a collective); rank 0's host then holds a complete state.
+     */
     void copyToHost();
 
     /** The most device memory the run has held so far, in bytes; -1 where the backend does not measure it (CPU). */

@@ -153,6 +153,81 @@ public final class AdamW {
         return new Update(step, learningRate, norm);
     }
 
+    /** Elements in the flat vector of all tensors, end to end in list order (the vector a data-parallel group partitions). */
+    public long flatSize() {
+        long total = 0;
+        for (Parameter tensor : tensors) {
+            total += tensor.size();
+        }
+        return total;
+    }
+
+    /**
+     * The sum of squared gradients over {@code [from, to)} of the flat vector: each tensor's part in blocks as
+     * {@link #gradientNorm()} sums them, in double. A data-parallel rank sums its shard; the ranks' sums added in rank
+     * order give the norm, the same bits whichever ZeRO stage holds the gradients.
+     */
+    public double gradientSumOfSquares(long from, long to) {
+        double sum = 0.0;
+        long at = 0;
+        for (Parameter tensor : tensors) {
+            long start = Math.max(from, at);
+            long end = Math.min(to, at + tensor.size());
+            if (start < end) {
+                sum += sumOfSquares(tensor.grad(), (int) (start - at), (int) (end - at));
+            }
+            at += tensor.size();
+        }
+        return sum;
+    }
+
+    /**
+     * One update of only the elements {@code [from, to)} of the flat vector, with a gradient norm computed over every
+     * element (by the data-parallel group): a ZeRO rank's shard. Each element gets exactly the value
+     * {@link #update(double)} would give it with that norm; moments are allocated only for the tensors the range touches.
+     *
+     * @throws NonFiniteGradientException when {@code gradientNorm} is not finite; nothing is changed then
+     */
+    public Update update(double learningRate, double gradientNorm, long from, long to) {
+        if (!Double.isFinite(gradientNorm)) {
+            throw new NonFiniteGradientException(gradientNorm, firstNonFinite(from, to));
+        }
+        double clip = settings.gradientNormClipping() > 0 ? Math.min(settings.gradientNormClipping() / (gradientNorm + CLIP_EPSILON), 1.0)
+                : 1.0;
+        step++;
+        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
+        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
+        long at = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            Parameter tensor = tensors.get(i);
+            long start = Math.max(from, at);
+            long end = Math.min(to, at + tensor.size());
+            if (start < end) {
+                double decay = tensor.weightDecay() ? settings.weightDecay() : 0.0;
+                updateTensor(tensor.data(), tensor.grad(), firstMoment(i), secondMoment(i), (int) (start - at), (int) (end - at), (float) clip,
+                        (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
+                        (float) settings.beta2(), (float) (1.0 - settings.beta2()),
+                        (float) (learningRate / biasCorrection1), (float) biasCorrection2Sqrt, (float) settings.epsilon());
+            }
+            at += tensor.size();
+        }
+        return new Update(step, learningRate, gradientNorm);
+    }
+
+    private String firstNonFinite(long from, long to) {
+        long at = 0;
+        for (Parameter tensor : tensors) {
+            float[] g = tensor.grad();
+            for (long i = Math.max(from, at); i < Math.min(to, at + g.length); i++) {
+                if (!Float.isFinite(g[(int) (i - at)])) {
+                    return tensor.name();
+                }
+            }
+            at += g.length;
+        }
+        return "(sum overflowed)";
+    }
+
     private String firstNonFinite() {
         for (Parameter tensor : tensors) {
             for (float g : tensor.grad()) {
@@ -167,10 +242,16 @@ public final class AdamW {
     /** The update of one tensor; the scalar tail repeats the vector body operation by operation, so every element rounds alike. */
     static void updateTensor(float[] p, float[] g, float[] m, float[] v, float clip, float decayFactor, float beta1,
             float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize, float biasCorrection2Sqrt, float eps) {
+        updateTensor(p, g, m, v, 0, p.length, clip, decayFactor, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize,
+                biasCorrection2Sqrt, eps);
+    }
+
+    /** {@link #updateTensor} of the elements {@code [from, n)}: every element computed as the whole tensor's update computes it. */
+    static void updateTensor(float[] p, float[] g, float[] m, float[] v, int from, int n, float clip, float decayFactor, float beta1,
+            float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize, float biasCorrection2Sqrt, float eps) {
         // 1 - beta arrives computed in double: 1.0f - 0.999f would lose four digits of (1 - beta2).
-        int n = p.length;
-        int i = 0;
-        int bound = SPECIES.loopBound(n);
+        int i = from;
+        int bound = from + SPECIES.loopBound(n - from);
         for (; i < bound; i += SPECIES.length()) {
             FloatVector grad = FloatVector.fromArray(SPECIES, g, i).mul(clip);
             FloatVector param = FloatVector.fromArray(SPECIES, p, i).mul(decayFactor);
@@ -195,10 +276,15 @@ public final class AdamW {
     }
 
     static double sumOfSquares(float[] values) {
+        return sumOfSquares(values, 0, values.length);
+    }
+
+    /** The sum of squares of {@code values[from, to)}, in blocks of {@value #NORM_BLOCK} starting at {@code from}. */
+    static double sumOfSquares(float[] values, int from, int to) {
         float[] lanes = new float[SPECIES.length()];
         double total = 0.0;
-        for (int start = 0; start < values.length; start += NORM_BLOCK) {
-            int end = Math.min(values.length, start + NORM_BLOCK);
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int end = Math.min(to, start + NORM_BLOCK);
             int i = start;
             int bound = start + SPECIES.loopBound(end - start);
             FloatVector accumulator = FloatVector.zero(SPECIES);
