@@ -1,9 +1,5 @@
 package org.trainbench.engine.cuda;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -228,15 +224,7 @@ public final class FlashAttention implements AutoCloseable {
 
     /** The CUDA C source {@code name} ({@value #SOURCE} or {@value #TILED_SOURCE}), read from this bundle. */
     public static String source(String name) {
-        try (InputStream in = FlashAttention.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing beside " + FlashAttention.class.getName()
-                        + ": the bundle was built without its kernel source (check build.properties)");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + name, e);
-        }
+        return KernelSource.read(name);
     }
 
     /** Whether there are kernels for heads of width {@code headDim}; the model takes another path where not. */

@@ -1,9 +1,5 @@
 package org.trainbench.engine.cuda;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -77,15 +73,7 @@ public final class MixedPrecisionKernels implements AutoCloseable {
 
     /** The CUDA C source of the kernels, read from this bundle. */
     public static String source() {
-        try (InputStream in = MixedPrecisionKernels.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(SOURCE + " is missing beside " + MixedPrecisionKernels.class.getName()
-                        + ": the bundle was built without its kernel source (check build.properties)");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + SOURCE, e);
-        }
+        return KernelSource.read(SOURCE);
     }
 
     public CudaContext context() {

@@ -1,9 +1,5 @@
 package org.trainbench.engine.cuda;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -29,14 +25,7 @@ public final class StridedCopy implements AutoCloseable {
     }
 
     static String source() {
-        try (InputStream in = StridedCopy.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(SOURCE + " is missing beside " + StridedCopy.class.getName());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + SOURCE, e);
-        }
+        return KernelSource.read(SOURCE);
     }
 
     private int grid(long work) {

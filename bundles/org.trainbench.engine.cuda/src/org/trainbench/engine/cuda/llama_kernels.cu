@@ -1,41 +1,16 @@
 // Trainbench's CUDA kernels for a Llama training step, beside GEMM (cuBLAS). Compiled at run time by NVRTC
-// (LlamaKernels.java loads this file from the bundle); no headers, so NVRTC needs no include path.
+// (LlamaKernels.java loads this file from the bundle); the one include is put in place by KernelSource.
 //
 // Every kernel mirrors one method of the CPU engine (org.trainbench.engine.model / train.optim), with the same
 // operation order where it matters for rounding, so the GPU result agrees with the CPU one to fp32 rounding.
 // Shapes are written as in the engine: N rows (tokens), C hidden width, F MLP width, V vocabulary.
 // Sizes that can pass 2^31 elements are long long.
 
-#define WARP 32
-// No headers under NVRTC, so no INFINITY macro: the bits of -inf.
-#define NEG_INF (__int_as_float(0xff800000))
-
-__device__ __forceinline__ float warp_sum(float v) {
-    for (int o = WARP / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
+#include "trainbench_common.cuh"
 
 __device__ __forceinline__ double warp_sum_double(double v) {
     for (int o = WARP / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
     return v;
-}
-
-// Sum over the block (blockDim.x a multiple of 32, at most 1024), returned to every thread.
-// scratch: 32 floats of shared memory; the leading barrier lets callers reuse it back to back.
-__device__ float block_sum(float v, float* scratch) {
-    int lane = threadIdx.x & (WARP - 1);
-    int warp = threadIdx.x / WARP;
-    v = warp_sum(v);
-    __syncthreads();
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        v = lane < (int) (blockDim.x / WARP) ? scratch[lane] : 0.f;
-        v = warp_sum(v);
-        if (lane == 0) scratch[0] = v;
-    }
-    __syncthreads();
-    return scratch[0];
 }
 
 // Combines two (max, sum of exp(x - max)) pairs of an online softmax.
@@ -718,23 +693,16 @@ __global__ void fill_uniform_f32(float* __restrict__ x, long long len, unsigned 
     }
 }
 
-__device__ __forceinline__ unsigned short to_bf16_bits(float f) {
-    unsigned int bits = __float_as_uint(f);
-    if ((bits & 0x7fffffffu) > 0x7f800000u) return (unsigned short) ((bits >> 16) | 0x40);  // NaN stays NaN
-    bits += 0x7fffu + ((bits >> 16) & 1u);  // round to nearest even
-    return (unsigned short) (bits >> 16);
-}
-
 __global__ void fill_uniform_bf16(unsigned short* __restrict__ x, long long len, unsigned int seed, float scale) {
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
-        x[i] = to_bf16_bits(((float) mix(i, seed) * (1.0f / 16777216.0f) * 2.f - 1.f) * scale);
+        x[i] = float_to_bf16(((float) mix(i, seed) * (1.0f / 16777216.0f) * 2.f - 1.f) * scale);
     }
 }
 
 // dst (bf16 bits) = round-to-nearest-even(src).
 __global__ void convert_f32_to_bf16(unsigned short* __restrict__ dst, const float* __restrict__ src, long long len) {
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < len; i += (long long) gridDim.x * blockDim.x) {
-        dst[i] = to_bf16_bits(src[i]);
+        dst[i] = float_to_bf16(src[i]);
     }
 }
 

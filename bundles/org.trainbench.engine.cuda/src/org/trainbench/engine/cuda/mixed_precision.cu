@@ -1,5 +1,5 @@
 // Trainbench's kernels for bf16 mixed-precision training (MixedPrecisionKernels.java loads this file from the bundle
-// and compiles it with NVRTC; no headers, so no include path).
+// and compiles it with NVRTC; its one include is put in place by KernelSource).
 //
 // The scheme is Fast-LLM's: fp32 master weights and residual stream, bf16 activations and weight copies feeding
 // cuBLAS bf16 GEMMs that accumulate in fp32, fp32 reductions (norm, softmax, loss) and fp32 gradient accumulation.
@@ -11,22 +11,7 @@
 // the vectorized kernel. Shapes as in the engine: N rows (tokens), C hidden width, F MLP width, V vocabulary.
 // Sizes that can pass 2^31 elements are long long.
 
-#define WARP 32
-// No headers under NVRTC, so no INFINITY or NAN macros: their bits.
-#define NEG_INF (__int_as_float(0xff800000))
-#define QUIET_NAN (__int_as_float(0x7fc00000))
-
-__device__ __forceinline__ float bf16_to_f32(unsigned short b) {
-    return __uint_as_float(((unsigned int) b) << 16);
-}
-
-// Round to nearest even, as llama_kernels.cu's to_bf16_bits and the host's Bf16.fromFloat.
-__device__ __forceinline__ unsigned short f32_to_bf16(float f) {
-    unsigned int bits = __float_as_uint(f);
-    if ((bits & 0x7fffffffu) > 0x7f800000u) return (unsigned short) ((bits >> 16) | 0x40);  // NaN stays NaN
-    bits += 0x7fffu + ((bits >> 16) & 1u);
-    return (unsigned short) (bits >> 16);
-}
+#include "trainbench_common.cuh"
 
 // 8 bf16 in 16 bytes, element 0 in the low half of .x (little-endian memory order).
 __device__ __forceinline__ void unpack8(uint4 v, float* f) {
@@ -37,7 +22,7 @@ __device__ __forceinline__ void unpack8(uint4 v, float* f) {
 }
 
 __device__ __forceinline__ unsigned int pack2(float lo, float hi) {
-    return (unsigned int) f32_to_bf16(lo) | ((unsigned int) f32_to_bf16(hi) << 16);
+    return (unsigned int) float_to_bf16(lo) | ((unsigned int) float_to_bf16(hi) << 16);
 }
 
 __device__ __forceinline__ uint4 pack8(const float* f) {
@@ -54,29 +39,6 @@ __device__ __forceinline__ void load8(const float* p, float* f) {
 __device__ __forceinline__ void store8(float* p, const float* f) {
     reinterpret_cast<float4*>(p)[0] = make_float4(f[0], f[1], f[2], f[3]);
     reinterpret_cast<float4*>(p)[1] = make_float4(f[4], f[5], f[6], f[7]);
-}
-
-__device__ __forceinline__ float warp_sum(float v) {
-    for (int o = WARP / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
-
-// Sum over the block (blockDim.x a multiple of 32, at most 1024), returned to every thread.
-// scratch: 32 floats of shared memory; the leading barrier lets callers reuse it back to back.
-__device__ float block_sum(float v, float* scratch) {
-    int lane = threadIdx.x & (WARP - 1);
-    int warp = threadIdx.x / WARP;
-    v = warp_sum(v);
-    __syncthreads();
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        v = lane < (int) (blockDim.x / WARP) ? scratch[lane] : 0.f;
-        v = warp_sum(v);
-        if (lane == 0) scratch[0] = v;
-    }
-    __syncthreads();
-    return scratch[0];
 }
 
 // Combines two (max, sum of exp(x - max)) pairs of an online softmax.
@@ -124,7 +86,7 @@ __global__ void rmsnorm_forward_bf16(unsigned short* __restrict__ out, float* __
             reinterpret_cast<uint4*>(outr)[i] = pack8(v);
         }
     } else {
-        for (int i = threadIdx.x; i < c; i += blockDim.x) outr[i] = f32_to_bf16((xr[i] * r) * weight[i]);
+        for (int i = threadIdx.x; i < c; i += blockDim.x) outr[i] = float_to_bf16((xr[i] * r) * weight[i]);
     }
 }
 
@@ -201,12 +163,12 @@ __global__ void rmsnorm_backward_input_bf16(float* __restrict__ dx, const unsign
     int row = blockIdx.x;
     long long off = (long long) row * c;
     float dot = 0.f;
-    for (int i = threadIdx.x; i < c; i += blockDim.x) dot += bf16_to_f32(dout[off + i]) * weight[i] * x[off + i];
+    for (int i = threadIdx.x; i < c; i += blockDim.x) dot += bf16_to_float(dout[off + i]) * weight[i] * x[off + i];
     dot = block_sum(dot, scratch);
     float r = rstd[row];
     float kk = dot * r * r * r / (float) c;
     for (int i = threadIdx.x; i < c; i += blockDim.x) {
-        float g = bf16_to_f32(dout[off + i]) * weight[i];
+        float g = bf16_to_float(dout[off + i]) * weight[i];
         dx[off + i] += g * r - x[off + i] * kk;
     }
 }
@@ -224,7 +186,7 @@ __global__ void rmsnorm_backward_weight_partial_bf16(float* __restrict__ partial
     float sum = 0.f;
     for (int row = start; row < end; row++) {
         long long i = (long long) row * c + col;
-        sum += bf16_to_f32(dout[i]) * x[i] * rstd[row];
+        sum += bf16_to_float(dout[i]) * x[i] * rstd[row];
     }
     partial[(long long) chunk * c + col] = sum;
 }
@@ -266,10 +228,10 @@ __global__ void rotary_rotate_bf16(unsigned short* __restrict__ x, const int* __
     float y1 = QUIET_NAN, y2 = QUIET_NAN;
     if (position >= 0 && position < tablePositions) {
         long long p = (long long) position * half + i;
-        rotate_pair(bf16_to_f32(head[i]), bf16_to_f32(head[half + i]), cosTable[p], __fmul_rn(sinTable[p], direction), y1, y2);
+        rotate_pair(bf16_to_float(head[i]), bf16_to_float(head[half + i]), cosTable[p], __fmul_rn(sinTable[p], direction), y1, y2);
     }
-    head[i] = f32_to_bf16(y1);
-    head[half + i] = f32_to_bf16(y2);
+    head[i] = float_to_bf16(y1);
+    head[half + i] = float_to_bf16(y2);
 }
 
 // The same with 8 pairs per thread and 16-byte accesses: D/2 % 8 == 0, x 16-byte aligned, rowStride % 8 == 0.
@@ -330,9 +292,9 @@ __global__ void swiglu_forward_bf16(unsigned short* __restrict__ h, const unsign
         for (long long idx = first; idx < (long long) n * f; idx += stride) {
             long long row = idx / f;
             int j = (int) (idx % f);
-            float g = bf16_to_f32(gu[row * 2 * f + j]);
-            float u = bf16_to_f32(gu[row * 2 * f + f + j]);
-            h[idx] = f32_to_bf16(g / (1.f + expf(-g)) * u);
+            float g = bf16_to_float(gu[row * 2 * f + j]);
+            float u = bf16_to_float(gu[row * 2 * f + f + j]);
+            h[idx] = float_to_bf16(g / (1.f + expf(-g)) * u);
         }
     }
 }
@@ -371,9 +333,9 @@ __global__ void swiglu_backward_bf16(unsigned short* __restrict__ dgu, const uns
             int j = (int) (idx % f);
             long long at = row * 2 * f + j;
             float dg, du;
-            swiglu_backward_one(bf16_to_f32(dh[idx]), bf16_to_f32(gu[at]), bf16_to_f32(gu[at + f]), dg, du);
-            dgu[at] = f32_to_bf16(dg);
-            dgu[at + f] = f32_to_bf16(du);
+            swiglu_backward_one(bf16_to_float(dh[idx]), bf16_to_float(gu[at]), bf16_to_float(gu[at + f]), dg, du);
+            dgu[at] = float_to_bf16(dg);
+            dgu[at + f] = float_to_bf16(du);
         }
     }
 }
@@ -397,7 +359,7 @@ __global__ void cross_entropy_bf16(const float* __restrict__ logits, unsigned sh
         float value = target < 0 ? 0.f : QUIET_NAN;
         if (threadIdx.x == 0) loss[row] = value;
         if (dr != nullptr) {
-            unsigned short bits = f32_to_bf16(value);
+            unsigned short bits = float_to_bf16(value);
             for (int i = threadIdx.x; i < vocab; i += blockDim.x) dr[i] = bits;
         }
         return;
@@ -468,7 +430,7 @@ __global__ void cross_entropy_bf16(const float* __restrict__ logits, unsigned sh
     } else {
         for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
             float g = expf(lr[i] - lse) * gradScale;
-            dr[i] = f32_to_bf16(i == target ? g - gradScale : g);
+            dr[i] = float_to_bf16(i == target ? g - gradScale : g);
         }
     }
 }
@@ -489,7 +451,7 @@ __global__ void cast_f32_to_bf16(unsigned short* __restrict__ dst, const float* 
         }
         done = len8 * 8;
     }
-    for (long long i = done + first; i < len; i += stride) dst[i] = f32_to_bf16(src[i]);
+    for (long long i = done + first; i < len; i += stride) dst[i] = float_to_bf16(src[i]);
 }
 
 // dst (len) fp32 = src (len) bf16, exactly.
@@ -506,7 +468,7 @@ __global__ void cast_bf16_to_f32(float* __restrict__ dst, const unsigned short* 
         }
         done = len8 * 8;
     }
-    for (long long i = done + first; i < len; i += stride) dst[i] = bf16_to_f32(src[i]);
+    for (long long i = done + first; i < len; i += stride) dst[i] = bf16_to_float(src[i]);
 }
 
 }  // extern "C"

@@ -1,17 +1,8 @@
 // Copies between a column range of a strided bf16 matrix and a contiguous fp32 matrix, for the paths that hand
 // slices of the fused q|k|v activations to fp32 code (the reference attention). Compiled by NVRTC (StridedCopy.java);
-// no headers. bf16 is 16-bit storage, rounded to nearest even (NaN kept NaN) as llama_kernels.cu's conversion.
+// its one include is put in place by KernelSource. bf16 is 16-bit storage, rounded to nearest even (NaN kept NaN) as llama_kernels.cu's conversion.
 
-__device__ __forceinline__ float bf16_to_float(unsigned short b) {
-    return __int_as_float(((unsigned int) b) << 16);
-}
-
-__device__ __forceinline__ unsigned short float_to_bf16(float f) {
-    unsigned int u = __float_as_uint(f);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return (unsigned short) ((u >> 16) | 0x40);  // NaN stays NaN
-    u += 0x7fffu + ((u >> 16) & 1u);  // round to nearest even
-    return (unsigned short) (u >> 16);
-}
+#include "trainbench_common.cuh"
 
 extern "C" {
 
