@@ -55,20 +55,9 @@ if has logits; then
   done
   rm -f "$R"/engine-logits-*.f32; rm -rf "$R/hf-logits/model"
 fi
-if has torch; then
-  # PyTorch + transformers LlamaForCausalLM, bf16 autocast, fp32 master weights, SDPA, fused AdamW (tools/bench/README.md)
-  TB="python3 tools/bench/torch_train_bench.py --seq 4096 --steps 10 --warmup 3 --out $R/train-torch.json"
-  step torch-1b-eager 240 $TB --shape 1b --micro-batch auto --profile
-  torch_mb=$(python3 -c "import json,sys; r=[x for x in json.load(open(sys.argv[1])) if x.get('status')=='ok' and '1b' in x['model']]; print(r[-1]['micro_batch_size'] if r else 1)" "$R/train-torch.json" 2>/dev/null || echo 1)
-  step torch-1b-compile 240 $TB --shape 1b --micro-batch "$torch_mb" --compile
-  step torch-8b-eager 180 $TB --shape 8b-4layer --micro-batch auto
-  grep -hE 'tokens/s|tok/s' "$R"/torch-*.txt | tail -n 6 | tee -a "$OUT/summary.txt"
-fi
 if has train; then
   # TRAIN_RUNS: shape:micro-batch[:flash variant] (auto = the largest of 8, 4, 2, 1 that fits)
   runs=${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}
-  # and the 1b model at PyTorch's micro-batch, for memory at equal work
-  [[ -n ${torch_mb:-} ]] && runs="$runs 1b:$torch_mb"
   for run in $runs; do
     IFS=: read -r shape mb variant <<< "$run"
     seq=4096; [[ $shape == tiny ]] && seq=1024
@@ -78,6 +67,15 @@ if has train; then
       --micro-batch "$mb" --steps 10 --warmup 3 --profile --out "$R/train-java.json"
     grep -E 'tokens/s|micro-batch' "$R/$name.txt" | tail -n 3 | sed "s/^/${variant:-BASELINE} /" | tee -a "$OUT/summary.txt"
   done
+fi
+if has torch; then
+  # PyTorch + transformers LlamaForCausalLM, bf16 autocast, fp32 master weights, SDPA, fused AdamW (tools/bench/README.md)
+  TB="python3 tools/bench/torch_train_bench.py --seq 4096 --steps 10 --warmup 3 --out $R/train-torch.json"
+  step torch-1b-eager 240 $TB --shape 1b --micro-batch auto --profile
+  torch_mb=$(python3 -c "import json,sys; r=[x for x in json.load(open(sys.argv[1])) if x.get('status')=='ok' and '1b' in x['model']]; print(r[-1]['micro_batch_size'] if r else 1)" "$R/train-torch.json" 2>/dev/null || echo 1)
+  step torch-1b-compile 240 $TB --shape 1b --micro-batch "$torch_mb" --compile
+  step torch-8b-eager 180 $TB --shape 8b-4layer --micro-batch auto
+  grep -hE 'tokens/s|tok/s' "$R"/torch-*.txt | tail -n 6 | tee -a "$OUT/summary.txt"
 fi
 if has attention; then
   step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --variants all --out "$R/attention-java.json" --warmup 5 --reps 20
