@@ -127,11 +127,13 @@ class CudaTrainingTest {
         StringWriter log = new StringWriter();
         Path whole = temp.resolve("whole");
         Path parts = temp.resolve("parts");
-        // one schedule for both runs (decay over 600 steps), whatever train_iters each part says
+        // one schedule for both runs (warmup 40, decay over 600 steps), whatever train_iters each part says
         String decay = "optimizer.learning_rate.decay_iterations=600";
-        demo(whole, log, true, KV32, BF16, decay, "training.train_iters=40", "training.checkpoint.interval=20");
-        demo(parts, log, true, KV32, BF16, decay, "training.train_iters=20", "training.checkpoint.interval=20");
-        DemoRun.Result resumed = demo(parts, log, false, KV32, BF16, decay, "training.train_iters=40", "training.checkpoint.interval=20");
+        String warmup = "optimizer.learning_rate.warmup_iterations=40";
+        demo(whole, log, true, KV32, BF16, decay, warmup, "training.train_iters=40", "training.checkpoint.interval=20");
+        demo(parts, log, true, KV32, BF16, decay, warmup, "training.train_iters=20", "training.checkpoint.interval=20");
+        DemoRun.Result resumed = demo(parts, log, false, KV32, BF16, decay, warmup, "training.train_iters=40",
+                "training.checkpoint.interval=20");
         assertEquals(40, resumed.outcome().step(), log.toString());
         Path a = whole.resolve("checkpoints/step-40/model.safetensors");
         Path b = parts.resolve("checkpoints/step-40/model.safetensors");
