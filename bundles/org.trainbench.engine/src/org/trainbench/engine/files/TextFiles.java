@@ -87,9 +87,17 @@ public final class TextFiles {
     public static final class NotUtf8Exception extends IOException {
         private static final long serialVersionUID = 1L;
 
+        private final long offset;
+
         NotUtf8Exception(Path file, long offset) {
             super("not UTF-8 text at byte " + offset + " of " + file + " (a binary file, or text in another encoding:"
                     + " save it as UTF-8)");
+            this.offset = offset;
+        }
+
+        /** The offset of the first byte that does not start a well-formed UTF-8 sequence. */
+        public long offset() {
+            return offset;
         }
     }
 }
