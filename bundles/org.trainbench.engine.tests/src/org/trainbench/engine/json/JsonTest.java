@@ -141,4 +141,19 @@ class JsonTest {
         }
         assertEquals(false, reader.nextElement());
     }
+
+    @Test
+    void readStringRangeGivesTheRangeOfAStringWithoutEscapesAndLeavesOneWithEscapes() {
+        String text = "[\"Ġ t\", \"q\\\"x y\"]";
+        Json reader = Json.reader(text);
+        reader.beginArray();
+        reader.nextElement();
+        long range = reader.readStringRange();
+        assertEquals("Ġ t", text.substring((int) (range >>> 32), (int) range));
+        reader.nextElement();
+        assertEquals(-1, reader.readStringRange());
+        assertEquals("q\"x y", reader.readString());
+        assertEquals(false, reader.nextElement());
+        reader.end();
+    }
 }

@@ -1,7 +1,6 @@
 package org.trainbench.engine.tokenizer;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,11 +25,7 @@ final class BpeModel {
     private final boolean ignoreMerges;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
-    /**
-     * @param merges by rank, each {@code "left right"} (one space between the tokens) or a list of the two tokens, as
-     *               tokenizer.json writes them; resolved against the vocabulary in place, without new strings
-     */
-    BpeModel(Vocabulary vocab, List<?> merges, String unkToken, boolean fuseUnk, boolean byteFallback,
+    BpeModel(Vocabulary vocab, MergeList merges, String unkToken, boolean fuseUnk, boolean byteFallback,
             boolean ignoreMerges) {
         this.vocab = vocab;
         Arrays.fill(charIds, -1);
@@ -48,9 +43,7 @@ final class BpeModel {
             int right = resolved[3 * rank + 1];
             int merged = resolved[3 * rank + 2];
             if (left < 0 || right < 0 || merged < 0) {
-                Object merge = merges.get(rank);
-                String[] pair = merge instanceof String s ? s.split(" ", 2) : new String[] {
-                    (String) ((List<?>) merge).get(0), (String) ((List<?>) merge).get(1)};
+                String[] pair = merges.tokens(rank);
                 throw new IllegalArgumentException("merge " + rank + " (\"" + pair[0] + "\" \"" + pair[1]
                         + "\") uses a token that is not in the vocabulary");
             }
@@ -77,7 +70,7 @@ final class BpeModel {
      * The ids {left, right, merged} of each merge by rank, -1 for a token not in the vocabulary; Llama 3's 280,147
      * merges are looked up on several threads (the vocabulary is only read).
      */
-    private static int[] resolve(Vocabulary vocab, List<?> merges) {
+    private static int[] resolve(Vocabulary vocab, MergeList merges) {
         int count = merges.size();
         int[] resolved = new int[3 * count];
         int threads = Math.clamp(count / MERGES_PER_THREAD, 1, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -88,13 +81,13 @@ final class BpeModel {
             int index = t;
             helpers[t - 1] = Thread.ofPlatform().name("tokenizer-merges-" + t).start(() -> {
                 try {
-                    resolve(vocab, merges, index * chunk, Math.min(count, (index + 1) * chunk), resolved);
+                    merges.resolve(vocab, index * chunk, Math.min(count, (index + 1) * chunk), resolved);
                 } catch (RuntimeException e) {
                     failures[index] = e;
                 }
             });
         }
-        resolve(vocab, merges, 0, Math.min(count, chunk), resolved);
+        merges.resolve(vocab, 0, Math.min(count, chunk), resolved);
         boolean interrupted = false;
         for (Thread helper : helpers) {
             while (true) { // the arrays must be complete; an interrupt is kept for the caller
@@ -115,32 +108,6 @@ final class BpeModel {
             }
         }
         return resolved;
-    }
-
-    private static void resolve(Vocabulary vocab, List<?> merges, int from, int to, int[] resolved) {
-        for (int rank = from; rank < to; rank++) {
-            Object merge = merges.get(rank);
-            int left;
-            int right;
-            int merged;
-            if (merge instanceof String s) {
-                int space = s.indexOf(' ', 1);
-                if (space < 0) {
-                    throw new IllegalArgumentException("merge \"" + s + "\" is not two tokens separated by a space");
-                }
-                left = vocab.get(s, 0, space);
-                right = vocab.get(s, space + 1, s.length());
-                merged = vocab.getJoined(s, 0, space, space + 1, s.length());
-            } else {
-                List<?> pair = (List<?>) merge;
-                left = vocab.get((String) pair.get(0));
-                right = vocab.get((String) pair.get(1));
-                merged = vocab.get((String) pair.get(0) + pair.get(1));
-            }
-            resolved[3 * rank] = left;
-            resolved[3 * rank + 1] = right;
-            resolved[3 * rank + 2] = merged;
-        }
     }
 
     Vocabulary vocab() {

@@ -124,7 +124,7 @@ public final class Tokenizer {
 
     /**
      * The tree of tokenizer.json as {@link Json#parse} gives it, except that {@code model.vocab} (an object of
-     * token: id) is read straight into a {@link Vocabulary} and {@code model.merges} into a list of its strings: for
+     * token: id) is read straight into a {@link Vocabulary} and {@code model.merges} into a {@link MergeList}: for
      * Llama 3's 128,000 tokens and 280,147 merges, most of the load time went into maps of boxed values that were
      * copied once more. Null when the text is valid JSON but no object. Ids are range-checked in {@link #fromTree}.
      */
@@ -138,14 +138,15 @@ public final class Tokenizer {
         Map<String, Object> root = new LinkedHashMap<>();
         reader.beginObject();
         for (String key = reader.nextKey(); key != null; key = reader.nextKey()) {
-            root.put(key, key.equals("model") && reader.peek() == '{' ? readModel(reader, text.length()) : reader.readValue());
+            root.put(key, key.equals("model") && reader.peek() == '{' ? readModel(reader, text) : reader.readValue());
         }
         reader.end();
         return root;
     }
 
-    /** {@code fileLength} sizes the vocabulary and merges once (Llama 3's file has about 80 characters per token). */
-    private static Map<String, Object> readModel(Json reader, int fileLength) {
+    /** The file's length sizes the vocabulary and merges once (Llama 3's file has about 80 characters per token). */
+    private static Map<String, Object> readModel(Json reader, String text) {
+        int fileLength = text.length();
         Map<String, Object> model = new LinkedHashMap<>();
         reader.beginObject();
         for (String key = reader.nextKey(); key != null; key = reader.nextKey()) {
@@ -165,10 +166,15 @@ public final class Tokenizer {
                 }
                 model.put(key, vocab);
             } else if (key.equals("merges") && reader.peek() == '[') {
-                List<Object> merges = new ArrayList<>(Math.min(fileLength / 32, 1 << 19));
+                MergeList merges = new MergeList(text, Math.min(fileLength / 32, 1 << 19));
                 reader.beginArray();
                 while (reader.nextElement()) {
-                    merges.add(reader.peek() == '"' ? reader.readString() : reader.readValue());
+                    long range = reader.peek() == '"' ? reader.readStringRange() : -1;
+                    if (range >= 0) {
+                        merges.addRange((int) (range >>> 32), (int) range);
+                    } else {
+                        merges.addValue(reader.peek() == '"' ? reader.readString() : reader.readValue());
+                    }
                 }
                 model.put(key, merges);
             } else {
@@ -197,7 +203,7 @@ public final class Tokenizer {
         if (!(modelNode.get("vocab") instanceof Vocabulary vocab)) {
             throw new IllegalArgumentException("model.vocab is not an object of token: id");
         }
-        if (!(modelNode.get("merges") instanceof List<?> merges)) {
+        if (!(modelNode.get("merges") instanceof MergeList merges)) {
             throw new IllegalArgumentException("model.merges is not a list");
         }
         BpeModel model = new BpeModel(vocab, merges, (String) modelNode.get("unk_token"),
