@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load time of a Llama 3-sized tokenizer.json in a fresh JVM (issue 16): RUNS fresh JVMs each time
-# PretrainedTokenizer.load in-process, then RUNS `trainbench tokenize --text` wall times (after one untimed run that
-# creates the class-data-sharing archive), per distribution. Mean, standard deviation, min and max in ms.
+# Load time of a Llama 3-sized tokenizer.json in a fresh JVM (issue 16): per distribution, a fresh JVM that times
+# PretrainedTokenizer.load in-process, and the wall time of `trainbench tokenize --text` with TRAINBENCH_CDS off and
+# on (the user-cache archive made by one untimed run; a distribution with lib/trainbench.aot uses that), RUNS rounds
+# of every variant in turn. Mean, standard deviation, min and max in ms.
 #
 # Usage: tools/bench/tokenizer_load.sh TOKENIZER_DIR [RUNS] [DIST...]
 #   TOKENIZER_DIR  a directory with tokenizer.json; when it has none, the synthetic Llama 3-sized one of
@@ -26,25 +27,34 @@ stats() { # label; one number per line on stdin
     mean = sum / NR; for (i = 1; i <= NR; i++) ss += (x[i] - mean) ^ 2
     printf "%-70s mean %6.0f ms  sd %4.0f  min %5.0f  max %5.0f  (%d runs)\n", label, mean, sqrt(ss / (NR > 1 ? NR - 1 : 1)), x[1], x[NR], NR }'
 }
-wall() { # command...: milliseconds
-  local start end
-  start=$(date +%s%N); "$@" > /dev/null 2>&1 || true; end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
-}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-for dist in "${dists[@]}"; do
-  classes="$work/$(printf '%s' "$dist" | cksum | cut -d' ' -f1)"
-  "$javac" -d "$classes" -cp "$dist/lib/*" "$root/tools/bench/TokenizerLoadTime.java"
-  for ((i = 0; i < runs; i++)); do
-    "$java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -cp "$classes:$dist/lib/*" TokenizerLoadTime "$tokenizer" \
-      2>/dev/null | cut -d' ' -f1
-  done | stats "$dist: PretrainedTokenizer.load in a fresh JVM"
+for ((d = 0; d < ${#dists[@]}; d++)); do
+  "$javac" -d "$work/classes-$d" -cp "${dists[d]}/lib/*" "$root/tools/bench/TokenizerLoadTime.java"
+  for cds in off on; do # the archive of the user-cache fallback, made by one untimed run
+    mkdir -p "$work/cache-$d-$cds"
+    XDG_CACHE_HOME="$work/cache-$d-$cds" TRAINBENCH_CDS=$cds "${dists[d]}/bin/trainbench" tokenize --text "Hello world" \
+      "$tokenizer" > /dev/null 2>&1 || true
+  done
+done
+# Rounds of every variant in turn, so that the load of a shared machine falls on all alike.
+for ((i = 0; i < runs; i++)); do
+  for ((d = 0; d < ${#dists[@]}; d++)); do
+    echo "$d load $("$java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -cp "$work/classes-$d:${dists[d]}/lib/*" \
+      TokenizerLoadTime "$tokenizer" 2>/dev/null | cut -d' ' -f1)" >> "$work/times"
+    for cds in off on; do
+      start=$(date +%s%N)
+      XDG_CACHE_HOME="$work/cache-$d-$cds" TRAINBENCH_CDS=$cds "${dists[d]}/bin/trainbench" tokenize --text "Hello world" \
+        "$tokenizer" > /dev/null 2>&1 || true
+      end=$(date +%s%N)
+      echo "$d cds-$cds $(( (end - start) / 1000000 ))" >> "$work/times"
+    done
+  done
+done
+for ((d = 0; d < ${#dists[@]}; d++)); do
+  awk -v d="$d" '$1 == d && $2 == "load" { print $3 }' "$work/times" | stats "${dists[d]}: PretrainedTokenizer.load in a fresh JVM"
   for cds in off on; do
-    rm -rf "${XDG_CACHE_HOME:-$HOME/.cache}/trainbench"
-    wall env TRAINBENCH_CDS=$cds "$dist/bin/trainbench" tokenize --text "Hello world" "$tokenizer" > /dev/null
-    for ((i = 0; i < runs; i++)); do
-      wall env TRAINBENCH_CDS=$cds "$dist/bin/trainbench" tokenize --text "Hello world" "$tokenizer"
-    done | stats "$dist: trainbench tokenize --text (CDS $cds)"
+    awk -v d="$d" -v k="cds-$cds" '$1 == d && $2 == k { print $3 }' "$work/times" \
+      | stats "${dists[d]}: trainbench tokenize --text (CDS $cds)"
   done
 done
