@@ -74,4 +74,86 @@ class JsonTest {
         assertThrows(Json.SyntaxException.class, () -> Json.parse("{\"a\": 1} trailing"));
         assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
     }
+
+    /** Walks any value with the pull reader, rebuilding what parse gives, ints through readInt where they fit. */
+    private static Object pull(Json reader) {
+        switch (reader.peek()) {
+            case '{' -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                reader.beginObject();
+                for (String key = reader.nextKey(); key != null; key = reader.nextKey()) {
+                    map.put(key, pull(reader));
+                }
+                return map;
+            }
+            case '[' -> {
+                List<Object> list = new java.util.ArrayList<>();
+                reader.beginArray();
+                while (reader.nextElement()) {
+                    list.add(pull(reader));
+                }
+                return list;
+            }
+            case '"' -> {
+                return reader.readString();
+            }
+            default -> {
+                return reader.readValue();
+            }
+        }
+    }
+
+    @Test
+    void thePullReaderReadsWhatParseReadsAndRefusesWhatItRefuses() {
+        String text = " {\"a\": [1, 2.5, \"x\\\"y\", {}, [], null, true], \"b\" : {\"c\": {\"d\": []}}, \"e\": -3}\n";
+        Json reader = Json.reader(text);
+        assertEquals(Json.parse(text), pull(reader));
+        reader.end();
+        for (String bad : List.of("{\"a\": 1,}", "{\"a\": 1 \"b\": 2}", "[1 2]", "[1,]", "[,1]", "{\"a\" 1}", "{\"a\": 1",
+                "[1", "{\"a\": [1, 2}", "{} {}")) {
+            assertThrows(Json.SyntaxException.class, () -> Json.parse(bad), bad);
+            assertThrows(Json.SyntaxException.class, () -> {
+                Json r = Json.reader(bad);
+                pull(r);
+                r.end();
+            }, bad);
+        }
+    }
+
+    @Test
+    void readIntTakesPlainDigitsAndChecksTheRangeOfEverythingElse() {
+        Json reader = Json.reader("[7, 0012, 128255, 1e2, 2.0, 4294967344, -1, \"3\"]");
+        reader.beginArray();
+        reader.nextElement();
+        assertEquals(7, reader.readInt(0, 1000));
+        reader.nextElement();
+        assertEquals(12, reader.readInt(0, 1000));
+        reader.nextElement();
+        assertEquals(128255, reader.readInt(0, 1 << 24));
+        reader.nextElement();
+        assertEquals(100, reader.readInt(0, 1000));
+        reader.nextElement();
+        assertEquals(2, reader.readInt(0, 1000));
+        for (int k = 0; k < 3; k++) {
+            reader.nextElement();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> reader.readInt(0, 1 << 24));
+            assertTrue(e.getMessage().startsWith("expected an integer from 0 to 16777216, got "), e.getMessage());
+        }
+        assertEquals(false, reader.nextElement());
+    }
+
+    @Test
+    void readStringRangeGivesTheRangeOfAStringWithoutEscapesAndLeavesOneWithEscapes() {
+        String text = "[\"Ġ t\", \"q\\\"x y\"]";
+        Json reader = Json.reader(text);
+        reader.beginArray();
+        reader.nextElement();
+        long range = reader.readStringRange();
+        assertEquals("Ġ t", text.substring((int) (range >>> 32), (int) range));
+        reader.nextElement();
+        assertEquals(-1, reader.readStringRange());
+        assertEquals("q\"x y", reader.readString());
+        assertEquals(false, reader.nextElement());
+        reader.end();
+    }
 }

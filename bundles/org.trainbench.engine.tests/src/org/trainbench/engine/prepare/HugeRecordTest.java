@@ -19,7 +19,8 @@ import org.trainbench.engine.TestFixtures;
 
 /**
  * One huge JSON Lines record is prepared in a heap a small multiple of its size: a 4 MB record in a JVM limited to
- * 96 MB (it needed about 71 times its size before pre-tokenization streamed its pieces; BENCHMARKS.md has the numbers).
+ * 96 MB (it needed about 71 times its size before pre-tokenization streamed its pieces; BENCHMARKS.md has the numbers);
+ * in 16 MB it runs out of memory, leaves no {@code out.partial} behind, and the next run prepares it.
  */
 class HugeRecordTest {
     private static final int RECORD_BYTES = 4_000_000;
@@ -34,8 +35,8 @@ class HugeRecordTest {
         System.out.println("documents " + summary.splits().get("dataset")[0] + " tokens " + summary.splits().get("dataset")[1]);
     }
 
-    @Test
-    void aFourMegabyteRecordIsPreparedIn96MegabytesOfHeap() throws Exception {
+    /** huge.jsonl (one record of RECORD_BYTES), the llama3 fixture tokenizer and prepare.yaml writing out/. */
+    private void writeInputs() throws IOException {
         Path tokenizer = Files.createDirectories(dir.resolve("tokenizer"));
         Files.copy(TestFixtures.path("tokenizer/llama3.tokenizer.json"), tokenizer.resolve("tokenizer.json"));
         Files.writeString(tokenizer.resolve("tokenizer_config.json"),
@@ -53,11 +54,32 @@ class HugeRecordTest {
         }
         Files.writeString(dir.resolve("prepare.yaml"), "output_path: out\ntokenize_workers: 1\ndataset:\n  path: huge.jsonl\n"
                 + "tokenizer:\n  path: tokenizer\n");
-        Path log = dir.resolve("child.log");
-        Process child = ChildJvm.start(HugeRecordTest.class, List.of("-Xmx96m"), List.of(dir.resolve("prepare.yaml").toString()), log);
+    }
+
+    /** Runs the child JVM with {@code heap}; returns its exit code and output. */
+    private String[] prepareIn(String heap) throws Exception {
+        Path log = dir.resolve("child-" + heap + ".log");
+        Process child = ChildJvm.start(HugeRecordTest.class, List.of("-Xmx" + heap), List.of(dir.resolve("prepare.yaml").toString()), log);
         assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish in 120 s");
-        String output = Files.readString(log);
-        assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("documents 1 tokens "), output);
+        return new String[] {Integer.toString(child.exitValue()), Files.readString(log)};
+    }
+
+    @Test
+    void aFourMegabyteRecordIsPreparedIn96MegabytesOfHeap() throws Exception {
+        writeInputs();
+        String[] run = prepareIn("96m");
+        assertEquals("0", run[0], run[1]);
+        assertTrue(run[1].contains("documents 1 tokens "), run[1]);
+    }
+
+    @Test
+    void aRunOutOfMemoryLeavesNoWorkFolderAndTheNextRunPrepares() throws Exception {
+        writeInputs();
+        String[] starved = prepareIn("16m");
+        assertTrue(!starved[0].equals("0") && starved[1].contains("OutOfMemoryError"), starved[1]);
+        assertTrue(!Files.exists(dir.resolve("out.partial")), "out.partial was left behind");
+        String[] next = prepareIn("96m");
+        assertEquals("0", next[0], next[1]);
+        assertTrue(next[1].contains("documents 1 tokens "), next[1]);
     }
 }

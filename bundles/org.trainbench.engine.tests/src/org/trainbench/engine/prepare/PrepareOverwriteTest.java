@@ -123,4 +123,47 @@ class PrepareOverwriteTest {
         Path fine = config("prepared");
         assertEquals(List.of(), ConfigChecker.check(Files.readString(fine), fine));
     }
+
+    /** A work folder as a prepare that died (out of memory, kill -9) leaves it: marked by a process now gone. */
+    private Path leftoverOfADeadRun() throws IOException, InterruptedException {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path partial = project.resolve("prepared.partial");
+        PreparedOutput.createWorkFolder(partial);
+        Files.writeString(partial.resolve(PreparedOutput.MARKER), "# written by `trainbench prepare`\n" + PreparedOutput.WRITING
+                + gone.pid() + " " + gone.info().startInstant().map(Object::toString).orElse("-") + " "
+                + org.trainbench.engine.files.ThisHost.name().replace(' ', '_') + "\n");
+        Files.write(Files.createDirectories(partial.resolve("training")).resolve("dataset.bin"), new byte[1000]);
+        return partial;
+    }
+
+    @Test
+    void theNextRunRemovesTheWorkFolderOfAPrepareThatDiedAndSaysSo() throws Exception {
+        Path partial = leftoverOfADeadRun();
+        CliRun run = cli("prepare", config("prepared").toString(), "--quiet");
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertFalse(Files.exists(partial));
+        assertTrue(Files.isRegularFile(project.resolve("prepared/" + PreparedOutput.MARKER)));
+        assertTrue(run.err().contains("removed " + partial) && run.err().contains("stopped before completing"), run.err());
+    }
+
+    @Test
+    void theWorkFolderOfAPrepareStillRunningIsLeftAloneAndNamed() throws IOException {
+        Path partial = project.resolve("prepared.partial");
+        PreparedOutput.createWorkFolder(partial); // by this process, which runs
+        Files.writeString(partial.resolve("dataset.bin"), "being written");
+        CliRun run = cli("prepare", config("prepared").toString(), "--quiet");
+        assertEquals(ExitCodes.REFUSED, run.exitCode(), run.err());
+        assertTrue(run.err().contains("another trainbench prepare (pid " + ProcessHandle.current().pid()), run.err());
+        assertEquals("being written", Files.readString(partial.resolve("dataset.bin")));
+    }
+
+    @Test
+    void aUsersFileInAnUnmarkedFolderOfThatNameIsStillNotDeleted() throws Exception {
+        Path partial = leftoverOfADeadRun();
+        Files.delete(partial.resolve(PreparedOutput.MARKER));
+        CliRun run = cli("prepare", config("prepared").toString(), "--quiet");
+        assertEquals(ExitCodes.REFUSED, run.exitCode(), run.err());
+        assertTrue(Files.exists(partial.resolve("training/dataset.bin")));
+    }
 }

@@ -56,6 +56,10 @@ class CorruptInputsTest {
                     Files.write(t.resolve("config.yaml"), BINARY);
                     return new String[] {"train", "@/config.yaml"};
                 }, ExitCodes.USAGE, List.of("not UTF-8 text at byte 3 of", "config.yaml")),
+                new Probe("binary config given to validate", t -> {
+                    Files.write(t.resolve("config.yaml"), BINARY);
+                    return new String[] {"validate", "@/config.yaml"};
+                }, ExitCodes.USAGE, List.of("config.yaml: not UTF-8 text at byte 3 ", "save the config as UTF-8")),
                 new Probe("binary tokenizer.json", t -> {
                     Files.write(Files.createDirectories(t.resolve("tok")).resolve("tokenizer.json"), BINARY);
                     return new String[] {"tokenize", "@/tok", "--text", "hi"};

@@ -2,9 +2,6 @@ package org.trainbench.engine.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.trainbench.engine.config.check.ConfigChecker;
 import org.trainbench.engine.config.check.Diagnostic;
 import org.trainbench.engine.config.check.Severity;
+import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
 
 import picocli.CommandLine.Command;
@@ -98,11 +96,12 @@ public final class ValidateCommand implements Callable<Integer> {
             if (Files.isDirectory(file)) {
                 return new FileResult(name, List.of(), "is a directory, not a config file");
             }
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = TextFiles.readUtf8(file);
         } catch (NoSuchFileException e) {
             return new FileResult(name, List.of(), "no such file");
-        } catch (CharacterCodingException e) {
-            return new FileResult(name, List.of(), "not UTF-8 text; save the config as UTF-8");
+        } catch (TextFiles.NotUtf8Exception e) {
+            return new FileResult(name, List.of(), "not UTF-8 text at byte " + e.offset()
+                    + " (a binary file, or text in another encoding): save the config as UTF-8");
         } catch (IOException e) {
             return new FileResult(name, List.of(), "cannot read: " + e.getMessage());
         }

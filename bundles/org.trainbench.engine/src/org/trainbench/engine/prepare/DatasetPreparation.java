@@ -106,8 +106,8 @@ public final class DatasetPreparation {
         int[] writerRank = new int[total];
 
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
-        PreparedOutput.delete(partial);
-        PreparedOutput.create(partial);
+        PreparedOutput.deleteLeftover(partial, warnings::add);
+        PreparedOutput.createWorkFolder(partial);
         List<MemmapDatasetWriter> writers = new ArrayList<>();
         // Always with spans: a conversation yields spans whatever the config says, and zero spans are valid.
         boolean withSpans = true;
@@ -200,7 +200,9 @@ public final class DatasetPreparation {
             PreparedOutput.seal(partial);
             moveIntoPlace(partial, output);
             return new Summary(output, summary, total, skipped, skippedReasons, List.copyOf(warnings));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too: out of memory on a huge record must not leave the work folder behind (the next run would
+            // remove it, but the disk space is the user's until then).
             for (MemmapDatasetWriter writer : writers) {
                 try {
                     writer.close();
@@ -208,7 +210,11 @@ public final class DatasetPreparation {
                     // the partial directory is removed below
                 }
             }
-            deleteRecursively(partial);
+            try {
+                deleteRecursively(partial);
+            } catch (IOException | RuntimeException | Error cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         } finally {
             if (pool != null) {

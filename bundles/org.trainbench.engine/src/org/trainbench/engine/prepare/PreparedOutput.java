@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.trainbench.engine.files.OutputPaths;
 import org.trainbench.engine.files.ProtectedFilesException;
+import org.trainbench.engine.files.ThisHost;
 
 /**
  * The folder {@code trainbench prepare} writes, marked as its own: a {@link #MARKER} file lists every file it wrote
@@ -85,6 +86,70 @@ final class PreparedOutput {
     static void create(Path folder) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve(MARKER), HEADER + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Creates the work folder ({@code output_path.partial}) a run writes into, marked as being written by this process
+     * (pid, its start time and the host): every file in it is then prepare's until {@link #seal}, and a run that died
+     * before sealing it (out of memory, kill -9, a power cut) leaves a folder the next run can tell for its own.
+     */
+    static void createWorkFolder(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        ProcessHandle self = ProcessHandle.current();
+        Files.writeString(folder.resolve(MARKER), HEADER + "\n" + WRITING + self.pid() + " "
+                + self.info().startInstant().map(Object::toString).orElse("-") + " " + host() + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Removes what an interrupted run left in its work folder before this run uses it, and says so on {@code notes}.
+     * A folder marked by {@link #createWorkFolder} goes as a whole unless the process that marked it still runs on
+     * this host (another prepare writing the same output_path: refused, naming its pid); any other folder of that
+     * name is deleted only as {@link #delete} allows.
+     */
+    static void deleteLeftover(Path folder, java.util.function.Consumer<String> notes) throws IOException {
+        Path marker = folder.resolve(MARKER);
+        if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(marker)) {
+            delete(folder);
+            return;
+        }
+        String writer = Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(WRITING))
+                .map(l -> l.substring(WRITING.length())).findFirst().orElse(null);
+        if (writer == null) {
+            delete(folder);
+            return;
+        }
+        String[] fields = writer.split(" ");
+        if (fields.length == 3 && fields[2].equals(host()) && stillRuns(fields[0], fields[1])) {
+            throw new ProtectedFilesException("another trainbench prepare (pid " + fields[0] + ", started " + fields[1]
+                    + ") is writing " + folder + " for the same output_path; wait for it to finish or stop it, then run again");
+        }
+        deleteRecursively(folder);
+        notes.accept("removed " + folder + ", the unfinished work of a prepare that stopped before completing (pid "
+                + (fields.length > 0 ? fields[0] : "?") + ")");
+    }
+
+    static final String WRITING = "# being written by pid ";
+
+    private static boolean stillRuns(String pid, String started) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive)
+                    .map(p -> p.info().startInstant().map(Object::toString).orElse("-").equals(started)).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** One word: the marker's line is split on spaces. */
+    private static String host() {
+        return ThisHost.name().replace(' ', '_');
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Rewrites the marker to list every file now in the folder. */

@@ -1,8 +1,6 @@
 package org.trainbench.engine.tokenizer;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BpeModel {
     private static final int CACHE_LIMIT = 200_000;
+    private static final String HEX = "0123456789ABCDEF";
 
-    private final Map<String, Integer> vocab;
+    private final Vocabulary vocab;
     /** Id of each single code point below 0x10000, or -1. */
     private final int[] charIds = new int[0x10000];
     private final PairRanks ranks;
@@ -26,38 +25,37 @@ final class BpeModel {
     private final boolean ignoreMerges;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
-    BpeModel(Map<String, Integer> vocab, List<String[]> merges, String unkToken, boolean fuseUnk, boolean byteFallback,
+    BpeModel(Vocabulary vocab, MergeList merges, String unkToken, boolean fuseUnk, boolean byteFallback,
             boolean ignoreMerges) {
         this.vocab = vocab;
         Arrays.fill(charIds, -1);
-        for (Map.Entry<String, Integer> entry : vocab.entrySet()) {
-            String token = entry.getKey();
+        vocab.forEach((token, id) -> {
             if (token.length() == 1) {
-                charIds[token.charAt(0)] = entry.getValue();
+                charIds[token.charAt(0)] = id;
             }
-        }
-        ranks = new PairRanks(merges.size() * 2 + 16);
-        mergeResult = new int[merges.size()];
-        for (int rank = 0; rank < merges.size(); rank++) {
-            String[] pair = merges.get(rank);
-            Integer left = vocab.get(pair[0]);
-            Integer right = vocab.get(pair[1]);
-            Integer merged = vocab.get(pair[0] + pair[1]);
-            if (left == null || right == null || merged == null) {
+        });
+        int count = merges.size();
+        int[] resolved = resolve(vocab, merges);
+        ranks = new PairRanks(count + 16); // a table of at least twice the merges
+        mergeResult = new int[count];
+        for (int rank = 0; rank < count; rank++) {
+            int left = resolved[3 * rank];
+            int right = resolved[3 * rank + 1];
+            int merged = resolved[3 * rank + 2];
+            if (left < 0 || right < 0 || merged < 0) {
+                String[] pair = merges.tokens(rank);
                 throw new IllegalArgumentException("merge " + rank + " (\"" + pair[0] + "\" \"" + pair[1]
                         + "\") uses a token that is not in the vocabulary");
             }
             ranks.putIfAbsent(left, right, rank);
             mergeResult[rank] = merged;
         }
-        Integer unk = unkToken == null ? null : vocab.get(unkToken);
-        this.unkId = unk == null ? -1 : unk;
+        this.unkId = unkToken == null ? -1 : vocab.get(unkToken);
         this.fuseUnk = fuseUnk;
         if (byteFallback) {
             byteFallbackIds = new int[256];
             for (int b = 0; b < 256; b++) {
-                Integer id = vocab.get(String.format("<0x%02X>", b));
-                byteFallbackIds[b] = id == null ? -1 : id;
+                byteFallbackIds[b] = vocab.get("<0x" + HEX.charAt(b >> 4) + HEX.charAt(b & 15) + ">");
             }
         } else {
             byteFallbackIds = null;
@@ -65,7 +63,54 @@ final class BpeModel {
         this.ignoreMerges = ignoreMerges;
     }
 
-    Map<String, Integer> vocab() {
+    /** Fewer merges than this are not worth another thread. */
+    private static final int MERGES_PER_THREAD = 32_768;
+
+    /**
+     * The ids {left, right, merged} of each merge by rank, -1 for a token not in the vocabulary; Llama 3's 280,147
+     * merges are looked up on several threads (the vocabulary is only read).
+     */
+    private static int[] resolve(Vocabulary vocab, MergeList merges) {
+        int count = merges.size();
+        int[] resolved = new int[3 * count];
+        int threads = Math.clamp(count / MERGES_PER_THREAD, 1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        int chunk = (count + threads - 1) / threads;
+        Thread[] helpers = new Thread[threads - 1];
+        RuntimeException[] failures = new RuntimeException[threads];
+        for (int t = 1; t < threads; t++) {
+            int index = t;
+            helpers[t - 1] = Thread.ofPlatform().name("tokenizer-merges-" + t).start(() -> {
+                try {
+                    merges.resolve(vocab, index * chunk, Math.min(count, (index + 1) * chunk), resolved);
+                } catch (RuntimeException e) {
+                    failures[index] = e;
+                }
+            });
+        }
+        merges.resolve(vocab, 0, Math.min(count, chunk), resolved);
+        boolean interrupted = false;
+        for (Thread helper : helpers) {
+            while (true) { // the arrays must be complete; an interrupt is kept for the caller
+                try {
+                    helper.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        for (RuntimeException failure : failures) {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+        return resolved;
+    }
+
+    Vocabulary vocab() {
         return vocab;
     }
 
@@ -73,8 +118,7 @@ final class BpeModel {
         if (cp < 0x10000) {
             return charIds[cp];
         }
-        Integer id = vocab.get(new String(Character.toChars(cp)));
-        return id == null ? -1 : id;
+        return vocab.get(Character.toString(cp));
     }
 
     /** Encodes one piece, appending tokens with offsets taken from the piece's alignment. */
@@ -102,8 +146,8 @@ final class BpeModel {
     private int[] merge(Piece piece, String key) {
         int n = piece.length();
         if (ignoreMerges) {
-            Integer whole = vocab.get(key);
-            if (whole != null) {
+            int whole = vocab.get(key);
+            if (whole >= 0) {
                 return new int[] {whole, 0, n};
             }
         }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -48,14 +49,12 @@ public final class Tokenizer {
         this.postProcessor = postProcessor;
         this.decoder = decoder;
         this.addedTokens = List.copyOf(addedTokens);
-        int size = 0;
-        for (int id : model.vocab().values()) {
-            size = Math.max(size, id + 1);
-        }
+        int[] size = {0};
+        model.vocab().forEach((token, id) -> size[0] = Math.max(size[0], id + 1));
         for (AddedToken token : addedTokens) {
-            size = Math.max(size, token.id() + 1);
+            size[0] = Math.max(size[0], token.id() + 1);
         }
-        idToToken = new String[size];
+        idToToken = new String[size[0]];
         model.vocab().forEach((token, id) -> idToToken[id] = token);
         for (AddedToken token : addedTokens) {
             idToToken[token.id()] = token.content();
@@ -105,13 +104,15 @@ public final class Tokenizer {
         } catch (IOException e) {
             throw new TokenizerFormatException(file, "cannot read the file: " + e.getMessage());
         }
-        Object tree;
+        Map<String, Object> root;
         try {
-            tree = Json.parse(text);
-        } catch (IllegalArgumentException e) {
+            root = readRoot(text);
+        } catch (Json.SyntaxException e) {
             throw new TokenizerFormatException(file, "not valid JSON: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new TokenizerFormatException(file, e.getMessage());
         }
-        if (!(tree instanceof Map<?, ?> root) || !(root.get("model") instanceof Map<?, ?> modelNode)) {
+        if (!(root != null && root.get("model") instanceof Map<?, ?> modelNode)) {
             throw new TokenizerFormatException(file, "not a Hugging Face tokenizer.json: there is no \"model\" object");
         }
         try {
@@ -119,6 +120,68 @@ public final class Tokenizer {
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
             throw new TokenizerFormatException(file, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /**
+     * The tree of tokenizer.json as {@link Json#parse} gives it, except that {@code model.vocab} (an object of
+     * token: id) is read straight into a {@link Vocabulary} and {@code model.merges} into a {@link MergeList}: for
+     * Llama 3's 128,000 tokens and 280,147 merges, most of the load time went into maps of boxed values that were
+     * copied once more. Null when the text is valid JSON but no object. Ids are range-checked in {@link #fromTree}.
+     */
+    private static Map<String, Object> readRoot(String text) {
+        Json reader = Json.reader(text);
+        if (reader.peek() != '{') {
+            reader.readValue();
+            reader.end();
+            return null;
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        reader.beginObject();
+        for (String key = reader.nextKey(); key != null; key = reader.nextKey()) {
+            root.put(key, key.equals("model") && reader.peek() == '{' ? readModel(reader, text) : reader.readValue());
+        }
+        reader.end();
+        return root;
+    }
+
+    /** The file's length sizes the vocabulary and merges once (Llama 3's file has about 80 characters per token). */
+    private static Map<String, Object> readModel(Json reader, String text) {
+        int fileLength = text.length();
+        Map<String, Object> model = new LinkedHashMap<>();
+        reader.beginObject();
+        for (String key = reader.nextKey(); key != null; key = reader.nextKey()) {
+            if (key.equals("vocab") && reader.peek() == '{') {
+                Vocabulary vocab = new Vocabulary(Math.min(fileLength / 64, 1 << 17));
+                reader.beginObject();
+                for (String token = reader.nextKey(); token != null; token = reader.nextKey()) {
+                    int id;
+                    try {
+                        id = reader.readInt(0, MAX_TOKEN_ID);
+                    } catch (Json.SyntaxException e) {
+                        throw e;
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("model.vocab \"" + token + "\": id " + e.getMessage());
+                    }
+                    vocab.put(token, id);
+                }
+                model.put(key, vocab);
+            } else if (key.equals("merges") && reader.peek() == '[') {
+                MergeList merges = new MergeList(text, Math.min(fileLength / 32, 1 << 19));
+                reader.beginArray();
+                while (reader.nextElement()) {
+                    long range = reader.peek() == '"' ? reader.readStringRange() : -1;
+                    if (range >= 0) {
+                        merges.addRange((int) (range >>> 32), (int) range);
+                    } else {
+                        merges.addValue(reader.peek() == '"' ? reader.readString() : reader.readValue());
+                    }
+                }
+                model.put(key, merges);
+            } else {
+                model.put(key, reader.readValue());
+            }
+        }
+        return model;
     }
 
     @SuppressWarnings("unchecked")
@@ -137,21 +200,11 @@ public final class Tokenizer {
         if (modelNode.get("dropout") instanceof Number dropout && dropout.doubleValue() > 0) {
             throw new IllegalArgumentException("BPE dropout " + dropout + " is not supported (it makes encoding random)");
         }
-        Map<String, Object> vocabNode = (Map<String, Object>) modelNode.get("vocab");
-        Map<String, Integer> vocab = HashMap.newHashMap(vocabNode.size());
-        vocabNode.forEach((token, id) -> vocab.put(token, tokenId(id, "model.vocab \"" + token + "\"")));
-        List<String[]> merges = new ArrayList<>();
-        for (Object merge : (List<?>) modelNode.get("merges")) {
-            if (merge instanceof String s) {
-                int space = s.indexOf(' ', 1);
-                if (space < 0) {
-                    throw new IllegalArgumentException("merge \"" + s + "\" is not two tokens separated by a space");
-                }
-                merges.add(new String[] {s.substring(0, space), s.substring(space + 1)});
-            } else {
-                List<?> pair = (List<?>) merge;
-                merges.add(new String[] {(String) pair.get(0), (String) pair.get(1)});
-            }
+        if (!(modelNode.get("vocab") instanceof Vocabulary vocab)) {
+            throw new IllegalArgumentException("model.vocab is not an object of token: id");
+        }
+        if (!(modelNode.get("merges") instanceof MergeList merges)) {
+            throw new IllegalArgumentException("model.merges is not a list");
         }
         BpeModel model = new BpeModel(vocab, merges, (String) modelNode.get("unk_token"),
                 Boolean.TRUE.equals(modelNode.get("fuse_unk")), Boolean.TRUE.equals(modelNode.get("byte_fallback")),
@@ -194,8 +247,8 @@ public final class Tokenizer {
                 return OptionalInt.of(added.id());
             }
         }
-        Integer id = model.vocab().get(token);
-        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+        int id = model.vocab().get(token);
+        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
     public List<AddedToken> addedTokens() {

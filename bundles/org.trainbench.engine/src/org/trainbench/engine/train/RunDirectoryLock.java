@@ -104,12 +104,7 @@ public final class RunDirectoryLock implements AutoCloseable {
 
     /** This machine's name, as the lock file and the run's {@code started} event record it. */
     public static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            String fromEnvironment = System.getenv("HOSTNAME");
-            return fromEnvironment != null ? fromEnvironment : "unknown";
-        }
+        return org.trainbench.engine.files.ThisHost.name();
     }
 
     private void write(String text) throws IOException {
