@@ -45,7 +45,7 @@ public final class DemoRun {
      * (ChatVocabulary's tokenizer files, the run directory's files of docs/RUN_DIRECTORY.md, the dataset).
      */
     private static final Pattern WRITTEN = Pattern.compile(String.join("|", Pattern.quote(CONFIG), Pattern.quote(PLOT),
-            "tokenizer\\.json", "generation_config\\.json", Pattern.quote(MetricsLog.FILE_NAME), "config\\.resolved\\.yaml",
+            "tokenizer\\.json", "tokenizer_config\\.json", "generation_config\\.json", Pattern.quote(MetricsLog.FILE_NAME), "config\\.resolved\\.yaml",
             "logs/train\\.log", DATASET_FILES, RUN_STEP_FOLDERS + "/.+"));
     /** The folders they make, deleted by {@code --fresh} once empty. */
     private static final Pattern WRITTEN_FOLDERS = Pattern.compile("data|logs|" + CheckpointStore.DIRECTORY + "|export|"
