@@ -107,7 +107,9 @@ public final class DemoRun {
         Path config = directory.resolve(CONFIG);
         // The dataset path is relative to demo.yaml (as every input path of a config is), so the demo works from a
         // relative --dir and the run directory can be moved; run.experiment_dir follows the working directory.
-        Files.writeString(config, DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, slashes(directory)), StandardCharsets.UTF_8);
+        // --set training.train_iters=N is written into demo.yaml with the schedule fitted to N (decay over N steps).
+        Files.writeString(config, DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, slashes(directory),
+                DemoConfig.trainIters(overrides)), StandardCharsets.UTF_8);
         err.println("config: " + config + " (train it yourself with: trainbench train " + slashes(config) + ")");
 
         TrainingConfigFile file = TrainingConfigFile.read(config, overrides);
