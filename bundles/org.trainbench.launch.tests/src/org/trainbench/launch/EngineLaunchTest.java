@@ -24,6 +24,19 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.console.IConsoleConstants;
+import org.eclipse.ui.console.IConsoleView;
+import org.trainbench.testing.Screenshots;
+import org.trainbench.ui.LiveRuns;
+import org.trainbench.ui.experiments.RunSnapshot;
+import org.trainbench.ui.experiments.RunStatus;
+import org.trainbench.ui.views.ChartsView;
+import org.trainbench.ui.views.ExperimentsView;
 import org.eclipse.ui.commands.ICommandService;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +182,93 @@ class EngineLaunchTest {
 
         assertEquals("true", process.getAttribute(EngineProcess.ATTR_KILLED));
         assertEquals(137, process.getExitValue(), EngineRuns.consoleText(process));
+    }
+
+    private static IWorkbenchPage page() {
+        return PlatformUI.getWorkbench().getWorkbenchWindows()[0].getActivePage();
+    }
+
+    /** Whether the Console view is visible and shows this process's console. */
+    private static boolean consoleShows(IProcess process) {
+        IViewPart view = page().findView(IConsoleConstants.ID_CONSOLE_VIEW);
+        return view instanceof IConsoleView console && page().isPartVisible(view) && DebugUITools.getConsole(process) != null
+                && console.getConsole() == DebugUITools.getConsole(process);
+    }
+
+    private static List<Path> selectedInExperiments() {
+        ExperimentsView view = (ExperimentsView) page().findView(ExperimentsView.ID);
+        return view == null ? List.of() : view.viewer().getStructuredSelection().stream().map(e -> ((RunSnapshot) e).directory()).toList();
+    }
+
+    @Test
+    void aLaunchBringsItsConsoleForwardAndSelectsItsRunInExperimentsAndCharts() throws Exception {
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("shown.yaml"), dir.resolve("shown").toString());
+        Path experiment = dir.resolve("shown");
+        ILaunch launch = launch(config, "training.train_iters=3", "training.logs.interval=1");
+        IProcess process = launch.getProcesses()[0];
+
+        Workbench.spinUntil("the run's Console in front", Duration.ofSeconds(30), () -> consoleShows(process));
+        Workbench.spinUntil(() -> "the run selected in Experiments; selected: " + selectedInExperiments(), Duration.ofSeconds(30),
+                () -> selectedInExperiments().equals(List.of(experiment)));
+        ChartsView charts = (ChartsView) page().findView(ChartsView.ID);
+        assertEquals(experiment, charts.run());
+        assertTrue(page().isPartVisible(charts), "the charts stay visible beside the Console");
+        Workbench.spinUntil("the engine to finish", ENGINE_TIMEOUT, process::isTerminated);
+        assertEquals(0, process.getExitValue(), EngineRuns.consoleText(process));
+        Workbench.spinUntil("the charts header to show the finished run", Duration.ofSeconds(10),
+                () -> charts.headline().contains("finished"));
+        Workbench.spin(Duration.ofMillis(500));
+        Screenshots.save(page().getWorkbenchWindow().getShell(), "launch-brings-run-forward.png");
+    }
+
+    @Test
+    void aLaunchThatFailsAtOnceShowsTheEngineMessageInTheConsoleInFrontAndFailsItsRow() throws Exception {
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("broken.yaml"), dir.resolve("broken").toString());
+        Path experiment = dir.resolve("broken");
+        ILaunch launch = launch(config, "batch.micro_batch_size=-2");
+        IProcess process = launch.getProcesses()[0];
+        Workbench.spinUntil("the engine to refuse the config", ENGINE_TIMEOUT, process::isTerminated);
+        assertEquals(1, process.getExitValue(), EngineRuns.consoleText(process));
+        Workbench.spinUntil("the Console in front", Duration.ofSeconds(30), () -> consoleShows(process));
+        awaitOutput(process, "micro_batch_size");
+        Workbench.spinUntil(() -> "the run's row to fail; rows: " + LiveRuns.get().snapshots(), Duration.ofSeconds(30),
+                () -> LiveRuns.get().snapshots().stream().anyMatch(s -> s.directory().equals(experiment)
+                        && s.status() == RunStatus.FAILED && s.detail().contains("Console")));
+    }
+
+    @Test
+    void stopInTheExperimentsMenuAndTheChartsHeaderCheckpointsAndStopsARunLaunchedHere() throws Exception {
+        for (String where : List.of("experiments", "charts")) {
+            Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("stop-" + where + ".yaml"),
+                    dir.resolve("stop-" + where).toString());
+            Path experiment = dir.resolve("stop-" + where);
+            ILaunch launch = launch(config, "training.train_iters=100000", "training.logs.interval=1",
+                    "training.checkpoint.interval=100000", "training.evaluators.validation.interval=100000");
+            EngineProcess process = (EngineProcess) launch.getProcesses()[0];
+            Workbench.spinUntil("the run's first step", ENGINE_TIMEOUT,
+                    () -> countLines(experiment, "\"type\":\"train\"") >= 1 || process.isTerminated());
+            assertFalse(process.isTerminated(), () -> "the engine ended on its own:\n" + EngineRuns.consoleText(process));
+            ExperimentsView experiments = (ExperimentsView) page().findView(ExperimentsView.ID);
+            ChartsView charts = (ChartsView) page().findView(ChartsView.ID);
+            Workbench.spinUntil("Stop to be offered for the selected running run", Duration.ofSeconds(30),
+                    () -> selectedInExperiments().equals(List.of(experiment)) && experiments.stopAction().isEnabled()
+                            && experiment.equals(charts.run()) && charts.stopButton().isEnabled());
+            if (where.equals("experiments")) {
+                experiments.stopAction().run();
+            } else {
+                charts.stopButton().notifyListeners(SWT.Selection, new Event());
+            }
+            assertTrue(process.isStopRequested(), "Stop is the launch's checkpointing Terminate");
+            Workbench.spinUntil("the engine to stop", ENGINE_TIMEOUT, process::isTerminated);
+            assertNull(process.getAttribute(EngineProcess.ATTR_KILLED), EngineRuns.consoleText(process));
+            assertEquals(143, process.getExitValue(), EngineRuns.consoleText(process));
+            List<String> stopped = metricLines(experiment, "\"event\":\"stopped\"");
+            assertEquals(1, stopped.size(), EngineRuns.consoleText(process));
+            String step = stopped.get(0).replaceAll(".*\"step\":(\\d+).*", "$1");
+            assertTrue(Files.isDirectory(experiment.resolve("checkpoints/step-" + step)), "no checkpoint of step " + step);
+            Workbench.spinUntil("Stop to be offered no more", Duration.ofSeconds(10),
+                    () -> !experiments.stopAction().isEnabled() && !charts.stopButton().isEnabled());
+        }
     }
 
     @Test

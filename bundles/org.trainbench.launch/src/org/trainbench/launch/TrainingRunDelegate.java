@@ -18,6 +18,7 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.core.model.LaunchConfigurationDelegate;
+import org.trainbench.launch.ui.LaunchedRun;
 import org.trainbench.ui.LiveRuns;
 
 /**
@@ -62,17 +63,20 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
         }
         // The console adds the launch and end times itself.
         String label = "trainbench train " + run.configFile().getFileName();
+        IProcess engine;
         if (configuration.hasAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID)) {
-            DebugPlugin.newProcess(launch, process, label, attributes);
+            engine = DebugPlugin.newProcess(launch, process, label, attributes);
         } else {
             // A configuration written by hand or by an older Trainbench: still give it the checkpointing Terminate.
             // (A RuntimeProcess adds itself to its launch.)
-            new EngineProcessFactory().newProcess(launch, process, label, attributes);
+            engine = new EngineProcessFactory().newProcess(launch, process, label, attributes);
         }
         if (run.experimentDirectory() != null) {
-            // The views show the run at once, even outside the experiments root, and watch its process.
-            LiveRuns.get().follow(run.experimentDirectory(), process.toHandle());
+            // The views show the run at once, even outside the experiments root, and watch its process; their Stop
+            // is this process's Terminate (checkpoint and stop, killed after the stop timeout).
+            LiveRuns.get().follow(run.experimentDirectory(), process.toHandle(), () -> terminate(engine));
         }
+        LaunchedRun.bringForward(engine, run.experimentDirectory());
     }
 
     /**
@@ -183,6 +187,15 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
             return null;
         }
         return workingDirectory.resolve(value).toAbsolutePath().normalize();
+    }
+
+    private static void terminate(IProcess process) {
+        try {
+            process.terminate();
+        } catch (org.eclipse.debug.core.DebugException e) {
+            org.eclipse.core.runtime.Platform.getLog(TrainingRunDelegate.class).error("cannot stop " + process.getLabel() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String substitute(String text) throws CoreException {
