@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.eclipse.core.commands.ParameterizedCommand;
@@ -24,6 +25,25 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyleRange;
+import org.eclipse.swt.graphics.RGB;
+import org.eclipse.ui.console.IConsoleDocumentPartitioner;
+import org.eclipse.ui.console.TextConsole;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.console.IConsoleConstants;
+import org.eclipse.ui.console.IConsoleView;
+import org.trainbench.testing.Screenshots;
+import org.trainbench.ui.LiveRuns;
+import org.trainbench.ui.TrainbenchPerspective;
+import org.trainbench.ui.experiments.RunSnapshot;
+import org.trainbench.ui.experiments.RunStatus;
+import org.trainbench.ui.views.ChartsView;
+import org.trainbench.ui.views.ExperimentsView;
 import org.eclipse.ui.commands.ICommandService;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +189,162 @@ class EngineLaunchTest {
 
         assertEquals("true", process.getAttribute(EngineProcess.ATTR_KILLED));
         assertEquals(137, process.getExitValue(), EngineRuns.consoleText(process));
+    }
+
+    /** The workbench page, in the Trainbench perspective (where the Console has its place below Experiments). */
+    private static IWorkbenchPage page() {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getWorkbenchWindows()[0].getActivePage();
+        if (!TrainbenchPerspective.ID.equals(page.getPerspective().getId())) {
+            page.setPerspective(PlatformUI.getWorkbench().getPerspectiveRegistry().findPerspectiveWithId(TrainbenchPerspective.ID));
+        }
+        return page;
+    }
+
+    /** Whether the Console view is visible and shows this process's console. */
+    private static boolean consoleShows(IProcess process) {
+        IViewPart view = page().findView(IConsoleConstants.ID_CONSOLE_VIEW);
+        return view instanceof IConsoleView console && page().isPartVisible(view) && DebugUITools.getConsole(process) != null
+                && console.getConsole() == DebugUITools.getConsole(process);
+    }
+
+    /** The colour the Console draws the start of TEXT with, null for the default (standard output's). */
+    private static RGB colourOf(IProcess process, String text) {
+        TextConsole console = (TextConsole) DebugUITools.getConsole(process);
+        IDocument document = console.getDocument();
+        int offset = document.get().indexOf(text);
+        StyleRange[] ranges = ((IConsoleDocumentPartitioner) document.getDocumentPartitioner()).getStyleRanges(offset, 1);
+        return ranges.length == 0 || ranges[0].foreground == null ? null : ranges[0].foreground.getRGB();
+    }
+
+    private static List<Path> selectedInExperiments() {
+        ExperimentsView view = (ExperimentsView) page().findView(ExperimentsView.ID);
+        return view == null ? List.of() : view.viewer().getStructuredSelection().stream().map(e -> ((RunSnapshot) e).directory()).toList();
+    }
+
+    @Test
+    void aLaunchBringsItsConsoleForwardAndSelectsItsRunInExperimentsAndCharts() throws Exception {
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("shown.yaml"), dir.resolve("shown").toString());
+        Path experiment = dir.resolve("shown");
+        page().resetPerspective();
+        ILaunch launch = launch(config, "training.train_iters=3", "training.logs.interval=1");
+        IProcess process = launch.getProcesses()[0];
+
+        Workbench.spinUntil("the run's Console in front", Duration.ofSeconds(30), () -> consoleShows(process));
+        Workbench.spinUntil(() -> "the run selected in Experiments; selected: " + selectedInExperiments(), Duration.ofSeconds(30),
+                () -> selectedInExperiments().equals(List.of(experiment)));
+        ChartsView charts = (ChartsView) page().findView(ChartsView.ID);
+        assertEquals(experiment, charts.run());
+        assertTrue(page().isPartVisible(charts), "the charts stay visible beside the Console");
+        Workbench.spinUntil("the engine to finish", ENGINE_TIMEOUT, process::isTerminated);
+        assertEquals(0, process.getExitValue(), EngineRuns.consoleText(process));
+        Workbench.spinUntil("the charts header to show the finished run", Duration.ofSeconds(10),
+                () -> charts.headline().contains("finished"));
+        awaitOutput(process, "step 3/3");
+        RGB progress = colourOf(process, "step 3/3");
+        assertFalse(progress != null && progress.red > 150 && progress.green < 100, "progress is not drawn red like errors: " + progress);
+        Workbench.spin(Duration.ofMillis(500));
+        org.eclipse.swt.graphics.Rectangle before = Screenshots.fillScreen(page().getWorkbenchWindow().getShell());
+        Workbench.spin(Duration.ofMillis(500));
+        Screenshots.save(page().getWorkbenchWindow().getShell(), "launch-brings-run-forward.png");
+        page().getWorkbenchWindow().getShell().setBounds(before);
+    }
+
+    @Test
+    void aLaunchThatFailsAtOnceShowsTheEngineMessageInTheConsoleInFrontAndFailsItsRow() throws Exception {
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("broken.yaml"), dir.resolve("broken").toString());
+        Path experiment = dir.resolve("broken");
+        AtomicBoolean asked = Workbench.whenShellOpens(TrainingRunDelegate.ERRORS_QUESTION_TITLE, Duration.ofSeconds(30),
+                shell -> Workbench.press(shell, "Launch Anyway"));
+        ILaunch launch = launch(config, "batch.micro_batch_size=-2");
+        assertTrue(asked.get(), "a config with errors is launched only after asking");
+        Workbench.stopAnswering();
+        IProcess process = launch.getProcesses()[0];
+        Workbench.spinUntil("the engine to refuse the config", ENGINE_TIMEOUT, process::isTerminated);
+        assertEquals(1, process.getExitValue(), EngineRuns.consoleText(process));
+        Workbench.spinUntil("the Console in front", Duration.ofSeconds(30), () -> consoleShows(process));
+        awaitOutput(process, "micro_batch_size");
+        Workbench.spinUntil(() -> "the run's row to fail; rows: " + LiveRuns.get().snapshots(), Duration.ofSeconds(30),
+                () -> LiveRuns.get().snapshots().stream().anyMatch(s -> s.directory().equals(experiment)
+                        && s.status() == RunStatus.FAILED && s.detail().contains("Console")));
+
+        // The engine's file:line:column is a link in the Console that opens the config at that place.
+        String text = EngineRuns.consoleText(process);
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(config.toString()) + ":(\\d+):(\\d+): error: ")
+                .matcher(text);
+        assertTrue(at.find(), text);
+        int line = Integer.parseInt(at.group(1));
+        TextConsole console = (TextConsole) DebugUITools.getConsole(process);
+        Workbench.spinUntil("a link on " + config + ":" + line, Duration.ofSeconds(10), () -> console.getHyperlinks().length > 0);
+        org.eclipse.ui.console.IHyperlink link = console.getHyperlinks()[0];
+        org.eclipse.jface.text.IRegion region = console.getRegion(link);
+        assertEquals(config + ":" + line + ":" + at.group(2), console.getDocument().get(region.getOffset(), region.getLength()));
+        link.linkActivated();
+        Workbench.spinUntil("the config open in an editor", Duration.ofSeconds(10), () -> page().getActiveEditor() != null
+                && page().getActiveEditor().getEditorInput().getName().equals(config.getFileName().toString()));
+        org.eclipse.ui.texteditor.ITextEditor editor = page().getActiveEditor().getAdapter(org.eclipse.ui.texteditor.ITextEditor.class);
+        org.eclipse.jface.text.ITextSelection selection = (org.eclipse.jface.text.ITextSelection) editor.getSelectionProvider().getSelection();
+        assertEquals(line, selection.getStartLine() + 1, "the caret on the line the engine named");
+        org.eclipse.jface.text.IDocument document = editor.getDocumentProvider().getDocument(editor.getEditorInput());
+        assertEquals(Integer.parseInt(at.group(2)) - 1, selection.getOffset() - document.getLineOffset(line - 1), "and at its column");
+        page().closeAllEditors(false);
+    }
+
+    @Test
+    void launchingAConfigWithErrorsAsksFirstNamingFileLineAndColumnAndCancelStartsNothing() throws Exception {
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("asked.yaml"), dir.resolve("asked").toString());
+        String[] question = new String[1];
+        AtomicBoolean asked = Workbench.whenShellOpens(TrainingRunDelegate.ERRORS_QUESTION_TITLE, Duration.ofSeconds(30), shell -> {
+            question[0] = Workbench.labels(shell);
+            try {
+                Workbench.saveScreenshot(shell, "launch-config-errors.png");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            Workbench.press(shell, "Cancel");
+        });
+        ILaunchConfigurationWorkingCopy copy = configuration(config, "batch.micro_batch_size=-2");
+        ILaunch launch = copy.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor());
+        Workbench.stopAnswering();
+        assertTrue(asked.get(), "asked before launching");
+        assertTrue(launch == null || launch.getProcesses().length == 0, "Cancel starts no engine");
+        assertTrue(question[0].contains(config + ":") && question[0].contains(": error: ") && question[0].contains("micro_batch_size"),
+                question[0]);
+        assertFalse(Files.exists(dir.resolve("asked")));
+    }
+
+    @Test
+    void stopInTheExperimentsMenuAndTheChartsHeaderCheckpointsAndStopsARunLaunchedHere() throws Exception {
+        for (String where : List.of("experiments", "charts")) {
+            Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("stop-" + where + ".yaml"),
+                    dir.resolve("stop-" + where).toString());
+            Path experiment = dir.resolve("stop-" + where);
+            ILaunch launch = launch(config, "training.train_iters=100000", "training.logs.interval=1",
+                    "training.checkpoint.interval=100000", "training.evaluators.validation.interval=100000");
+            EngineProcess process = (EngineProcess) launch.getProcesses()[0];
+            Workbench.spinUntil("the run's first step", ENGINE_TIMEOUT,
+                    () -> countLines(experiment, "\"type\":\"train\"") >= 1 || process.isTerminated());
+            assertFalse(process.isTerminated(), () -> "the engine ended on its own:\n" + EngineRuns.consoleText(process));
+            ExperimentsView experiments = (ExperimentsView) page().findView(ExperimentsView.ID);
+            ChartsView charts = (ChartsView) page().findView(ChartsView.ID);
+            Workbench.spinUntil("Stop to be offered for the selected running run", Duration.ofSeconds(30),
+                    () -> selectedInExperiments().equals(List.of(experiment)) && experiments.stopAction().isEnabled()
+                            && experiment.equals(charts.run()) && charts.stopButton().isEnabled());
+            if (where.equals("experiments")) {
+                experiments.stopAction().run();
+            } else {
+                charts.stopButton().notifyListeners(SWT.Selection, new Event());
+            }
+            assertTrue(process.isStopRequested(), "Stop is the launch's checkpointing Terminate");
+            Workbench.spinUntil("the engine to stop", ENGINE_TIMEOUT, process::isTerminated);
+            assertNull(process.getAttribute(EngineProcess.ATTR_KILLED), EngineRuns.consoleText(process));
+            assertEquals(143, process.getExitValue(), EngineRuns.consoleText(process));
+            List<String> stopped = metricLines(experiment, "\"event\":\"stopped\"");
+            assertEquals(1, stopped.size(), EngineRuns.consoleText(process));
+            String step = stopped.get(0).replaceAll(".*\"step\":(\\d+).*", "$1");
+            assertTrue(Files.isDirectory(experiment.resolve("checkpoints/step-" + step)), "no checkpoint of step " + step);
+            Workbench.spinUntil("Stop to be offered no more", Duration.ofSeconds(10),
+                    () -> !experiments.stopAction().isEnabled() && !charts.stopButton().isEnabled());
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.core.model.LaunchConfigurationDelegate;
+import org.trainbench.launch.ui.LaunchedRun;
 import org.trainbench.ui.LiveRuns;
 
 /**
@@ -44,7 +45,7 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
         if (monitor != null && monitor.isCanceled()) {
             return;
         }
-        String[] environment = DebugPlugin.getDefault().getLaunchManager().getEnvironment(configuration);
+        String[] environment = withProgressOnStandardOutput(DebugPlugin.getDefault().getLaunchManager().getEnvironment(configuration));
         Process process = DebugPlugin.exec(run.commandLine().toArgv().toArray(String[]::new),
                 run.workingDirectory().toFile(), environment);
         if (process == null) {
@@ -62,17 +63,37 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
         }
         // The console adds the launch and end times itself.
         String label = "trainbench train " + run.configFile().getFileName();
+        IProcess engine;
         if (configuration.hasAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID)) {
-            DebugPlugin.newProcess(launch, process, label, attributes);
+            engine = DebugPlugin.newProcess(launch, process, label, attributes);
         } else {
             // A configuration written by hand or by an older Trainbench: still give it the checkpointing Terminate.
             // (A RuntimeProcess adds itself to its launch.)
-            new EngineProcessFactory().newProcess(launch, process, label, attributes);
+            engine = new EngineProcessFactory().newProcess(launch, process, label, attributes);
         }
         if (run.experimentDirectory() != null) {
-            // The views show the run at once, even outside the experiments root, and watch its process.
-            LiveRuns.get().follow(run.experimentDirectory(), process.toHandle());
+            // The views show the run at once, even outside the experiments root, and watch its process; their Stop
+            // is this process's Terminate (checkpoint and stop, killed after the stop timeout).
+            LiveRuns.get().follow(run.experimentDirectory(), process.toHandle(), () -> terminate(engine));
         }
+        LaunchedRun.bringForward(engine, run.experimentDirectory());
+    }
+
+    /**
+     * The launch's environment (null: the workbench's own) with the engine's progress sent to standard output: the
+     * Console draws standard error in red, which stays for problems (ProgressLine.STREAM_VARIABLE).
+     */
+    static String[] withProgressOnStandardOutput(String[] environment) {
+        List<String> variables = new ArrayList<>();
+        if (environment == null) {
+            System.getenv().forEach((name, value) -> variables.add(name + "=" + value));
+        } else {
+            variables.addAll(List.of(environment));
+        }
+        String prefix = org.trainbench.engine.train.ProgressLine.STREAM_VARIABLE + "=";
+        variables.removeIf(variable -> variable.startsWith(prefix));
+        variables.add(prefix + "stdout");
+        return variables.toArray(String[]::new);
     }
 
     /**
@@ -81,7 +102,7 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
      * @param experimentDirectory where the run writes, or null when neither the config nor an override says
      */
     public record PreparedRun(Path configFile, Path workingDirectory, Path experimentDirectory,
-            EngineCommandLine commandLine) {
+            EngineCommandLine commandLine, List<String> overrides) {
     }
 
     /**
@@ -117,7 +138,8 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
                 EngineClasspath.resolve(settings.backend()), jvmArguments,
                 EngineCommandLine.trainArguments(configFile, settings.overrides(), settings.backend(), settings.gpuCount()));
         return new PreparedRun(configFile, workingDirectory,
-                experimentDirectory(configFile, workingDirectory, settings.overrides()), commandLine);
+                experimentDirectory(configFile, workingDirectory, settings.overrides()), commandLine,
+                settings.overrides().stream().map(ConfigOverride::toString).toList());
     }
 
     /**
@@ -185,6 +207,15 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
         return workingDirectory.resolve(value).toAbsolutePath().normalize();
     }
 
+    private static void terminate(IProcess process) {
+        try {
+            process.terminate();
+        } catch (org.eclipse.debug.core.DebugException e) {
+            org.eclipse.core.runtime.Platform.getLog(TrainingRunDelegate.class).error("cannot stop " + process.getLabel() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static String substitute(String text) throws CoreException {
         return VariablesPlugin.getDefault().getStringVariableManager().performStringSubstitution(text);
     }
@@ -192,6 +223,56 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
     private static CoreException failure(String message) {
         return new CoreException(Status.error(message));
     }
+
+    /** Title of the question asked before launching a config with errors. */
+    public static final String ERRORS_QUESTION_TITLE = "Errors in Training Config";
+
+    /**
+     * As Eclipse asks before launching a program whose projects have errors: a config that the engine would refuse
+     * (the same check as {@code trainbench validate} and the editor, overrides applied) is launched only after the
+     * user says so. Launching anyway shows the engine's own refusal in the Console.
+     */
+    @Override
+    public boolean finalLaunchCheck(ILaunchConfiguration configuration, String mode, IProgressMonitor monitor) throws CoreException {
+        String errors;
+        try {
+            errors = configErrors(prepare(TrainingRunSettings.read(configuration)));
+        } catch (CoreException e) {
+            return true; // launch() reports what is wrong with the launch configuration itself
+        }
+        if (errors == null || !org.eclipse.ui.PlatformUI.isWorkbenchRunning()) {
+            return true;
+        }
+        boolean[] launch = {false};
+        org.eclipse.swt.widgets.Display display = org.eclipse.ui.PlatformUI.getWorkbench().getDisplay();
+        display.syncExec(() -> {
+            org.eclipse.swt.widgets.Shell shell = display.getActiveShell();
+            org.eclipse.jface.dialogs.MessageDialog dialog = new org.eclipse.jface.dialogs.MessageDialog(shell, ERRORS_QUESTION_TITLE, null,
+                    "The config of '" + configuration.getName() + "' has errors; the engine will refuse to start it:\n\n" + errors
+                            + "\n\nLaunch anyway?", org.eclipse.jface.dialogs.MessageDialog.QUESTION, 1, "Launch Anyway", "Cancel");
+            launch[0] = dialog.open() == 0;
+        });
+        return launch[0];
+    }
+
+    /**
+     * The engine's diagnostics of the run's config (file:line:column: error: ...), at most {@value #ERRORS_SHOWN}
+     * lines, or null when it has no errors. Reads the config: call it off the UI thread.
+     */
+    static String configErrors(PreparedRun run) {
+        try {
+            org.trainbench.engine.train.TrainingConfigFile.read(run.configFile(), run.overrides());
+            return null;
+        } catch (org.trainbench.engine.train.TrainingConfigFile.InvalidConfigException e) {
+            List<String> lines = e.getMessage().lines().filter(line -> line.contains(": error: ") || e.diagnostics().isEmpty()).toList();
+            List<String> shown = lines.subList(0, Math.min(ERRORS_SHOWN, lines.size()));
+            return String.join("\n", shown) + (lines.size() > shown.size() ? "\n... and " + (lines.size() - shown.size()) + " more" : "");
+        } catch (IOException | RuntimeException e) {
+            return null; // not readable here: the engine says why in the Console
+        }
+    }
+
+    private static final int ERRORS_SHOWN = 8;
 
     /** No workspace projects take part in a training run: there is nothing to build before it. */
     @Override

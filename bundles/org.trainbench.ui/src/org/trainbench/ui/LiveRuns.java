@@ -111,16 +111,32 @@ public final class LiveRuns {
         job.schedule();
     }
 
-    /** Shows a run started by the workbench and watches its process. */
-    public void follow(Path experimentDir, ProcessHandle process) {
+    /**
+     * Shows a run started by the workbench and watches its process: listed at once, also before its engine writes
+     * anything (and when it ends before writing anything: a config with errors), so it can be selected and stopped.
+     *
+     * @param stop asks the engine to checkpoint and stop (the launcher's Terminate), or null for SIGTERM to the process
+     */
+    public void follow(Path experimentDir, ProcessHandle process, Runnable stop) {
         if (process != null) {
-            catalog.processes().register(experimentDir, process);
+            catalog.processes().register(experimentDir, process, stop);
         }
-        boolean underRoot = catalog.roots().stream().anyMatch(root -> experimentDir.toAbsolutePath().normalize().startsWith(root));
-        if (!underRoot) {
-            addDirectory(experimentDir);
-        }
-        refreshSoon();
+        addDirectory(experimentDir);
+    }
+
+    /** {@link #follow(Path, ProcessHandle, Runnable)} with SIGTERM as the stop. */
+    public void follow(Path experimentDir, ProcessHandle process) {
+        follow(experimentDir, process, null);
+    }
+
+    /**
+     * How to ask the engine of a listed run to checkpoint and stop: for a run launched here the launch's Terminate,
+     * for a run this workbench follows with a process on this machine SIGTERM; empty when the run is not starting or
+     * running, or its process is not known ({@link RunFollower#stop()}).
+     */
+    public java.util.Optional<Runnable> stop(Path directory) {
+        RunFollower follower = follower(directory);
+        return follower == null ? java.util.Optional.empty() : follower.stop();
     }
 
     public void setRoots(List<Path> roots) {

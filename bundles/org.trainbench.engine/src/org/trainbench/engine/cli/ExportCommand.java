@@ -14,6 +14,7 @@ import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.hf.SafetensorsDType;
 import org.trainbench.engine.train.CheckpointModels;
+import org.trainbench.engine.train.HuggingFaceLlama;
 import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
 
 import picocli.CommandLine.Command;
@@ -108,7 +109,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             Files.createDirectory(staging);
             try {
-                HfLlamaFormat.export(loaded.model(), staging, HfLlamaFormat.ExportOptions.defaults().withDtype(type));
+                HfLlamaFormat.export(loaded.model(), staging, HuggingFaceLlama.exportOptions(loaded.plan(), experiment).withDtype(type));
                 if (Files.exists(target)) {
                     deleteTree(target);
                 }

@@ -197,19 +197,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /** The eos_token_id (one id or a list) of DIRECTORY/generation_config.json; empty when there is none. */
     static Optional<List<Integer>> stopTokens(Path directory) throws IOException {
-        Path generationConfig = directory.resolve("generation_config.json");
-        if (!Files.isRegularFile(generationConfig)
-                || !(Json.parse(TextFiles.readUtf8(generationConfig), generationConfig.toString()) instanceof Map<?, ?> generation)
-                || !generation.containsKey("eos_token_id")) {
-            return Optional.empty();
-        }
-        List<Integer> stop = new ArrayList<>();
-        Object eos = generation.get("eos_token_id");
-        if (eos instanceof Number n) {
-            stop.add(n.intValue());
-        } else if (eos instanceof List<?> list) {
-            list.forEach(o -> stop.add(((Number) o).intValue()));
-        }
-        return Optional.of(List.copyOf(stop));
+        return HfLlamaConfig.readGenerationConfig(directory).map(HfLlamaConfig.GenerationTokens::eosTokenIds).filter(ids -> !ids.isEmpty());
     }
 }

@@ -1,7 +1,6 @@
 package org.trainbench.engine.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -10,12 +9,13 @@ import java.util.function.Consumer;
 import org.trainbench.engine.tokenizer.Tokenizer;
 import org.trainbench.engine.train.CheckpointModels;
 import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
+import org.trainbench.engine.train.RunTokenizer;
 
 /**
  * The {@code trainbench generate} locator for runs: an experiment directory (its newest checkpoint that verifies) or
  * one checkpoint directory ({@code EXPERIMENT/checkpoints/step-N}), loaded by {@link CheckpointModels} exactly as
- * {@code trainbench export} loads them, plus the tokenizer.json of the experiment directory when there is one
- * (otherwise prompts go in as ids) and the end-of-sequence ids of its generation_config.json (the demo writes both).
+ * {@code trainbench export} loads them, with the run's tokenizer and end-of-sequence ids ({@link RunTokenizer}: the
+ * experiment directory's, else the pretrained model's; without a tokenizer, prompts go in as ids).
  */
 final class RunCheckpointLocator {
 
@@ -30,10 +30,10 @@ final class RunCheckpointLocator {
             return Optional.empty();
         }
         CheckpointModel loaded = CheckpointModels.load(path, messages);
-        Path experiment = loaded.experiment();
-        Optional<Tokenizer> tokenizer = Files.isRegularFile(experiment.resolve("tokenizer.json"))
-                ? Optional.of(Tokenizer.load(experiment)) : Optional.empty();
-        List<Integer> stop = GenerateCommand.stopTokens(experiment).orElse(List.of());
+        RunTokenizer runTokenizer = RunTokenizer.of(loaded.plan(), loaded.experiment());
+        Optional<Tokenizer> tokenizer = runTokenizer.tokenizerDirectory() == null ? Optional.empty()
+                : Optional.of(Tokenizer.load(runTokenizer.tokenizerDirectory()));
+        List<Integer> stop = runTokenizer.eosTokenIds();
         return Optional.of(new GenerateCommand.LoadedModel(loaded.model(), tokenizer, stop,
                 "checkpoint " + loaded.checkpoint().directory(), loaded.positions()));
     }

@@ -164,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
             boolean terminal = System.console() != null && System.console().isTerminal();
             // ranks other than 0 compute quietly: rank 0 reports the run, and a failure is printed below by each rank
             org.trainbench.engine.train.TrainingListener listener = group.writesFiles()
-                    ? new ProgressLine(err, terminal, terminal ? 0.5 : 10.0) : new org.trainbench.engine.train.TrainingListener() {
+                    ? new ProgressLine(ProgressLine.stream(out, err), terminal, terminal ? 0.5 : 10.0) : new org.trainbench.engine.train.TrainingListener() {
                         @Override
                         public void message(String text) {
                         }

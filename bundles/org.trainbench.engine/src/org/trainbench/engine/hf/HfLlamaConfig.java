@@ -29,6 +29,20 @@ import org.trainbench.engine.model.LlamaArchitecture.Rotary;
 public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbeddings, Integer bosTokenId,
                             List<Integer> eosTokenIds) {
     public static final String FILE = "config.json";
+    /** The special tokens transformers' generate() uses by default, next to config.json. */
+    public static final String GENERATION_FILE = "generation_config.json";
+
+    /**
+     * The special tokens of a generation_config.json.
+     *
+     * @param bosTokenId  {@code bos_token_id}, or null
+     * @param eosTokenIds {@code eos_token_id} (one id or a list), empty when absent
+     */
+    public record GenerationTokens(Integer bosTokenId, List<Integer> eosTokenIds) {
+        public GenerationTokens {
+            eosTokenIds = List.copyOf(eosTokenIds);
+        }
+    }
 
     public HfLlamaConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
@@ -124,10 +138,14 @@ public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbed
     }
 
     private static int tokenId(Number id, String source) {
+        return tokenId(id, source, "eos_token_id");
+    }
+
+    private static int tokenId(Number id, String source, String key) {
         try {
             return Json.toInt(id, 0, Integer.MAX_VALUE);
         } catch (IllegalArgumentException e) {
-            throw new SafetensorsFormatException(source + ": eos_token_id: " + e.getMessage());
+            throw new SafetensorsFormatException(source + ": " + key + ": " + e.getMessage());
         }
     }
 
@@ -199,6 +217,29 @@ public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbed
         Files.writeString(directory.resolve(FILE), PrettyJson.write(toJson(torchDtype)) + "\n");
     }
 
+    /** The special tokens of DIRECTORY/generation_config.json; empty when there is no such file. */
+    public static java.util.Optional<GenerationTokens> readGenerationConfig(Path directory) throws IOException {
+        Path file = directory.resolve(GENERATION_FILE);
+        if (!Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(TextFiles.readUtf8(file));
+        } catch (IllegalArgumentException e) {
+            throw new SafetensorsFormatException(file + ": not valid JSON: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> json)) {
+            throw new SafetensorsFormatException(file + ": expected a JSON object");
+        }
+        Object bos = json.get("bos_token_id");
+        if (bos != null && !(bos instanceof Number)) {
+            throw new SafetensorsFormatException(file + ": bos_token_id must be an integer");
+        }
+        return java.util.Optional.of(new GenerationTokens(bos == null ? null : tokenId((Number) bos, file.toString(), "bos_token_id"),
+                tokenIds(json.get("eos_token_id"), file.toString())));
+    }
+
     /** Writes {@code generation_config.json}: the special tokens, as save_pretrained derives it from the model config. */
     public void writeGenerationConfig(Path directory) throws IOException {
         Map<String, Object> m = new TreeMap<>();
@@ -209,7 +250,7 @@ public record HfLlamaConfig(LlamaArchitecture architecture, int maxPositionEmbed
         if (!eosTokenIds.isEmpty()) {
             m.put("eos_token_id", eosTokenIds.size() == 1 ? eosTokenIds.get(0) : eosTokenIds);
         }
-        Files.writeString(directory.resolve("generation_config.json"), PrettyJson.write(m) + "\n");
+        Files.writeString(directory.resolve(GENERATION_FILE), PrettyJson.write(m) + "\n");
     }
 
     /** Typed access to JSON keys with errors that name the file and the key. */

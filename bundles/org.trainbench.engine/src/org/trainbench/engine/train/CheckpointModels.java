@@ -19,8 +19,8 @@ import org.trainbench.engine.train.checkpoint.CheckpointStore.Checkpoint;
 public final class CheckpointModels {
     public static final String RESOLVED_CONFIG = "config.resolved.yaml";
 
-    /** A restored model, where it came from, and the positions it is made for. */
-    public record CheckpointModel(LlamaModel model, Path experiment, Checkpoint checkpoint, PositionLimit positions) {
+    /** A restored model, where it came from, the plan its run's resolved config gives, and the positions it is made for. */
+    public record CheckpointModel(LlamaModel model, Path experiment, Checkpoint checkpoint, TrainingPlan plan, PositionLimit positions) {
     }
 
     private CheckpointModels() {
@@ -96,6 +96,6 @@ public final class CheckpointModels {
                     + "): restore the run's config.resolved.yaml as it was when the checkpoint was written, or export and"
                     + " generate from the run that wrote this checkpoint");
         }
-        return new CheckpointModel(model, experiment, checkpoint, HuggingFaceLlama.positionLimit(plan, configFile));
+        return new CheckpointModel(model, experiment, checkpoint, plan, HuggingFaceLlama.positionLimit(plan, configFile));
     }
 }

@@ -2,6 +2,7 @@ package org.trainbench.engine.train;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.hf.HfLlamaFormat;
@@ -19,24 +20,24 @@ public final class HuggingFaceLlama {
         };
     }
 
-    /**
-     * Writes Hugging Face Llama directories. With a pretrained model, the export keeps its context length and special
-     * tokens and copies its tokenizer files, so that the export loads in transformers with its tokenizer; otherwise
-     * max_position_embeddings is the training sequence length.
-     */
+    /** Writes the exports of {@code training.export}, with {@link #exportOptions} for the run's directory. */
     public static ModelExporter exporter(TrainingPlan plan) throws IOException {
         requireLlama(plan.exportFormat(), "training.export.format");
-        HfLlamaFormat.ExportOptions options;
-        java.util.Optional<HfLlamaConfig> pretrained = pretrainedConfig(plan);
-        if (pretrained.isPresent()) {
-            options = HfLlamaFormat.ExportOptions.like(pretrained.get()).withTokenizerSource(plan.pretrained().path());
-        } else {
-            HfLlamaFormat.ExportOptions defaults = HfLlamaFormat.ExportOptions.defaults();
-            options = new HfLlamaFormat.ExportOptions(defaults.dtype(), defaults.maxShardBytes(), plan.sequenceLength(), null,
-                    java.util.List.of(), null);
-        }
-        HfLlamaFormat.ExportOptions chosen = options;
-        return (model, directory) -> HfLlamaFormat.export(model, directory, chosen);
+        HfLlamaFormat.ExportOptions options = exportOptions(plan, plan.experimentDir());
+        return (model, directory) -> HfLlamaFormat.export(model, directory, options);
+    }
+
+    /**
+     * How a run's model is exported, the same for the exports written during training and {@code trainbench export}:
+     * max_position_embeddings is the run's {@link #positionLimit} (the pretrained model's context length, else the
+     * training sequence length); bos/eos and the tokenizer files are the run's ({@link RunTokenizer}), so that the
+     * export tokenizes and stops by itself in transformers. Float32 weights; callers change the type.
+     */
+    public static HfLlamaFormat.ExportOptions exportOptions(TrainingPlan plan, Path experiment) throws IOException {
+        RunTokenizer tokenizer = RunTokenizer.of(plan, experiment);
+        HfLlamaFormat.ExportOptions defaults = HfLlamaFormat.ExportOptions.defaults();
+        return new HfLlamaFormat.ExportOptions(defaults.dtype(), defaults.maxShardBytes(), positionLimit(plan, null).positions(),
+                tokenizer.bosTokenId(), tokenizer.eosTokenIds(), tokenizer.tokenizerDirectory());
     }
 
     /** The config.json of the run's pretrained model, when it starts from a Hugging Face directory. */

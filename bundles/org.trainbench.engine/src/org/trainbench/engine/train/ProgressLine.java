@@ -9,6 +9,18 @@ import java.util.Locale;
  * rewritten in place; in a log file each one is a line of its own.
  */
 public final class ProgressLine implements TrainingListener {
+    /**
+     * Environment variable naming where progress goes: {@code stdout}, or standard error when unset (the command-line
+     * convention, which keeps standard output for results). The workbench sets it: its Console draws standard error in
+     * red, which it keeps for problems.
+     */
+    public static final String STREAM_VARIABLE = "TRAINBENCH_PROGRESS";
+
+    /** The stream progress goes to: {@code out} when {@value #STREAM_VARIABLE} is {@code stdout}, else {@code err}. */
+    public static PrintWriter stream(PrintWriter out, PrintWriter err) {
+        return "stdout".equals(System.getenv(STREAM_VARIABLE)) ? out : err;
+    }
+
     private final PrintWriter out;
     private final boolean inPlace;
     private final double minimumSeconds;

@@ -105,9 +105,14 @@ public record TrainingConfigFile(Path file, String text, YamlNode tree, Training
         }
     }
 
-    /** The config with every default filled in, as YAML. */
-    public String resolvedYaml() {
-        return ResolvedConfig.yaml(config);
+    /**
+     * The config with every default filled in, as YAML; with {@code pretrained}, model.base_model is the architecture
+     * read from the pretrained model (what the run trains), see {@link TrainingPlans#describingTheTrainedModel}.
+     *
+     * @throws IOException when the pretrained model's config.json cannot be read
+     */
+    public String resolvedYaml() throws IOException {
+        return ResolvedConfig.yaml(TrainingPlans.describingTheTrainedModel(config));
     }
 
     /**

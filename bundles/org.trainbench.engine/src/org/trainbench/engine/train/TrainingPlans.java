@@ -13,6 +13,7 @@ import org.trainbench.engine.config.training.ActivationType;
 import org.trainbench.engine.config.training.BaseModelConfig;
 import org.trainbench.engine.config.training.BatchConfig;
 import org.trainbench.engine.config.training.CheckpointConfig;
+import org.trainbench.engine.config.training.CrossEntropyImpl;
 import org.trainbench.engine.config.training.DataConfig;
 import org.trainbench.engine.config.training.DatasetConfig;
 import org.trainbench.engine.config.training.DatasetType;
@@ -21,6 +22,8 @@ import org.trainbench.engine.config.training.ExportConfig;
 import org.trainbench.engine.config.training.IntervalConfig;
 import org.trainbench.engine.config.training.LearningRateConfig;
 import org.trainbench.engine.config.training.LegacyValidationConfig;
+import org.trainbench.engine.config.training.ModelConfig;
+import org.trainbench.engine.config.training.NormalizationConfig;
 import org.trainbench.engine.config.training.NormalizationType;
 import org.trainbench.engine.config.training.OptimizerConfig;
 import org.trainbench.engine.config.training.RotaryConfig;
@@ -162,6 +165,44 @@ public final class TrainingPlans {
         return new LlamaArchitecture(base.vocabSize(), t.hiddenSize(), t.numLayers(), t.numAttentionHeads(), t.headGroups(), t.kvChannels(),
                 t.ffnHiddenSize(), true, LlamaArchitecture.Activation.SILU, t.addLinearBiases(), epsilon, base.tieWordEmbeddings(), rotary,
                 t.initMethodStd());
+    }
+
+    /**
+     * The inverse of {@link #architecture(BaseModelConfig)}: {@code written} with the sizes, normalization and rotary
+     * settings of {@code architecture}, so that a config describes a model it did not spell out (a pretrained one).
+     * What the architecture does not determine (flash attention, position embeddings, the loss implementation) is kept.
+     */
+    static BaseModelConfig baseModel(LlamaArchitecture architecture, BaseModelConfig written) {
+        TransformerConfig t = written == null ? null : written.transformer();
+        LlamaArchitecture.Rotary r = architecture.rotary();
+        RotaryConfig rotary = new RotaryConfig(r.type() == LlamaArchitecture.Rotary.Type.LLAMA3 ? RotaryType.LLAMA3 : RotaryType.DEFAULT,
+                r.theta(), r.scaleFactor(), r.lowFrequencyFactor(), r.highFrequencyFactor(), r.originalContextLength(), null);
+        TransformerConfig transformer = new TransformerConfig(
+                new NormalizationConfig(NormalizationType.RMS_NORM, architecture.normEpsilon()), rotary,
+                architecture.numLayers(), architecture.hiddenSize(), architecture.numAttentionHeads(), architecture.headGroups(),
+                architecture.addLinearBiases(), architecture.ffnHiddenSize(), architecture.kvChannels(), architecture.gated(), ActivationType.SILU,
+                architecture.initStd(), t == null || t.useFlashAttention(), null, null);
+        return new BaseModelConfig(transformer, architecture.vocabSize(), architecture.tieWordEmbeddings(), false,
+                written == null ? 2048 : written.numPositionEmbeddings(),
+                written == null ? CrossEntropyImpl.AUTO : written.crossEntropyImpl());
+    }
+
+    /**
+     * The config as the run resolves it: with {@code pretrained}, model.base_model is the pretrained model's
+     * architecture (what is trained), not the schema's defaults, so that the run directory alone describes its model
+     * and {@code trainbench export}/{@code generate} read it back without a mismatch with pretrained.path.
+     */
+    static TrainingConfig describingTheTrainedModel(TrainingConfig config) throws IOException {
+        if (config.pretrained() == null || config.pretrained().path() == null) {
+            return config;
+        }
+        LlamaArchitecture architecture = HfLlamaConfig.read(config.pretrained().path()).architecture();
+        ModelConfig model = config.model();
+        ModelConfig described = new ModelConfig(
+                baseModel(architecture, model == null ? null : model.baseModel()), model == null ? null : model.multiStage(),
+                model == null ? null : model.distributed());
+        return new TrainingConfig(config.training(), config.batch(), config.data(), config.optimizer(), config.pretrained(), described,
+                config.run());
     }
 
     private static LlamaArchitecture.Rotary rotary(TransformerConfig t) {

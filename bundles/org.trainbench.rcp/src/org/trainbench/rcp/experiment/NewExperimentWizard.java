@@ -95,6 +95,8 @@ public final class NewExperimentWizard extends Wizard implements INewWizard {
             Thread.currentThread().interrupt();
             return false;
         }
+        // Listed at once as "not started", before any run writes into it.
+        org.trainbench.ui.LiveRuns.get().addDirectory(experiment.experimentDirectory());
         if (openEditor && workbench != null && workbench.getActiveWorkbenchWindow() != null) {
             IWorkbenchPage activePage = workbench.getActiveWorkbenchWindow().getActivePage();
             try {

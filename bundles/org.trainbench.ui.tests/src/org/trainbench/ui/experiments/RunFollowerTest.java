@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -58,7 +59,8 @@ class RunFollowerTest {
             run.started(0).train(10, 100, 10).checkpoint(100, 64).event("stopped", 100, "reason", "SIGTERM");
             RunSnapshot stopped = follower.refresh(Instant.now());
             assertEquals(RunStatus.STOPPED, stopped.status());
-            assertTrue(stopped.detail().contains("SIGTERM"), stopped.detail());
+            assertTrue(stopped.detail().startsWith("SIGTERM; run the same config again"), "the status says stopped, the detail"
+                    + " does not repeat it: " + stopped.detail());
 
             run.started(100).train(110);
             assertEquals(RunStatus.RUNNING, follower.refresh(Instant.now()).status());
@@ -148,6 +150,51 @@ class RunFollowerTest {
             RunSnapshot silent = follower.refresh(lastWrite.plus(Duration.ofMinutes(11)));
             assertEquals(RunStatus.FAILED, silent.status());
             assertTrue(silent.detail().startsWith("nothing written for 11 min"), silent.detail());
+        }
+    }
+
+    @Test
+    void aNewExperimentWithoutAnyRunIsNotStartedAndWaitsOnceLaunched() throws Exception {
+        Path runDir = dir.resolve("new-experiment");
+        RunFollower follower = follower(runDir);
+        RunSnapshot notStarted = follower.refresh(Instant.now());
+        assertEquals(RunStatus.NOT_STARTED, notStarted.status());
+        assertEquals("not started", notStarted.status().label());
+        assertTrue(notStarted.detail().contains("Run As > Trainbench Training Run"), notStarted.detail());
+        Files.createDirectories(runDir.resolve("data")); // the demo template writes its dataset before any run
+        assertEquals(RunStatus.NOT_STARTED, follower.refresh(Instant.now()).status());
+        assertTrue(follower.stop().isEmpty());
+
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            AtomicBoolean stopped = new AtomicBoolean();
+            processes.register(runDir, sleeper.toHandle(), () -> stopped.set(true));
+            assertEquals(RunStatus.WAITING, follower.refresh(Instant.now()).status());
+            follower.stop().orElseThrow().run();
+            assertTrue(stopped.get(), "the launcher's stop is what Stop runs");
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+        RunSnapshot endedEarly = follower.refresh(Instant.now());
+        assertEquals(RunStatus.FAILED, endedEarly.status());
+        assertTrue(endedEarly.detail().contains("Console"), endedEarly.detail());
+    }
+
+    @Test
+    void aRunStartedFromTheCommandLineOnThisMachineIsStoppedWithSigterm() throws Exception {
+        Path runDir = dir.resolve("cli-run");
+        Process engine = new ProcessBuilder("sleep", "30").start();
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.raw("{\"type\":\"event\",\"time\":\"" + Instant.now().minusSeconds(1) + "\",\"event\":\"started\",\"step\":0,"
+                    + "\"train_iters\":300,\"pid\":" + engine.pid() + ",\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
+                    + "\"}\n").train(10);
+            RunFollower follower = follower(runDir);
+            assertEquals(RunStatus.RUNNING, follower.refresh(Instant.now()).status());
+            follower.stop().orElseThrow().run();
+            assertTrue(engine.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM reached the engine process");
+            assertEquals(143, engine.exitValue());
+        } finally {
+            engine.destroyForcibly();
         }
     }
 

@@ -10,6 +10,7 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.ui.IEditorPart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.ui.LiveRuns;
 import org.trainbench.ui.experiments.FakeRun;
 
 class ExperimentsViewTest {
@@ -106,5 +107,55 @@ class ExperimentsViewTest {
         Workbench.select(table, Workbench.row(table, "scratch-run"));
         view.removeRun.run();
         Workbench.waitUntil("run taken off the list", () -> Workbench.row(table, "scratch-run") < 0, 10_000);
+    }
+
+    @Test
+    void anEmptyListSaysWhereToBeginAndANewExperimentIsListedAsNotStarted() throws Exception {
+        Path root = Workbench.freshRoot(temp);
+        ExperimentsView view = Workbench.show(ExperimentsView.ID);
+        Table table = view.viewer().getTable();
+        Workbench.waitUntil("the hint of an empty list", () -> table.getItemCount() == 0
+                && view.details().getText().equals(ExperimentsView.EMPTY_HINT), 10_000);
+        assertTrue(ExperimentsView.EMPTY_HINT.contains("File > New Experiment...") && !ExperimentsView.EMPTY_HINT.contains("\n"),
+                "one line saying where to begin");
+        Workbench.screenshot("experiments-empty.png");
+
+        // What the New Experiment wizard does on Finish: the run directory it chose is listed before any run.
+        LiveRuns.get().addDirectory(root.resolve("lr-3e-4"));
+        Workbench.waitUntil("the new experiment listed as not started", () -> table.getItemCount() == 1
+                && table.getItem(0).getText(1).equals("not started"), 10_000);
+        Workbench.select(table, 0);
+        assertTrue(view.details().getText().contains("Run As > Trainbench Training Run"), view.details().getText());
+        assertFalse(view.stopAction().isEnabled(), "nothing to stop");
+    }
+
+    @Test
+    void stopInTheContextMenuAndInTheChartsHeaderSendsSigtermToAFollowedRunsEngine() throws Exception {
+        Path root = Workbench.freshRoot(temp);
+        for (String where : java.util.List.of("menu", "charts")) {
+            Process engine = new ProcessBuilder("sleep", "60").start();
+            try (FakeRun run = new FakeRun(root.resolve("followed-" + where), 1000, 65536, 2.0, 2.1)) {
+                run.started(0).train(10, 40, 10);
+                LiveRuns.get().follow(run.directory, engine.toHandle(), null);
+                ExperimentsView view = Workbench.show(ExperimentsView.ID);
+                Table table = view.viewer().getTable();
+                Workbench.waitUntil("the followed run listed as running", () -> Workbench.row(table, "followed-" + where) >= 0
+                        && table.getItem(Workbench.row(table, "followed-" + where)).getText(1).equals("running"), 10_000);
+                Workbench.select(table, Workbench.row(table, "followed-" + where));
+                assertTrue(view.stopAction().isEnabled(), "Stop offered for a running run whose process is known");
+                if (where.equals("menu")) {
+                    view.stopAction().run();
+                } else {
+                    view.openCharts.run();
+                    ChartsView charts = (ChartsView) Workbench.page().findView(ChartsView.ID);
+                    Workbench.waitUntil("Stop in the Charts header", () -> charts.stopButton().isEnabled(), 10_000);
+                    charts.stopButton().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+                }
+                assertTrue(engine.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the engine process got the signal");
+                assertEquals(143, engine.exitValue(), "SIGTERM, on which the engine checkpoints and stops");
+            } finally {
+                engine.destroyForcibly();
+            }
+        }
     }
 }

@@ -14,14 +14,51 @@ public final class EngineProcesses {
     private static final String LOCAL_HOST = localHost();
 
     private final Map<Path, ProcessHandle> launched = new ConcurrentHashMap<>();
+    private final Map<Path, Runnable> stops = new ConcurrentHashMap<>();
 
     /** Remembers the process that trains in {@code experimentDir} (called by whoever spawned it). */
     public void register(Path experimentDir, ProcessHandle process) {
-        launched.put(experimentDir.toAbsolutePath().normalize(), process);
+        register(experimentDir, process, null);
+    }
+
+    /**
+     * As {@link #register(Path, ProcessHandle)}, with the spawner's way to ask the engine to checkpoint and stop
+     * (the launch's Terminate, which also kills after the stop timeout), or null for SIGTERM.
+     */
+    public void register(Path experimentDir, ProcessHandle process, Runnable stop) {
+        Path key = experimentDir.toAbsolutePath().normalize();
+        launched.put(key, process);
+        if (stop != null) {
+            stops.put(key, stop);
+        } else {
+            stops.remove(key);
+        }
     }
 
     public void forget(Path experimentDir) {
         launched.remove(experimentDir.toAbsolutePath().normalize());
+        stops.remove(experimentDir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * How to ask the engine of this run to checkpoint and stop, when its process is alive and known: the launcher's
+     * stop for a run launched here, else SIGTERM to the process named by the started event (a run started from the
+     * command line on this machine), on which the engine's shutdown hook writes a checkpoint. Empty otherwise.
+     */
+    public Optional<Runnable> stop(Path experimentDir, MetricRecord.Event started) {
+        Path key = experimentDir.toAbsolutePath().normalize();
+        ProcessHandle handle = launched.get(key);
+        if (handle != null) {
+            if (!handle.isAlive()) {
+                return Optional.empty();
+            }
+            Runnable stop = stops.get(key);
+            return Optional.of(stop != null ? stop : handle::destroy);
+        }
+        if (isAlive(experimentDir, started).orElse(false) && started.number("pid") instanceof Number pid) {
+            return ProcessHandle.of(pid.longValue()).map(process -> (Runnable) process::destroy);
+        }
+        return Optional.empty();
     }
 
     /**

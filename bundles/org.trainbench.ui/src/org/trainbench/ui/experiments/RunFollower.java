@@ -40,6 +40,8 @@ public final class RunFollower {
     private final EngineProcesses processes;
     private final Duration minimumSilence;
     private RunSnapshot snapshot;
+    /** The started event of the current segment, as of the last refresh. */
+    private MetricRecord.Event started;
     private List<String> logTail = List.of();
     private FileTime logTailOf;
 
@@ -73,6 +75,18 @@ public final class RunFollower {
         return snapshot;
     }
 
+    /**
+     * How to ask this run's engine to checkpoint and stop, while it is starting or running and its process is known
+     * ({@link EngineProcesses#stop}); empty otherwise.
+     */
+    public synchronized Optional<Runnable> stop() {
+        RunStatus status = snapshot.status();
+        if (status != RunStatus.RUNNING && status != RunStatus.WAITING) {
+            return Optional.empty();
+        }
+        return processes.stop(directory, started);
+    }
+
     /** How long this run may be silent before it counts as failed (when its process cannot be checked). */
     public Duration silenceLimit() {
         Duration byPace = metrics.longestGap().multipliedBy(SILENCE_FACTOR);
@@ -81,6 +95,22 @@ public final class RunFollower {
 
     /** Reads what the engine appended and recomputes the status. */
     public synchronized RunSnapshot refresh(Instant now) {
+        boolean neverRead = metrics.generation() == 0 && (snapshot.status() == RunStatus.WAITING || snapshot.status() == RunStatus.NOT_STARTED);
+        if (neverRead && !ExperimentLayout.isExperiment(directory)) {
+            // Nothing of a run yet: a launched engine is still starting (or ended before it wrote anything), else
+            // the experiment was created and not started.
+            Optional<Boolean> launched = processes.isAlive(directory, null);
+            if (launched.isEmpty()) {
+                snapshot = withStatus(snapshot, RunStatus.NOT_STARTED, "not started yet: run its config (Run As > Trainbench"
+                        + " Training Run); the run will write into " + directory);
+            } else if (launched.get()) {
+                snapshot = withStatus(snapshot, RunStatus.WAITING, "the engine is starting");
+            } else {
+                snapshot = withStatus(snapshot, RunStatus.FAILED, "the engine ended before the run started: its message is in"
+                        + " the Console (a config with errors, a missing dataset, ...)");
+            }
+            return snapshot;
+        }
         if (!Files.isDirectory(directory)) {
             snapshot = withStatus(snapshot, RunStatus.MISSING, "the directory " + directory
                     + " was deleted or moved; what was read before is still shown");
@@ -121,9 +151,11 @@ public final class RunFollower {
             if (status == RunStatus.FAILED && last.text("message") != null && readProblem == null) {
                 detail = last.text("message");
             } else if (status == RunStatus.STOPPED && last.text("reason") != null) {
-                detail = "stopped: " + last.text("reason") + "; run the same config again to resume";
+                // The status says "stopped" already: the detail gives the reason only (was "stopped: stopped: ...").
+                detail = last.text("reason") + "; run the same config again to resume";
             }
         }
+        this.started = started;
         if (status == RunStatus.RUNNING) {
             Optional<Boolean> alive = processes.isAlive(directory, started);
             if (alive.isPresent() && !alive.get()) {

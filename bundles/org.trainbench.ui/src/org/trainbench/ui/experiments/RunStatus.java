@@ -2,6 +2,11 @@ package org.trainbench.ui.experiments;
 
 /** Where a run stands, as far as its experiment directory (and the engine process, when known) tells. */
 public enum RunStatus {
+    /**
+     * Its config is written (a new experiment) but no engine has started it: the directory is absent or holds nothing
+     * an engine writes, and no process launched here trains in it.
+     */
+    NOT_STARTED("not started"),
     /** The directory exists but the engine has not written its {@code started} event yet. */
     WAITING("waiting"),
     RUNNING("running"),

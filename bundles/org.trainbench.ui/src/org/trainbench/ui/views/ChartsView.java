@@ -86,6 +86,8 @@ public final class ChartsView extends ViewPart {
     private static final double GIB = 1024.0 * 1024.0 * 1024.0;
 
     private Label header;
+    /** Checkpoint and stop for the run shown, while it runs and its process is known. */
+    Button stopButton;
     Combo xAxisCombo;
     Scale smoothingScale;
     private Label smoothingLabel;
@@ -123,9 +125,28 @@ public final class ChartsView extends ViewPart {
     public void createPartControl(Composite parent) {
         curveJob.setSystem(true);
         parent.setLayout(new GridLayout(1, false));
-        header = new Label(parent, SWT.NONE);
-        header.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        Composite headerRow = new Composite(parent, SWT.NONE);
+        headerRow.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        GridLayout headerLayout = new GridLayout(2, false);
+        headerLayout.marginWidth = 0;
+        headerLayout.marginHeight = 0;
+        headerRow.setLayout(headerLayout);
+        header = new Label(headerRow, SWT.NONE);
+        header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         header.setText("Open a run's charts from the Experiments view (double-click a run).");
+        stopButton = new Button(headerRow, SWT.PUSH);
+        stopButton.setText("Stop");
+        stopButton.setToolTipText("Checkpoint and stop: the engine writes a checkpoint after its current step and ends;"
+                + " run the same config again to resume");
+        stopButton.setEnabled(false);
+        stopButton.addListener(SWT.Selection, e -> {
+            if (run != null) {
+                LiveRuns.get().stop(run).ifPresent(stop -> {
+                    stop.run();
+                    stopButton.setEnabled(false);
+                });
+            }
+        });
 
         Composite controls = new Composite(parent, SWT.NONE);
         controls.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
@@ -216,6 +237,11 @@ public final class ChartsView extends ViewPart {
         return header.getText();
     }
 
+    /** The header's Stop (checkpoint and stop) button (tests press it). */
+    public Button stopButton() {
+        return stopButton;
+    }
+
     /** The run shown, or null. */
     public Path run() {
         return run;
@@ -233,6 +259,7 @@ public final class ChartsView extends ViewPart {
                 header.setText(describe(s));
             }
         }
+        stopButton.setEnabled(LiveRuns.get().stop(run).isPresent());
         if (follower != null && follower.metrics().generation() != requestedGeneration) {
             redraw();
         }

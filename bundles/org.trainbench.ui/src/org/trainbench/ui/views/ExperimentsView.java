@@ -65,6 +65,13 @@ public final class ExperimentsView extends ViewPart {
     Action openLog;
     Action compare;
     Action removeRun;
+    Action stopRun;
+    /** A run to select once it is listed (a launch selects its run before the engine has written anything). */
+    private Path pendingSelection;
+
+    /** What the view says while it lists no run: where to begin. */
+    public static final String EMPTY_HINT = "No runs yet: File > New Experiment... creates one (the Tiny demo template trains"
+            + " on the CPU in minutes), then Run As > Trainbench Training Run.";
 
     @Override
     public void createPartControl(Composite parent) {
@@ -132,7 +139,7 @@ public final class ExperimentsView extends ViewPart {
                 return switch (((RunSnapshot) element).status()) {
                     case FAILED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_RED);
                     case RUNNING -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GREEN);
-                    case MISSING, WAITING -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY);
+                    case MISSING, WAITING, NOT_STARTED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY);
                     default -> null;
                 };
             }
@@ -155,6 +162,9 @@ public final class ExperimentsView extends ViewPart {
             List<Path> dirs = selectedDirectories();
             show(CompareView.ID, CompareView.class, v -> v.compare(dirs));
         });
+        stopRun = action("Stop (Checkpoint and Stop)", () -> selectedDirectories().forEach(dir -> LiveRuns.get().stop(dir)
+                .ifPresent(Runnable::run)));
+        stopRun.setToolTipText("Asks the engine to write a checkpoint and stop; run the same config again to resume");
         removeRun = action("Remove from List", () -> selectedDirectories().forEach(dir -> LiveRuns.get().remove(dir)));
         Action addDirectory = action("Add Directory...", () -> {
             DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
@@ -197,6 +207,8 @@ public final class ExperimentsView extends ViewPart {
         menu.add(openConfig);
         menu.add(openLog);
         menu.add(new Separator());
+        menu.add(stopRun);
+        menu.add(new Separator());
         menu.add(compare);
         menu.add(new Separator());
         menu.add(removeRun);
@@ -220,12 +232,19 @@ public final class ExperimentsView extends ViewPart {
         openConfig.setEnabled(one);
         openLog.setEnabled(one);
         removeRun.setEnabled(one);
+        stopRun.setEnabled(dirs.stream().anyMatch(dir -> LiveRuns.get().stop(dir).isPresent()));
         compare.setEnabled(dirs.size() >= 2);
         showDetails();
     }
 
     private void showDetails() {
         IStructuredSelection selection = viewer.getStructuredSelection();
+        if (rows.isEmpty()) {
+            if (!details.getText().equals(EMPTY_HINT)) {
+                details.setText(EMPTY_HINT);
+            }
+            return;
+        }
         if (selection.size() != 1) {
             details.setText(selection.isEmpty() ? "Select a run to see its directory and status; double-click to open its charts."
                     : selection.size() + " runs selected: Compare overlays their curves.");
@@ -269,8 +288,27 @@ public final class ExperimentsView extends ViewPart {
         rows.clear();
         rows.addAll(snapshots);
         viewer.refresh();
+        if (pendingSelection != null) {
+            select(pendingSelection);
+        }
+        // A run may have started or ended since the selection was made: Stop follows.
+        stopRun.setEnabled(selectedDirectories().stream().anyMatch(dir -> LiveRuns.get().stop(dir).isPresent()));
         showDetails();
         showRoots();
+    }
+
+    /** Selects and shows a run's row; a run not listed yet is selected once it is (after the next refresh). */
+    public void select(Path directory) {
+        Path dir = directory.toAbsolutePath().normalize();
+        for (RunSnapshot row : rows) {
+            if (row.directory().equals(dir)) {
+                pendingSelection = null;
+                viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(row), true);
+                return;
+            }
+        }
+        pendingSelection = dir;
+        LiveRuns.get().refreshSoon();
     }
 
     private List<Path> selectedDirectories() {
@@ -301,6 +339,11 @@ public final class ExperimentsView extends ViewPart {
 
     public TableViewer viewer() {
         return viewer;
+    }
+
+    /** The context menu's Stop (Checkpoint and Stop) for the selected runs (tests run it). */
+    public org.eclipse.jface.action.IAction stopAction() {
+        return stopRun;
     }
 
     /** The details text below the table (tests read it). */

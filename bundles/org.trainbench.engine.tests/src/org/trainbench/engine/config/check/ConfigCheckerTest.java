@@ -316,6 +316,17 @@ class ConfigCheckerTest {
     }
 
     @Test
+    void anExportSectionWithoutIntervalIsAWarningBecauseFastLlmThenWritesNoExport() {
+        Diagnostic d = only(IssueCodes.EXPORT_WITHOUT_INTERVAL, replace("  train_iters: 100\n", "  train_iters: 100\n  export:\n    format: llama\n"));
+        assertEquals(Severity.WARNING, d.severity());
+        assertAt(d, 3, 3);
+        assertTrue(d.message().contains("writes none, not even after the last step") && d.message().contains("training.export.interval (100"),
+                d.message());
+        assertEquals("training.export.interval", d.data().get(Diagnostic.DATA_MISSING_KEY));
+        assertEquals(List.of(), check(replace("  train_iters: 100\n", "  train_iters: 100\n  export:\n    format: llama\n    interval: 50\n")));
+    }
+
+    @Test
     void fileNotFoundIsAWarningRelativeToTheConfigFile(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("data/train.bin"), "");

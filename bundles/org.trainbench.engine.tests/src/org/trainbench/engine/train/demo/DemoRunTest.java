@@ -20,6 +20,9 @@ import org.trainbench.engine.json.Json;
 import org.trainbench.engine.tokenizer.Tokenizer;
 import org.trainbench.engine.train.RunOutcome;
 import org.trainbench.engine.train.StopSignal;
+import org.trainbench.engine.train.TrainingConfigFile;
+import org.trainbench.engine.train.TrainingPlan;
+import org.trainbench.engine.train.TrainingPlans;
 
 class DemoRunTest {
     @TempDir
@@ -34,6 +37,7 @@ class DemoRunTest {
                 .run(false, List.of("training.train_iters=12", "batch.batch_size=8"), new StopSignal(), false);
         assertEquals(RunOutcome.Status.FINISHED, result.outcome().status(), err.toString());
         assertEquals(12, result.outcome().step());
+        assertTrue(Files.readString(dir.resolve("demo.yaml")).contains("decay_iterations: 12\n"), "--set train_iters=12 decays over 12 steps");
         assertTrue(result.lastLoss() < result.firstLoss(), result.firstLoss() + " -> " + result.lastLoss());
         assertEquals(60, result.answers().answers().size());
         for (String file : List.of("demo.yaml", "loss.png", "metrics.jsonl", "config.resolved.yaml", "data/fast_llm_config_training.yaml",
@@ -114,6 +118,24 @@ class DemoRunTest {
                         .run(true, List.of(), new StopSignal(), false));
         assertTrue(error.getMessage().contains("--dir"), error.getMessage());
         assertEquals("important", Files.readString(dir.resolve("notes.txt")));
+    }
+
+    @Test
+    void theDemoScheduleDecaysOverTheTrainItersASetOverrideGives() throws Exception {
+        Path dir = temp.resolve("demo");
+        DemoDataset.write(dir.resolve(DemoConfig.DATA_DIRECTORY));
+        Path config = dir.resolve(DemoRun.CONFIG);
+        for (int trainIters : new int[] {DemoConfig.TRAIN_ITERS, 1, 2, 12, 200, 1500}) {
+            List<String> overrides = List.of("batch.batch_size=8", "training.train_iters=" + trainIters);
+            assertEquals(trainIters, DemoConfig.trainIters(overrides));
+            Files.writeString(config, DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, dir.toString(), DemoConfig.trainIters(overrides)));
+            TrainingConfigFile file = TrainingConfigFile.read(config, overrides);
+            TrainingPlan plan = TrainingPlans.from(file.config(), null, note -> { });
+            assertEquals(trainIters, plan.learningRate().decayIterations(), "decays over all " + trainIters + " steps");
+            assertEquals(Math.min(Math.max(1, trainIters * 40 / 600), trainIters - 1), plan.learningRate().warmupIterations());
+            assertEquals(List.of(), file.diagnostics().stream().map(d -> d.code()).toList(), "no schedule warning for " + trainIters);
+        }
+        assertEquals(DemoConfig.TRAIN_ITERS, DemoConfig.trainIters(List.of("batch.batch_size=8")));
     }
 
     @Test

@@ -64,6 +64,7 @@ final class CrossFieldRules {
         checkTrainingDataset();
         checkPretrainedPath();
         checkPretrainedArchitecture();
+        checkExportInterval();
         checkReferencedFiles();
     }
 
@@ -329,6 +330,24 @@ final class CrossFieldRules {
                         + " the architecture is loaded from the model and this value would be ignored. Set it to " + model
                         + ", remove it, or point pretrained.path to a model with this architecture.",
                 range, path, Map.of(Diagnostic.DATA_SUGGESTED_VALUE, model))));
+    }
+
+    /**
+     * Fast-LLM exports every {@code interval} steps and after the last step, and an unset interval disables exports
+     * altogether (IntervalConfig.enabled); the engine does the same. A written {@code training.export} section without
+     * an interval reads as if it exported at the end, so it gets a warning saying what to write.
+     */
+    private void checkExportInterval() {
+        Optional<MappingNode.Entry> section = ConfigTree.entry(written, "training.export");
+        if (section.isEmpty() || ConfigTree.isSet(written, "training.export.interval")) {
+            return;
+        }
+        long trainIters = integerOrDefault("training.train_iters").orElse(0);
+        out.add(new Diagnostic(Severity.WARNING, IssueCodes.EXPORT_WITHOUT_INTERVAL, "`training.export` has no `interval`: as in"
+                + " Fast-LLM, exports are then disabled and the run writes none, not even after the last step. Set"
+                + " training.export.interval (" + (trainIters > 0 ? trainIters + ", the train_iters, " : "training.train_iters ")
+                + "for one export at the end), or remove training.export.",
+                section.get().key().range(), "training.export.interval", Map.of(Diagnostic.DATA_MISSING_KEY, "training.export.interval")));
     }
 
     /** Input files and directories named in the config should exist, relative to the config file's directory. */

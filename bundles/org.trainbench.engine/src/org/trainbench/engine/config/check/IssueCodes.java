@@ -57,6 +57,11 @@ public final class IssueCodes {
     public static final String PRETRAINED_ARCHITECTURE_MISMATCH = "pretrained-architecture-mismatch";
     /** A referenced input file or directory does not exist, relative to the config file (warning). */
     public static final String FILE_NOT_FOUND = "file-not-found";
+    /**
+     * A {@code training.export} section without {@code interval}: as in Fast-LLM, that disables exports, so the run
+     * writes none, not even after the last step (warning).
+     */
+    public static final String EXPORT_WITHOUT_INTERVAL = "export-without-interval";
     /** A data-preparation {@code output_path} that is or holds the config or one of its inputs. */
     public static final String OUTPUT_HOLDS_INPUT = "output-holds-input";
 
@@ -66,7 +71,7 @@ public final class IssueCodes {
             UNSUPPORTED_BY_ENGINE, ARCHITECTURE_UNDEFINED, HEADS_NOT_DIVISIBLE, HIDDEN_SIZE_MISMATCH, BATCH_NOT_DIVISIBLE,
             LR_SCHEDULE_ORDER, LR_MINIMUM_ABOVE_BASE, ROTARY_THETA_CONFLICT, UNKNOWN_EVALUATOR_DATASET,
             MISSING_TRAINING_DATASET, PRETRAINED_WITHOUT_PATH, PRETRAINED_ARCHITECTURE_MISMATCH, FILE_NOT_FOUND,
-            OUTPUT_HOLDS_INPUT);
+            EXPORT_WITHOUT_INTERVAL, OUTPUT_HOLDS_INPUT);
 
     private IssueCodes() {
     }

@@ -96,13 +96,20 @@ public final class ChatVocabulary {
     }
 
     /**
-     * Writes {@code tokenizer.json} ({@link #tokenizerJson()}) and a {@code generation_config.json} whose
-     * {@code eos_token_id} is {@link #END} into a run directory, so that {@code trainbench generate DIR --prompt TEXT}
-     * encodes text prompts and stops at the end of the answer, as with a Hugging Face model.
+     * Writes {@code tokenizer.json} ({@link #tokenizerJson()}), its {@code tokenizer_config.json} (the class
+     * transformers loads it with, {@code <end>} as eos and {@code <pad>} as padding) and a {@code generation_config.json}
+     * whose {@code eos_token_id} is {@link #END} into a run directory, so that {@code trainbench generate DIR --prompt
+     * TEXT} encodes text prompts and stops at the end of the answer, and an export of the run carries them along.
      */
     public static void writeTokenizerFiles(Path directory) throws IOException {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("tokenizer.json"), Json.write(tokenizerJson()) + "\n", StandardCharsets.UTF_8);
+        Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
+        tokenizerConfig.put("tokenizer_class", "PreTrainedTokenizerFast");
+        tokenizerConfig.put("eos_token", "<end>");
+        tokenizerConfig.put("pad_token", "<pad>");
+        tokenizerConfig.put("clean_up_tokenization_spaces", false);
+        Files.writeString(directory.resolve("tokenizer_config.json"), Json.write(tokenizerConfig) + "\n", StandardCharsets.UTF_8);
         Files.writeString(directory.resolve("generation_config.json"), Json.write(Map.of("eos_token_id", END)) + "\n",
                 StandardCharsets.UTF_8);
     }

@@ -1,5 +1,7 @@
 package org.trainbench.engine.train.demo;
 
+import java.util.List;
+
 /**
  * The demo's training config: a small Llama (character vocabulary, 4 layers) fine-tuned the SFT way, with packing
  * without cross-document attention, no truncation and loss masking. Written to {@code <dir>/demo.yaml} by
@@ -12,17 +14,57 @@ public final class DemoConfig {
 
     /** Steps of the demo; its schedule decays over all of them. */
     public static final int TRAIN_ITERS = 600;
+    /** Warmup steps of the 600-step demo; a demo of N steps warms up over the same share, N / 15. */
+    static final int WARMUP_ITERATIONS = 40;
 
     private DemoConfig() {
     }
 
     /**
+     * The demo config of {@link #TRAIN_ITERS} steps.
+     *
      * @param dataDirectory  where the dataset config files are, as written into the YAML
      * @param experimentDir  run.experiment_dir, as written into the YAML
      */
     public static String yaml(String dataDirectory, String experimentDir) {
+        return yaml(dataDirectory, experimentDir, TRAIN_ITERS);
+    }
+
+    /**
+     * The demo config of {@code trainIters} steps, its schedule fitted to them: the cosine decays over all of them
+     * ({@code decay_iterations} = train_iters) after a warmup of the same share as the 600-step demo's.
+     */
+    public static String yaml(String dataDirectory, String experimentDir, int trainIters) {
         return TEMPLATE.replace("${data}", dataDirectory).replace("${experiment_dir}", experimentDir)
-                .replace("${train_iters}", Integer.toString(TRAIN_ITERS));
+                .replace("${train_iters}", Integer.toString(trainIters))
+                .replace("${warmup_iterations}", Integer.toString(warmupIterations(trainIters)));
+    }
+
+    /** {@code trainIters * 40 / 600}, at least 1 and less than trainIters (the engine needs warmup < decay). */
+    static int warmupIterations(int trainIters) {
+        int scaled = (int) ((long) trainIters * WARMUP_ITERATIONS / TRAIN_ITERS);
+        return Math.min(Math.max(1, scaled), trainIters - 1);
+    }
+
+    /**
+     * The steps a {@code trainbench demo} run trains: the last {@code training.train_iters=N} of its {@code --set}
+     * assignments, else {@link #TRAIN_ITERS}. A value that is no positive integer is left to the config check, which
+     * names it.
+     */
+    public static int trainIters(List<String> overrides) {
+        int trainIters = TRAIN_ITERS;
+        for (String assignment : overrides) {
+            int equals = assignment.indexOf('=');
+            if (equals > 0 && assignment.substring(0, equals).strip().equals("training.train_iters")) {
+                try {
+                    int value = Integer.parseInt(assignment.substring(equals + 1).strip().replace("_", ""));
+                    trainIters = value > 0 ? value : TRAIN_ITERS;
+                } catch (NumberFormatException e) {
+                    trainIters = TRAIN_ITERS;
+                }
+            }
+        }
+        return trainIters;
     }
 
     private static final String TEMPLATE = """
@@ -70,7 +112,7 @@ public final class DemoConfig {
                 minimum: 1.0e-04
                 decay_style: cosine
                 decay_iterations: ${train_iters}
-                warmup_iterations: 40
+                warmup_iterations: ${warmup_iterations}
             model:
               base_model:
                 vocab_size: 48

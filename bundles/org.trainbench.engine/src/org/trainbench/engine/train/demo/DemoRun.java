@@ -45,7 +45,7 @@ public final class DemoRun {
      * (ChatVocabulary's tokenizer files, the run directory's files of docs/RUN_DIRECTORY.md, the dataset).
      */
     private static final Pattern WRITTEN = Pattern.compile(String.join("|", Pattern.quote(CONFIG), Pattern.quote(PLOT),
-            "tokenizer\\.json", "generation_config\\.json", Pattern.quote(MetricsLog.FILE_NAME), "config\\.resolved\\.yaml",
+            "tokenizer\\.json", "tokenizer_config\\.json", "generation_config\\.json", Pattern.quote(MetricsLog.FILE_NAME), "config\\.resolved\\.yaml",
             "logs/train\\.log", DATASET_FILES, RUN_STEP_FOLDERS + "/.+"));
     /** The folders they make, deleted by {@code --fresh} once empty. */
     private static final Pattern WRITTEN_FOLDERS = Pattern.compile("data|logs|" + CheckpointStore.DIRECTORY + "|export|"
@@ -107,7 +107,9 @@ public final class DemoRun {
         Path config = directory.resolve(CONFIG);
         // The dataset path is relative to demo.yaml (as every input path of a config is), so the demo works from a
         // relative --dir and the run directory can be moved; run.experiment_dir follows the working directory.
-        Files.writeString(config, DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, slashes(directory)), StandardCharsets.UTF_8);
+        // --set training.train_iters=N is written into demo.yaml with the schedule fitted to N (decay over N steps).
+        Files.writeString(config, DemoConfig.yaml(DemoConfig.DATA_DIRECTORY, slashes(directory),
+                DemoConfig.trainIters(overrides)), StandardCharsets.UTF_8);
         err.println("config: " + config + " (train it yourself with: trainbench train " + slashes(config) + ")");
 
         TrainingConfigFile file = TrainingConfigFile.read(config, overrides);
