@@ -238,25 +238,32 @@ class ExportToHuggingFaceTest {
     }
 
     @Test
-    void aFolderThatHoldsFilesIsReplacedOnlyAfterTheUserSaysYes() throws Exception {
+    void aPreviousExportIsReplacedOnlyAfterTheUserSaysYesAndAFolderWithOtherFilesIsNeverEmptied() throws Exception {
         Path run = trainedRun();
         Path checkpoint = run.resolve("checkpoints/step-2");
-        Path target = Files.createDirectories(temp.resolve("elsewhere/tiny-hf"));
-        Files.writeString(target.resolve("notes.txt"), "an older export's notes");
+        Path target = temp.resolve("elsewhere/tiny-hf");
         checkpointsOf(run);
 
-        // No: nothing is written, the folder keeps its file.
+        // A first export (float32) into a new folder: no question.
+        AtomicBoolean first = Workbench.whenShellOpens(ExportDestinationDialog.TITLE, DIALOG_TIMEOUT,
+                shell -> chooseFolder(shell, target, ExportDtype.FLOAT32));
+        executeExport(run, checkpoint);
+        Workbench.spinUntil("the export dialog", DIALOG_TIMEOUT, first::get);
+        awaitExportJobs();
+        assertEquals("float32", torchDtype(target));
+
+        // No: nothing is written, the previous export stays.
         AtomicBoolean declined = Workbench.whenShellOpens(ExportCheckpointHandler.REPLACE_TITLE, DIALOG_TIMEOUT,
                 shell -> Workbench.press(shell, "No"));
         AtomicBoolean asked = Workbench.whenShellOpens(ExportDestinationDialog.TITLE, DIALOG_TIMEOUT,
-                shell -> chooseFolder(shell, target, ExportDtype.FLOAT32));
+                shell -> chooseFolder(shell, target, ExportDtype.BFLOAT16));
         executeExport(run, checkpoint);
         Workbench.spinUntil("the export dialog", DIALOG_TIMEOUT, asked::get);
         Workbench.spinUntil("the question whether to replace " + target, DIALOG_TIMEOUT, declined::get);
         awaitExportJobs();
-        assertEquals(List.of("notes.txt"), fileNames(target));
+        assertEquals("float32", torchDtype(target));
 
-        // Yes, in bfloat16: the export replaces the folder's content.
+        // Yes, in bfloat16: the export replaces the previous one.
         AtomicReference<String> question = new AtomicReference<>();
         Workbench.whenShellOpens(ExportCheckpointHandler.REPLACE_TITLE, DIALOG_TIMEOUT, shell -> {
             question.set(Workbench.labels(shell));
@@ -270,16 +277,38 @@ class ExportToHuggingFaceTest {
         Workbench.spinUntil("the export dialog", DIALOG_TIMEOUT, askedAgain::get);
         Workbench.spinUntil("the question whether to replace " + target, DIALOG_TIMEOUT, () -> question.get() != null);
         awaitExportJobs();
+        Workbench.stopAnswering();
         assertTrue(question.get().contains(target + " already holds files. Replace them with the export of step-2?"),
                 question.get());
         assertFalse(failed.get(), "the export reported a failure (see the error log)");
-        List<String> written = fileNames(target);
-        assertTrue(written.containsAll(List.of("config.json", "model.safetensors")) && !written.contains("notes.txt"),
-                "the folder holds " + written);
-        assertEquals("bfloat16", Json.parseObject(Files.readString(target.resolve("config.json")), "config.json").get("torch_dtype"));
+        assertEquals("bfloat16", torchDtype(target));
         Safetensors weights = Safetensors.read(target.resolve("model.safetensors"));
         assertEquals("BF16", weights.dtype("model.norm.weight"));
         assertEquals(96 * 2, weights.bytes("model.norm.weight").length, "96 bfloat16 values");
+
+        // A file the export did not write: even after Yes the engine refuses to empty the folder (docs/FILES.md), the
+        // failure names the file, and everything stays.
+        Files.writeString(target.resolve("notes.txt"), "the user's notes");
+        List<String> before = fileNames(target);
+        AtomicReference<String> refusal = new AtomicReference<>();
+        Workbench.whenShellOpens(ExportCheckpointHandler.REPLACE_TITLE, DIALOG_TIMEOUT, shell -> Workbench.press(shell, "Yes"));
+        Workbench.whenShellOpens(ExportCheckpointHandler.FAILURE_TITLE, ENGINE_TIMEOUT, shell -> {
+            refusal.set(Workbench.labels(shell));
+            Workbench.press(shell, "OK");
+        });
+        AtomicBoolean askedOnceMore = Workbench.whenShellOpens(ExportDestinationDialog.TITLE, DIALOG_TIMEOUT,
+                shell -> chooseFolder(shell, target, ExportDtype.FLOAT32));
+        executeExport(run, checkpoint);
+        Workbench.spinUntil("the export dialog", DIALOG_TIMEOUT, askedOnceMore::get);
+        Workbench.spinUntil("the refusal to be reported", ENGINE_TIMEOUT, () -> refusal.get() != null);
+        awaitExportJobs();
+        assertTrue(refusal.get().contains("notes.txt"), refusal.get());
+        assertEquals(before, fileNames(target), "the folder keeps the export and the user's file");
+        assertEquals("bfloat16", torchDtype(target));
+    }
+
+    private static String torchDtype(Path export) throws IOException {
+        return (String) Json.parseObject(Files.readString(export.resolve("config.json")), "config.json").get("torch_dtype");
     }
 
     /** Types {@code folder} into the export dialog, picks the weight type and presses Export. */
