@@ -162,7 +162,10 @@ class RealRunTourTest {
         long startB = System.nanoTime();
         IProcess processB = launch(config, "demo-lr1e-3", "optimizer.learning_rate.base=1.0e-3", "run.experiment_dir=demo-lr1e-3");
 
-        // Charts of run A: double-click its row.
+        // The launch brings run B forward in Charts (as soon as B's directory appears); then the charts of run A:
+        // double-click its row.
+        Workbench.spinUntil("run B brought forward in Charts", VIEW_TIMEOUT, () -> page().findView(ChartsView.ID) instanceof ChartsView v
+                && v.run() != null && v.run().getFileName().toString().equals("demo-lr1e-3"));
         select(runs, "demo-lr3e-3");
         runs.notifyListeners(SWT.DefaultSelection, new Event());
         ChartsView charts = (ChartsView) page().findView(ChartsView.ID);
@@ -179,8 +182,10 @@ class RealRunTourTest {
         assertSeries(metricsA.validation(), lossChart, "validation", Point::loss);
         assertSeries(train, WidgetTree.chart(shell(), "Learning rate"), "learning rate", Point::learningRate);
         assertEquals(metricsA.lastTrainLoss(), WidgetTree.lastY(lossChart, "train (raw)"), 1e-12, "last loss on the chart");
-        assertTrue(charts.headline().startsWith("demo-lr3e-3  |  finished  |  step 120 / 120  |  loss " + loss(metricsA.lastTrainLoss())),
-                charts.headline());
+        // the launch of run B brought B forward in Charts; A's headline follows at the next refresh of the run list
+        String headlineA = "demo-lr3e-3  |  finished  |  step 120 / 120  |  loss " + loss(metricsA.lastTrainLoss());
+        Workbench.spinUntil(() -> "the headline of run A; it reads " + charts.headline(), VIEW_TIMEOUT,
+                () -> charts.headline().startsWith(headlineA));
         maximized(charts, () -> Workbench.saveScreenshot(shell(), "charts-real.png"));
 
         // Checkpoints of run A: the row's context menu.
