@@ -164,5 +164,7 @@ final class TrainbenchActionBarAdvisor extends ActionBarAdvisor {
         toolBar.add(new Separator());
         toolBar.add(runAs);
         coolBar.add(new ToolBarContributionItem(toolBar, "org.trainbench.rcp.main"));
+        // Where other bundles' tool bars land (org.trainbench.ui's Stop): toolbar:org.eclipse.ui.main.toolbar?after=additions
+        coolBar.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
     }
 }

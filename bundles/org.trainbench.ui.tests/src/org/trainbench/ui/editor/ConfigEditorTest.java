@@ -51,6 +51,16 @@ class ConfigEditorTest {
 				&& p.getAdditionalProposalInfo() != null && !p.getAdditionalProposalInfo().isBlank()),
 				Arrays.stream(proposals).map(ICompletionProposal::getDisplayString).toList().toString());
 
+		// The hover of the misspelled key says its problem and fix; a hover's Markdown is drawn, not shown raw.
+		org.eclipse.jface.text.ITextHover hover = editor.configuration().getTextHover(viewer, IDocument.DEFAULT_CONTENT_TYPE);
+		String onTypo = hover.getHoverInfo(viewer, new org.eclipse.jface.text.Region(at + 3, 0));
+		assertTrue(onTypo != null && onTypo.contains("micro_batch_sise") && onTypo.contains("Quick fix (Ctrl+1): ")
+				&& onTypo.contains("micro_batch_size"), String.valueOf(onTypo));
+		int known = document.get().indexOf("sequence_length");
+		String onKey = hover.getHoverInfo(viewer, new org.eclipse.jface.text.Region(known + 3, 0));
+		assertTrue(onKey != null && onKey.startsWith("<b>") && onKey.contains("sequence_length</b>")
+				&& !onKey.contains("**") && !onKey.contains("`"), String.valueOf(onKey));
+
 		viewer.setSelectedRange(at + 3, 0);
 		ICompletionProposal[] fixes = editor.configuration().new FixProcessor()
 				.computeQuickAssistProposals(new org.eclipse.jface.text.quickassist.IQuickAssistInvocationContext() {
@@ -61,6 +71,8 @@ class ConfigEditorTest {
 		ICompletionProposal fix = Arrays.stream(fixes).filter(p -> p.getDisplayString().contains("micro_batch_size"))
 				.findFirst().orElseThrow(() -> new AssertionError(Arrays.toString(fixes)));
 		fix.apply(document);
+		// The caret stays at the fix: after the corrected key, not somewhere further down the file.
+		assertTrue(fix.getSelection(document).x == at + "micro_batch_size".length(), fix.getSelection(document) + " for " + at);
 		assertTrue(document.get().contains("micro_batch_size"));
 		assertFalse(document.get().contains("micro_batch_sise"));
 		waitUntil(() -> unknownKeyAnnotations(viewer.getAnnotationModel()).isEmpty());

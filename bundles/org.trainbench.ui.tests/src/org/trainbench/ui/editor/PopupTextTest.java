@@ -27,4 +27,10 @@ class PopupTextTest {
 		String path = "/very/long/path/".repeat(6);
 		assertEquals(path + "\nis missing", PopupText.wrapped(path + " is missing"));
 	}
+
+	@Test
+	void markdownIsDrawnAsBoldAndLineBreaksWithCodeAsItsTextAndAnglesAsText() {
+		assertEquals("<b>training.logs</b><br><br>Type: integer &gt;= 1 &amp; &lt;= 8<br>Write batch.micro_batch_size.",
+				PopupText.html("**`training.logs`**\n\nType: integer >= 1 & <= 8\nWrite `batch.micro_batch_size`."));
+	}
 }

@@ -158,4 +158,86 @@ class ExperimentsViewTest {
             }
         }
     }
+
+    /** The Run menu's item of a label, shown first so that contributed items exist. */
+    private static org.eclipse.swt.widgets.MenuItem runMenuItem(String label) {
+        org.eclipse.swt.widgets.Menu bar = Workbench.shell().getMenuBar();
+        bar.notifyListeners(org.eclipse.swt.SWT.Show, new org.eclipse.swt.widgets.Event());
+        for (org.eclipse.swt.widgets.MenuItem top : bar.getItems()) {
+            if (top.getText().replace("&", "").equals("Run")) {
+                org.eclipse.swt.widgets.Menu run = top.getMenu();
+                run.notifyListeners(org.eclipse.swt.SWT.Show, new org.eclipse.swt.widgets.Event());
+                for (org.eclipse.swt.widgets.MenuItem item : run.getItems()) {
+                    if (item.getText().replace("&", "").startsWith(label)) {
+                        return item;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no '" + label + "' in the Run menu");
+    }
+
+    /** The main tool bar's item whose tool tip begins with {@code tip}. */
+    private static org.eclipse.swt.widgets.ToolItem toolItem(org.eclipse.swt.widgets.Composite parent, String tip) {
+        for (org.eclipse.swt.widgets.Control child : parent.getChildren()) {
+            if (child instanceof org.eclipse.swt.widgets.ToolBar bar) {
+                for (org.eclipse.swt.widgets.ToolItem item : bar.getItems()) {
+                    if (item.getToolTipText() != null && item.getToolTipText().startsWith(tip)) {
+                        return item;
+                    }
+                }
+            }
+            if (child instanceof org.eclipse.swt.widgets.Composite composite) {
+                org.eclipse.swt.widgets.ToolItem found = toolItem(composite, tip);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void stopInTheToolBarAndTheRunMenuStopsTheRunSelectedInExperimentsOrShownInCharts() throws Exception {
+        Path root = Workbench.freshRoot(temp);
+        for (String where : java.util.List.of("run-menu", "toolbar")) {
+            Process engine = new ProcessBuilder("sleep", "60").start();
+            try (FakeRun run = new FakeRun(root.resolve("followed-" + where), 1000, 65536, 2.0, 2.1);
+                    FakeRun finished = new FakeRun(root.resolve("finished-" + where), 100, 65536, 2.0, 2.1)) {
+                run.started(0).train(10, 40, 10);
+                finished.started(0).train(10, 100, 10).finished(100);
+                ExperimentsView view = Workbench.show(ExperimentsView.ID);
+                Table table = view.viewer().getTable();
+                Workbench.waitUntil("the finished run listed", () -> Workbench.row(table, "finished-" + where) >= 0
+                        && table.getItem(Workbench.row(table, "finished-" + where)).getText(1).equals("finished"), 10_000);
+                Workbench.select(table, Workbench.row(table, "finished-" + where));
+                assertFalse(runMenuItem("Stop (Checkpoint and Stop)").isEnabled(), "a finished run has nothing to stop");
+                org.eclipse.swt.widgets.ToolItem toolStop = toolItem(Workbench.shell(), "Stop (checkpoint and stop)");
+                assertTrue(toolStop != null, "Stop in the main tool bar");
+                Workbench.waitUntil("the tool bar's Stop disabled", () -> !toolStop.isEnabled(), 10_000);
+
+                LiveRuns.get().follow(run.directory, engine.toHandle(), null);
+                Workbench.waitUntil("the followed run listed as running", () -> Workbench.row(table, "followed-" + where) >= 0
+                        && table.getItem(Workbench.row(table, "followed-" + where)).getText(1).equals("running"), 10_000);
+                Workbench.select(table, Workbench.row(table, "followed-" + where));
+                if (where.equals("run-menu")) {
+                    org.eclipse.swt.widgets.MenuItem stop = runMenuItem("Stop (Checkpoint and Stop)");
+                    assertTrue(stop.isEnabled(), "Stop in the Run menu for the run selected in Experiments");
+                    stop.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+                } else {
+                    // The run shown in Charts, with the Charts view active, whatever Experiments selects.
+                    view.openCharts.run();
+                    Workbench.select(table, Workbench.row(table, "finished-" + where));
+                    ChartsView charts = (ChartsView) Workbench.page().findView(ChartsView.ID);
+                    Workbench.page().activate(charts);
+                    Workbench.waitUntil("the tool bar's Stop enabled for the run in Charts", toolStop::isEnabled, 10_000);
+                    toolStop.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+                }
+                assertTrue(engine.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the engine process got the signal");
+                assertEquals(143, engine.exitValue(), "SIGTERM, on which the engine checkpoints and stops");
+            } finally {
+                engine.destroyForcibly();
+            }
+        }
+    }
 }

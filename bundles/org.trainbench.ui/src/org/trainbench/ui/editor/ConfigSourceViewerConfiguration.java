@@ -122,8 +122,20 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 			@Override
 			public String getHoverInfo(ITextViewer viewer, IRegion region) {
 				synchronized (ConfigSourceViewerConfiguration.this) {
-					return services.hover(resource(viewer.getDocument()), region.getOffset())
-							.map(h -> PopupText.wrapped(h.markdown())).orElse(null);
+					XtextResource r = resource(viewer.getDocument());
+					StringBuilder markdown = new StringBuilder();
+					// A misspelled key has no documentation to show: its problem and fix are what the reader needs.
+					for (Issue issue : issuesAt(r, region.getOffset())) {
+						markdown.append(markdown.isEmpty() ? "" : "\n\n").append("**")
+								.append(issue.getSeverity() == org.eclipse.xtext.diagnostics.Severity.ERROR ? "Error" : "Warning")
+								.append(":** ").append(issue.getMessage());
+						for (Fix fix : services.quickFixes(r, issue)) {
+							markdown.append("\nQuick fix (Ctrl+1): ").append(fix.label());
+						}
+					}
+					services.hover(r, region.getOffset()).ifPresent(
+							h -> markdown.append(markdown.isEmpty() ? "" : "\n\n").append(h.markdown()));
+					return markdown.isEmpty() ? null : PopupText.html(markdown.toString());
 				}
 			}
 
@@ -203,7 +215,7 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 				}
 				Object doc = entry.getDocumentation();
 				proposals.add(new CompletionProposal(entry.getProposal(), start, offset - start,
-						entry.getProposal().length(), null, label, null, doc == null ? null : PopupText.wrapped(doc.toString())));
+						entry.getProposal().length(), null, label, null, doc == null ? null : PopupText.html(doc.toString())));
 			}
 			return proposals.toArray(ICompletionProposal[]::new);
 		}
@@ -234,6 +246,18 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 		}
 	}
 
+	/** The issues whose region covers {@code offset} (its ends included), as the quick fixes and the hover find them. */
+	private List<Issue> issuesAt(XtextResource resource, int offset) {
+		List<Issue> covering = new ArrayList<>();
+		for (Issue issue : services.validate(resource)) {
+			if (issue.getOffset() != null && offset >= issue.getOffset()
+					&& offset <= issue.getOffset() + (issue.getLength() == null ? 0 : issue.getLength())) {
+				covering.add(issue);
+			}
+		}
+		return covering;
+	}
+
 	/** Quick fixes for the issues that cover the cursor. */
 	public final class FixProcessor implements IQuickAssistProcessor {
 		@Override
@@ -257,14 +281,11 @@ public class ConfigSourceViewerConfiguration extends TextSourceViewerConfigurati
 			List<ICompletionProposal> proposals = new ArrayList<>();
 			synchronized (ConfigSourceViewerConfiguration.this) {
 				XtextResource r = resource(context.getSourceViewer().getDocument());
-				for (Issue issue : services.validate(r)) {
-					if (issue.getOffset() == null || offset < issue.getOffset()
-							|| offset > issue.getOffset() + (issue.getLength() == null ? 0 : issue.getLength())) {
-						continue;
-					}
+				for (Issue issue : issuesAt(r, offset)) {
 					for (Fix fix : services.quickFixes(r, issue)) {
+						// The cursor position is relative to the replaced region: the caret lands after the fix's text.
 						proposals.add(new CompletionProposal(fix.change().text(), fix.change().offset(),
-								fix.change().length(), fix.change().offset() + fix.change().text().length(), null,
+								fix.change().length(), fix.change().text().length(), null,
 								fix.label(), null, null));
 					}
 				}

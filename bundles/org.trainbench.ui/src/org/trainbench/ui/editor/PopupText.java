@@ -40,4 +40,36 @@ final class PopupText {
 		}
 		return out.toString();
 	}
+
+	/**
+	 * The language services' Markdown as the HTML the popups' presenter draws (JFace's HTMLTextPresenter): lines
+	 * {@link #wrapped(String) wrapped}, {@code **bold**} in bold, {@code `code`} as its text, line breaks kept, and
+	 * {@code <}, {@code >} and {@code &} written as text.
+	 */
+	static String html(String markdown) {
+		if (markdown == null) {
+			return null;
+		}
+		String text = wrapped(markdown).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+		StringBuilder out = new StringBuilder();
+		boolean bold = false;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '*' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+				out.append(bold ? "</b>" : "<b>");
+				bold = !bold;
+				i++;
+			} else if (c == '`') {
+				// Code has no style of its own in the presenter: the backticks go, the text stays.
+			} else if (c == '\n') {
+				out.append("<br>");
+			} else {
+				out.append(c);
+			}
+		}
+		if (bold) {
+			out.append("</b>");
+		}
+		return out.toString();
+	}
 }

@@ -259,7 +259,11 @@ public final class ChartsView extends ViewPart {
                 header.setText(describe(s));
             }
         }
-        stopButton.setEnabled(LiveRuns.get().stop(run).isPresent());
+        boolean stoppable = LiveRuns.get().stop(run).isPresent();
+        if (stoppable != stopButton.getEnabled()) {
+            stopButton.setEnabled(stoppable);
+            StopRunHandler.stoppableChanged();
+        }
         if (follower != null && follower.metrics().generation() != requestedGeneration) {
             redraw();
         }

@@ -232,9 +232,18 @@ public final class ExperimentsView extends ViewPart {
         openConfig.setEnabled(one);
         openLog.setEnabled(one);
         removeRun.setEnabled(one);
-        stopRun.setEnabled(dirs.stream().anyMatch(dir -> LiveRuns.get().stop(dir).isPresent()));
+        updateStop(true);
         compare.setEnabled(dirs.size() >= 2);
         showDetails();
+    }
+
+    /** The context menu's Stop, and the tool bar's with it ({@link StopRunHandler}), for the selected runs. */
+    private void updateStop(boolean selectionChanged) {
+        boolean stoppable = selectedDirectories().stream().anyMatch(dir -> LiveRuns.get().stop(dir).isPresent());
+        if (selectionChanged || stoppable != stopRun.isEnabled()) {
+            stopRun.setEnabled(stoppable);
+            StopRunHandler.stoppableChanged();
+        }
     }
 
     private void showDetails() {
@@ -292,7 +301,7 @@ public final class ExperimentsView extends ViewPart {
             select(pendingSelection);
         }
         // A run may have started or ended since the selection was made: Stop follows.
-        stopRun.setEnabled(selectedDirectories().stream().anyMatch(dir -> LiveRuns.get().stop(dir).isPresent()));
+        updateStop(false);
         showDetails();
         showRoots();
     }
@@ -311,7 +320,7 @@ public final class ExperimentsView extends ViewPart {
         LiveRuns.get().refreshSoon();
     }
 
-    private List<Path> selectedDirectories() {
+    List<Path> selectedDirectories() {
         List<Path> dirs = new ArrayList<>();
         for (Object element : viewer.getStructuredSelection().toList()) {
             dirs.add(((RunSnapshot) element).directory());
