@@ -189,6 +189,15 @@ public final class CudaContext implements AutoCloseable {
         return multiprocessors;
     }
 
+    /**
+     * Blocks of {@code block} threads for a grid-stride loop over {@code work} items: one item per thread up to 32
+     * blocks per multiprocessor, beyond that the threads loop.
+     */
+    public int gridStrideBlocks(long work, int block) {
+        long blocks = Math.max(1, (work + block - 1) / block);
+        return (int) Math.min(blocks, 32L * multiprocessors);
+    }
+
     /** The most shared memory one block may use when its kernel opts in (227 KiB on an H100), in bytes. */
     public int maxSharedMemoryPerBlock() {
         return maxSharedMemoryPerBlock;

@@ -295,7 +295,7 @@ public final class FlashAttention implements AutoCloseable {
                 heads, groups, scale);
         if (shared) {
             long pairs = n * groups * d / 2;
-            int grid = (int) Math.min(ceilDiv(pairs, BLOCK), 32L * context.multiprocessors());
+            int grid = context.gridStrideBlocks(pairs, BLOCK);
             sumHeads.launch(grid, 1, BLOCK, dk, dkStride, dkPart, (int) n, heads, groups, d);
             sumHeads.launch(grid, 1, BLOCK, dv, dvStride, dvPart, (int) n, heads, groups, d);
         }

@@ -39,12 +39,13 @@ public final class LlamaKernels implements AutoCloseable {
             siluBackward, rotaryTable, rotaryRotate, crossEntropy, attentionForward, attentionBackwardQuery,
             attentionBackwardKeyValue, scoresSoftmax, scoresProbabilities, scoresGradient, attentionDelta, sumOfSquares, adamwUpdate, fillNormalF32, fillUniformF32,
             fillUniformBf16, convertToBf16;
-    private DeviceBuffer scratch;
+    private final ScratchBuffer scratch;
     private DeviceBuffer embeddingGrouping;
 
     /** Compiles the kernels for the context's GPU with NVRTC (or takes the PTX from the {@link KernelCache}) and loads them. */
     public LlamaKernels(CudaContext context) {
         this.context = context;
+        this.scratch = new ScratchBuffer(context);
         Nvrtc nvrtc = Nvrtc.load();
         nvrtcVersion = nvrtc.version();
         long start = System.nanoTime();
@@ -99,19 +100,11 @@ public final class LlamaKernels implements AutoCloseable {
     }
 
     private int elementwiseGrid(long work) {
-        long blocks = Math.max(1, (work + BLOCK - 1) / BLOCK);
-        return (int) Math.min(blocks, 32L * context.multiprocessors());
+        return context.gridStrideBlocks(work, BLOCK);
     }
 
     private DeviceBuffer scratch(long bytes) {
-        if (scratch == null || scratch.bytes() < bytes) {
-            if (scratch != null) {
-                context.synchronize(); // kernels queued before may still read it
-                scratch.close();
-            }
-            scratch = context.allocate(Math.max(bytes, 1 << 20));
-        }
-        return scratch;
+        return scratch.get(bytes);
     }
 
     // ---------------------------------------------------------------------------------------------- embedding
@@ -463,9 +456,7 @@ public final class LlamaKernels implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scratch != null) {
-            scratch.close();
-        }
+        scratch.close();
         if (embeddingGrouping != null) {
             embeddingGrouping.close();
         }

@@ -42,11 +42,12 @@ public final class MixedPrecisionKernels implements AutoCloseable {
     private final double compileMillis;
     private final KernelModule.Kernel rmsnormForward, rmsnormBackwardFused, rmsnormBackwardInput, rmsnormWeightPartial,
             rmsnormWeightSums, rotary, rotaryX8, swigluForward, swigluBackward, crossEntropy, toBf16, toFloat;
-    private DeviceBuffer scratch;
+    private final ScratchBuffer scratch;
 
     /** Compiles the kernels for the context's GPU (or takes their PTX from the {@link KernelCache}) and loads them. */
     public MixedPrecisionKernels(CudaContext context) {
         this.context = context;
+        this.scratch = new ScratchBuffer(context);
         long start = System.nanoTime();
         byte[] ptx = Nvrtc.load().compileCached(source(), SOURCE,
                 List.of("--gpu-architecture=" + context.virtualArchitecture(), "--std=c++17"));
@@ -100,19 +101,11 @@ public final class MixedPrecisionKernels implements AutoCloseable {
     }
 
     private int grid(long work) {
-        long blocks = Math.max(1, (work + BLOCK - 1) / BLOCK);
-        return (int) Math.min(blocks, 32L * context.multiprocessors());
+        return context.gridStrideBlocks(work, BLOCK);
     }
 
     private DeviceBuffer scratch(long bytes) {
-        if (scratch == null || scratch.bytes() < bytes) {
-            if (scratch != null) {
-                context.synchronize(); // kernels queued before may still read it
-                scratch.close();
-            }
-            scratch = context.allocate(Math.max(bytes, 1 << 20));
-        }
-        return scratch;
+        return scratch.get(bytes);
     }
 
     // ---------------------------------------------------------------------------------------------- RMSNorm
@@ -349,10 +342,7 @@ public final class MixedPrecisionKernels implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scratch != null) {
-            scratch.close();
-            scratch = null;
-        }
+        scratch.close();
         module.close();
     }
 }

@@ -29,7 +29,7 @@ public final class StridedCopy implements AutoCloseable {
     }
 
     private int grid(long work) {
-        return (int) Math.max(1, Math.min((work + BLOCK - 1) / BLOCK, 32L * context.multiprocessors()));
+        return context.gridStrideBlocks(work, BLOCK);
     }
 
     /** dst (rows, width) fp32 contiguous = src columns [0, width) of a bf16 matrix with row stride srcStride (elements). */
