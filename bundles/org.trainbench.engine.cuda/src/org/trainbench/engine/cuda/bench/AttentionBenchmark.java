@@ -82,20 +82,7 @@ public final class AttentionBenchmark {
     }
 
     private double time(Runnable work) {
-        for (int i = 0; i < warmup; i++) {
-            work.run();
-        }
-        gpu.synchronize();
-        double[] ms = new double[reps];
-        try (CudaContext.Timer timer = gpu.timer()) {
-            for (int i = 0; i < reps; i++) {
-                timer.start();
-                work.run();
-                ms[i] = timer.stopMillis();
-            }
-        }
-        Arrays.sort(ms);
-        return ms[reps / 2];
+        return DeviceTiming.medianMillis(gpu, work, warmup, reps);
     }
 
     private void run(Shape shape) {

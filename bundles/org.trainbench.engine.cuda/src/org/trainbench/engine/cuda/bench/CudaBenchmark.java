@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,20 +56,7 @@ public final class CudaBenchmark {
 
     /** Median device time of {@code work} in ms. */
     private double time(Runnable work, int warmups, int repetitions) {
-        for (int i = 0; i < warmups; i++) {
-            work.run();
-        }
-        gpu.synchronize();
-        double[] ms = new double[repetitions];
-        try (CudaContext.Timer timer = gpu.timer()) {
-            for (int i = 0; i < repetitions; i++) {
-                timer.start();
-                work.run();
-                ms[i] = timer.stopMillis();
-            }
-        }
-        Arrays.sort(ms);
-        return ms[repetitions / 2];
+        return DeviceTiming.medianMillis(gpu, work, warmups, repetitions);
     }
 
     private void gemms(int tokens, boolean quick) {
