@@ -13,8 +13,6 @@ import org.trainbench.engine.train.optim.NonFiniteGradientException;
  * {@code adamw_update} kernel, operation for operation as the CPU loop.
  */
 public final class DeviceAdamW implements AutoCloseable {
-    /** Fast-LLM adds this to the norm before dividing (as AdamW.CLIP_EPSILON). */
-    private static final double CLIP_EPSILON = AdamW.CLIP_EPSILON;
 
     /** One trainable tensor on the device: its values and gradients, {@code size} floats each. */
     public record Tensor(String name, DeviceBuffer values, DeviceBuffer gradients, long size, boolean weightDecay) {
@@ -99,18 +97,11 @@ public final class DeviceAdamW implements AutoCloseable {
         if (!Double.isFinite(norm)) {
             throw new NonFiniteGradientException(norm, squares.firstNonFinite());
         }
-        double clip = settings.gradientNormClipping() > 0
-                ? Math.min(settings.gradientNormClipping() / (norm + CLIP_EPSILON), 1.0) : 1.0;
         step++;
-        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
-        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
+        AdamW.StepScalars scalars = AdamW.stepScalars(settings, step, learningRate, norm);
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
-            double decay = t.weightDecay() ? settings.weightDecay() : 0.0;
-            kernels.adamWUpdate(t.values(), t.gradients(), firstMoments.get(i), secondMoments.get(i), t.size(), (float) clip,
-                    (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
-                    (float) settings.beta2(), (float) (1.0 - settings.beta2()), (float) (learningRate / biasCorrection1),
-                    (float) biasCorrection2Sqrt, (float) settings.epsilon());
+            kernels.adamWUpdate(t.values(), t.gradients(), firstMoments.get(i), secondMoments.get(i), t.size(), scalars, t.weightDecay());
         }
         return new AdamW.Update(step, learningRate, norm);
     }

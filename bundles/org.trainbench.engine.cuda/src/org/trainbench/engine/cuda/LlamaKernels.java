@@ -3,6 +3,7 @@ package org.trainbench.engine.cuda;
 import java.util.List;
 
 import org.trainbench.engine.model.LlamaArchitecture;
+import org.trainbench.engine.train.optim.AdamW;
 import org.trainbench.engine.model.RotaryEmbedding;
 
 /**
@@ -419,6 +420,13 @@ public final class LlamaKernels implements AutoCloseable {
             sum += p;
         }
         return sum;
+    }
+
+    /** One AdamW step of {@code len} elements with the scalars of {@link AdamW#stepScalars}; decayed or not. */
+    public void adamWUpdate(DeviceBuffer p, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, long len, AdamW.StepScalars scalars,
+            boolean decays) {
+        adamWUpdate(p, g, m, v, len, scalars.clip(), scalars.decayFactor(decays), scalars.beta1(), scalars.oneMinusBeta1(),
+                scalars.beta2(), scalars.oneMinusBeta2(), scalars.stepSize(), scalars.biasCorrection2Sqrt(), scalars.epsilon());
     }
 
     /** One AdamW step of one tensor, the arguments as {@code AdamW.updateTensor} takes them. */

@@ -256,28 +256,21 @@ final class DeviceParameters implements AutoCloseable {
         if (!Double.isFinite(norm)) {
             throw new NonFiniteGradientException(norm, firstNonFinite());
         }
-        double clip = settings.gradientNormClipping() > 0
-                ? Math.min(settings.gradientNormClipping() / (norm + AdamW.CLIP_EPSILON), 1.0) : 1.0;
         step++;
-        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
-        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
-        updateRange(0, decayed, settings, clip, 1.0 - learningRate * settings.weightDecay(), learningRate / biasCorrection1,
-                biasCorrection2Sqrt);
-        updateRange(decayed, total, settings, clip, 1.0, learningRate / biasCorrection1, biasCorrection2Sqrt);
+        AdamW.StepScalars scalars = AdamW.stepScalars(settings, step, learningRate, norm);
+        updateRange(0, decayed, scalars, true);
+        updateRange(decayed, total, scalars, false);
         refreshBf16();
         return new AdamW.Update(step, learningRate, norm);
     }
 
-    private void updateRange(long from, long to, AdamW.Settings s, double clip, double decayFactor, double stepSize,
-            double biasCorrection2Sqrt) {
+    private void updateRange(long from, long to, AdamW.StepScalars scalars, boolean decays) {
         if (to <= from) {
             return;
         }
         long bytes = 4 * (to - from);
         kernels.adamWUpdate(master.slice(4 * from, bytes), gradients.slice(4 * from, bytes), firstMoments.slice(4 * from, bytes),
-                secondMoments.slice(4 * from, bytes), to - from, (float) clip, (float) decayFactor, (float) s.beta1(),
-                (float) (1.0 - s.beta1()), (float) s.beta2(), (float) (1.0 - s.beta2()), (float) stepSize,
-                (float) biasCorrection2Sqrt, (float) s.epsilon());
+                secondMoments.slice(4 * from, bytes), to - from, scalars, decays);
     }
 
     private String firstNonFinite() {

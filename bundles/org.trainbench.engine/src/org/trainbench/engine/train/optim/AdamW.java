@@ -129,28 +129,41 @@ public final class AdamW {
     }
 
     /**
+     * The scalars of one update, as every implementation of the element update takes them (this class's loop, the GPU's
+     * {@code adamw_update} kernel): computed here once, in double, and handed over as float. 1 - beta arrives computed in
+     * double, since 1.0f - 0.999f would lose four digits of (1 - beta2).
+     */
+    public record StepScalars(double learningRate, double weightDecay, float clip, float beta1, float oneMinusBeta1, float beta2,
+            float oneMinusBeta2, float stepSize, float biasCorrection2Sqrt, float epsilon) {
+
+        /** The factor a tensor's values are multiplied by before the step: decoupled weight decay where it applies. */
+        public float decayFactor(boolean decays) {
+            return (float) (1.0 - learningRate * (decays ? weightDecay : 0.0));
+        }
+    }
+
+    /**
+     * The scalars of update number {@code step} (1-based) with this rate and the gradient norm before clipping: the
+     * clipping factor (Fast-LLM's, {@link #CLIP_EPSILON} added to the norm; none when clipping is 0) and the bias
+     * corrections.
+     */
+    public static StepScalars stepScalars(Settings settings, long step, double learningRate, double gradientNorm) {
+        double clip = settings.gradientNormClipping() > 0 ? Math.min(settings.gradientNormClipping() / (gradientNorm + CLIP_EPSILON), 1.0)
+                : 1.0;
+        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
+        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
+        return new StepScalars(learningRate, settings.weightDecay(), (float) clip, (float) settings.beta1(), (float) (1.0 - settings.beta1()),
+                (float) settings.beta2(), (float) (1.0 - settings.beta2()), (float) (learningRate / biasCorrection1),
+                (float) biasCorrection2Sqrt, (float) settings.epsilon());
+    }
+
+    /**
      * Makes one update with learning rate {@code learningRate}.
      *
      * @throws NonFiniteGradientException when the gradient norm is NaN or infinite; nothing is changed then
      */
     public Update update(double learningRate) {
-        double norm = gradientNorm();
-        if (!Double.isFinite(norm)) {
-            throw new NonFiniteGradientException(norm, firstNonFinite());
-        }
-        double clip = settings.gradientNormClipping() > 0 ? Math.min(settings.gradientNormClipping() / (norm + CLIP_EPSILON), 1.0) : 1.0;
-        step++;
-        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
-        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
-        for (int i = 0; i < tensors.size(); i++) {
-            Parameter tensor = tensors.get(i);
-            double decay = tensor.weightDecay() ? settings.weightDecay() : 0.0;
-            updateTensor(tensor.data(), tensor.grad(), firstMoment(i), secondMoment(i), (float) clip,
-                    (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
-                    (float) settings.beta2(), (float) (1.0 - settings.beta2()),
-                    (float) (learningRate / biasCorrection1), (float) biasCorrection2Sqrt, (float) settings.epsilon());
-        }
-        return new Update(step, learningRate, norm);
+        return update(learningRate, gradientNorm(), 0, flatSize());
     }
 
     /** Elements in the flat vector of all tensors, end to end in list order (the vector a data-parallel group partitions). */
@@ -192,22 +205,17 @@ public final class AdamW {
         if (!Double.isFinite(gradientNorm)) {
             throw new NonFiniteGradientException(gradientNorm, firstNonFinite(from, to));
         }
-        double clip = settings.gradientNormClipping() > 0 ? Math.min(settings.gradientNormClipping() / (gradientNorm + CLIP_EPSILON), 1.0)
-                : 1.0;
         step++;
-        double biasCorrection1 = 1.0 - Math.pow(settings.beta1(), step);
-        double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), step));
+        StepScalars scalars = stepScalars(settings, step, learningRate, gradientNorm);
         long at = 0;
         for (int i = 0; i < tensors.size(); i++) {
             Parameter tensor = tensors.get(i);
             long start = Math.max(from, at);
             long end = Math.min(to, at + tensor.size());
             if (start < end) {
-                double decay = tensor.weightDecay() ? settings.weightDecay() : 0.0;
-                updateTensor(tensor.data(), tensor.grad(), firstMoment(i), secondMoment(i), (int) (start - at), (int) (end - at), (float) clip,
-                        (float) (1.0 - learningRate * decay), (float) settings.beta1(), (float) (1.0 - settings.beta1()),
-                        (float) settings.beta2(), (float) (1.0 - settings.beta2()),
-                        (float) (learningRate / biasCorrection1), (float) biasCorrection2Sqrt, (float) settings.epsilon());
+                updateTensor(tensor.data(), tensor.grad(), firstMoment(i), secondMoment(i), (int) (start - at), (int) (end - at),
+                        scalars.clip(), scalars.decayFactor(tensor.weightDecay()), scalars.beta1(), scalars.oneMinusBeta1(), scalars.beta2(),
+                        scalars.oneMinusBeta2(), scalars.stepSize(), scalars.biasCorrection2Sqrt(), scalars.epsilon());
             }
             at += tensor.size();
         }
@@ -228,25 +236,10 @@ public final class AdamW {
         return "(sum overflowed)";
     }
 
-    private String firstNonFinite() {
-        for (Parameter tensor : tensors) {
-            for (float g : tensor.grad()) {
-                if (!Float.isFinite(g)) {
-                    return tensor.name();
-                }
-            }
-        }
-        return "(sum overflowed)";
-    }
-
-    /** The update of one tensor; the scalar tail repeats the vector body operation by operation, so every element rounds alike. */
-    static void updateTensor(float[] p, float[] g, float[] m, float[] v, float clip, float decayFactor, float beta1,
-            float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize, float biasCorrection2Sqrt, float eps) {
-        updateTensor(p, g, m, v, 0, p.length, clip, decayFactor, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize,
-                biasCorrection2Sqrt, eps);
-    }
-
-    /** {@link #updateTensor} of the elements {@code [from, n)}: every element computed as the whole tensor's update computes it. */
+    /**
+     * The update of the elements {@code [from, n)} of one tensor; the scalar tail repeats the vector body operation by
+     * operation, so every element rounds alike whichever range it falls in.
+     */
     static void updateTensor(float[] p, float[] g, float[] m, float[] v, int from, int n, float clip, float decayFactor, float beta1,
             float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize, float biasCorrection2Sqrt, float eps) {
         // 1 - beta arrives computed in double: 1.0f - 0.999f would lose four digits of (1 - beta2).
