@@ -41,6 +41,11 @@ public final class CudaBackend implements ModelBackend {
     private final AdamW optimizer;
     private final TrainingDtype dtype;
     private CudaContext.Trace trace;
+    /**
+     * Whether the host model and optimizer hold what the device holds: an export and a checkpoint of the same step,
+     * and the end of a run after its last checkpoint, then copy gigabytes once instead of two or three times.
+     */
+    private boolean hostCurrent;
 
     private CudaBackend(CudaContext context, Cublas cublas, LlamaKernels kernels, MixedPrecisionKernels mixed, FlashAttention flash,
             StridedCopy strided, DeviceLlamaModel model, AdamW optimizer, TrainingDtype dtype) {
@@ -170,11 +175,13 @@ public final class CudaBackend implements ModelBackend {
     public void copyFromHost() {
         model.weights().upload(optimizer);
         context.synchronize();
+        hostCurrent = true;
     }
 
     @Override
     public void initializeWeights(long seed) {
         model.weights().initialize((int) (seed ^ (seed >>> 32)));
+        hostCurrent = false;
     }
 
     @Override
@@ -197,12 +204,16 @@ public final class CudaBackend implements ModelBackend {
         if (trace != null) {
             trace.mark("optimizer");
         }
+        hostCurrent = false;
         return model.weights().update(optimizer.settings(), learningRate);
     }
 
     @Override
     public void copyToHost() {
-        model.weights().download(optimizer);
+        if (!hostCurrent) {
+            model.weights().download(optimizer);
+            hostCurrent = true;
+        }
     }
 
     /** Logits (N, V) of every position of the batch (checks against transformers; generation). */
