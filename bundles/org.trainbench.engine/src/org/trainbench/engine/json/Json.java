@@ -89,13 +89,7 @@ public final class Json {
 
     /** Enters an object; then {@link #nextKey()} until it returns null. */
     public void beginObject() {
-        skipWhitespace();
-        if (at >= text.length() || text.charAt(at) != '{') {
-            throw new SyntaxException("expected an object", at);
-        }
-        enter();
-        at++;
-        first = true;
+        begin('{', "an object");
     }
 
     /** The next key of the object being read, positioned at its value; null (and the object left) at its end. */
@@ -132,9 +126,13 @@ public final class Json {
 
     /** Enters an array; then {@link #nextElement()} before each element until it returns false. */
     public void beginArray() {
+        begin('[', "an array");
+    }
+
+    private void begin(char open, String what) {
         skipWhitespace();
-        if (at >= text.length() || text.charAt(at) != '[') {
-            throw new SyntaxException("expected an array", at);
+        if (at >= text.length() || text.charAt(at) != open) {
+            throw new SyntaxException("expected " + what, at);
         }
         enter();
         at++;
