@@ -75,7 +75,9 @@ if has torch; then
   torch_mb=$(python3 -c "import json,sys; r=[x for x in json.load(open(sys.argv[1])) if x.get('status')=='ok' and '1b' in x['model']]; print(r[-1]['micro_batch_size'] if r else 1)" "$R/train-torch.json" 2>/dev/null || echo 1)
   step torch-1b-compile 240 $TB --shape 1b --micro-batch "$torch_mb" --compile
   step torch-8b-eager 180 $TB --shape 8b-4layer --micro-batch auto
-  grep -hE 'tokens/s|tok/s' "$R"/torch-*.txt | tail -n 6 | tee -a "$OUT/summary.txt"
+  torch_mb=$(python3 -c "import json,sys; r=[x for x in json.load(open(sys.argv[1])) if x.get('status')=='ok' and '8b' in x['model']]; print(r[-1]['micro_batch_size'] if r else 1)" "$R/train-torch.json" 2>/dev/null || echo 1)
+  step torch-8b-compile 240 $TB --shape 8b-4layer --micro-batch "$torch_mb" --compile
+  grep -hE 'tokens/s|tok/s' "$R"/torch-*.txt | tail -n 8 | tee -a "$OUT/summary.txt"
 fi
 if has attention; then
   step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --variants all --out "$R/attention-java.json" --warmup 5 --reps 20
