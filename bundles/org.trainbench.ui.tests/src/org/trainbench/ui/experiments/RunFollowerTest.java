@@ -178,6 +178,7 @@ class RunFollowerTest {
         RunSnapshot endedEarly = follower.refresh(Instant.now());
         assertEquals(RunStatus.FAILED, endedEarly.status());
         assertTrue(endedEarly.detail().contains("Console"), endedEarly.detail());
+        assertEquals(RunStatus.FAILED, follower.refresh(Instant.now()).status(), "and stays failed, not missing");
     }
 
     @Test

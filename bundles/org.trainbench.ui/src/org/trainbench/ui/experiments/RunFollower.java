@@ -40,6 +40,8 @@ public final class RunFollower {
     private final EngineProcesses processes;
     private final Duration minimumSilence;
     private RunSnapshot snapshot;
+    /** Whether the directory ever held what an engine writes (before that, the run is not started, or starting). */
+    private boolean seenRun;
     /** The started event of the current segment, as of the last refresh. */
     private MetricRecord.Event started;
     private List<String> logTail = List.of();
@@ -95,8 +97,8 @@ public final class RunFollower {
 
     /** Reads what the engine appended and recomputes the status. */
     public synchronized RunSnapshot refresh(Instant now) {
-        boolean neverRead = metrics.generation() == 0 && (snapshot.status() == RunStatus.WAITING || snapshot.status() == RunStatus.NOT_STARTED);
-        if (neverRead && !ExperimentLayout.isExperiment(directory)) {
+        seenRun = seenRun || ExperimentLayout.isExperiment(directory);
+        if (!seenRun) {
             // Nothing of a run yet: a launched engine is still starting (or ended before it wrote anything), else
             // the experiment was created and not started.
             Optional<Boolean> launched = processes.isAlive(directory, null);
