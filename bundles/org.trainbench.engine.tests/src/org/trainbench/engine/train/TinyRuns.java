@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.data.MemmapDatasetWriter;
@@ -110,7 +111,7 @@ final class TinyRuns {
             writeDataset(dataDirectory, "training", 200, 11);
             writeDataset(dataDirectory, "validation", 40, 12);
         }
-        return new TrainingPlan(architecture(), 1234, TrainingDtype.FLOAT32, null, 4, 2, 16, false,
+        return new TrainingPlan(architecture(), 1234, TrainingDtype.FLOAT32, MlpRecomputeLevel.NONE, null, 4, 2, 16, false,
                 Map.of("training", new DatasetSource.Memmap(training),
                         "validation", new DatasetSource.Memmap(dataDirectory.resolve("validation"))),
                 false, true, Shuffling.EPOCH, 784569, trainIters, TrainingPlan.Periodic.every(1),
@@ -127,21 +128,21 @@ final class TinyRuns {
         if (testIters > 0) {
             datasets.put(TrainingPlan.TEST, p.datasets().get("validation"));
         }
-        return new TrainingPlan(p.architecture(), p.modelSeed(), p.trainingDtype(), pretrained, p.batchSize(), p.microBatchSize(), p.sequenceLength(),
+        return new TrainingPlan(p.architecture(), p.modelSeed(), p.trainingDtype(), p.mlpRecomputeLevel(), pretrained, p.batchSize(), p.microBatchSize(), p.sequenceLength(),
                 p.crossDocumentAttention(), datasets, p.truncateDocuments(), p.useLossMaskingSpans(), p.shuffling(), p.dataSeed(),
                 p.trainIters(), p.logs(), p.evaluations(), testIters, p.checkpoints(), p.keepCheckpoints(), exports,
                 exports.enabled() ? "llama" : null, 0, p.optimizer(), p.learningRate(), p.experimentDir(), p.resolvedConfig());
     }
 
     static TrainingPlan withIters(TrainingPlan p, int trainIters) {
-        return new TrainingPlan(p.architecture(), p.modelSeed(), p.trainingDtype(), p.pretrained(), p.batchSize(), p.microBatchSize(), p.sequenceLength(),
+        return new TrainingPlan(p.architecture(), p.modelSeed(), p.trainingDtype(), p.mlpRecomputeLevel(), p.pretrained(), p.batchSize(), p.microBatchSize(), p.sequenceLength(),
                 p.crossDocumentAttention(), p.datasets(), p.truncateDocuments(), p.useLossMaskingSpans(), p.shuffling(), p.dataSeed(),
                 trainIters, p.logs(), p.evaluations(), p.testIters(), p.checkpoints(), p.keepCheckpoints(), p.exports(),
                 p.exportFormat(), p.keepExports(), p.optimizer(), p.learningRate(), p.experimentDir(), p.resolvedConfig());
     }
 
     static TrainingPlan withMicroBatch(TrainingPlan p, int microBatchSize, Path experimentDir) {
-        return new TrainingPlan(p.architecture(), p.modelSeed(), p.trainingDtype(), p.pretrained(), p.batchSize(), microBatchSize, p.sequenceLength(),
+        return new TrainingPlan(p.architecture(), p.modelSeed(), p.trainingDtype(), p.mlpRecomputeLevel(), p.pretrained(), p.batchSize(), microBatchSize, p.sequenceLength(),
                 p.crossDocumentAttention(), p.datasets(), p.truncateDocuments(), p.useLossMaskingSpans(), p.shuffling(), p.dataSeed(),
                 p.trainIters(), p.logs(), p.evaluations(), p.testIters(), p.checkpoints(), p.keepCheckpoints(), p.exports(),
                 p.exportFormat(), p.keepExports(), p.optimizer(), p.learningRate(), experimentDir, p.resolvedConfig());

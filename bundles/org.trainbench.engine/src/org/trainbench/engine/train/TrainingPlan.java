@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.data.DatasetSource;
 import org.trainbench.engine.model.LlamaArchitecture;
@@ -47,6 +48,7 @@ public record TrainingPlan(
         LlamaArchitecture architecture,
         long modelSeed,
         TrainingDtype trainingDtype,
+        MlpRecomputeLevel mlpRecomputeLevel,
         Pretrained pretrained,
         int batchSize,
         int microBatchSize,
@@ -78,6 +80,7 @@ public record TrainingPlan(
 
     public TrainingPlan {
         java.util.Objects.requireNonNull(trainingDtype, "model.distributed.training_dtype");
+        java.util.Objects.requireNonNull(mlpRecomputeLevel, "model.base_model.transformer.mlp_recompute_level");
         datasets = Map.copyOf(datasets);
         evaluations = List.copyOf(evaluations);
         requirePositive("batch.batch_size", batchSize);

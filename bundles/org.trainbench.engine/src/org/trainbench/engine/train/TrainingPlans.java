@@ -22,6 +22,7 @@ import org.trainbench.engine.config.training.ExportConfig;
 import org.trainbench.engine.config.training.IntervalConfig;
 import org.trainbench.engine.config.training.LearningRateConfig;
 import org.trainbench.engine.config.training.LegacyValidationConfig;
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.ModelConfig;
 import org.trainbench.engine.config.training.NormalizationConfig;
 import org.trainbench.engine.config.training.NormalizationType;
@@ -95,6 +96,10 @@ public final class TrainingPlans {
             }
         }
 
+        MlpRecomputeLevel recompute = config.model() == null || config.model().baseModel() == null
+                || config.model().baseModel().transformer() == null ? MlpRecomputeLevel.NONE
+                : config.model().baseModel().transformer().mlpRecomputeLevel();
+
         List<TrainingPlan.Evaluation> evaluations = new ArrayList<>();
         for (Map.Entry<String, EvaluatorEntryConfig> entry : loop.evaluators().entrySet()) {
             EvaluatorEntryConfig evaluator = entry.getValue();
@@ -132,7 +137,7 @@ public final class TrainingPlans {
         AdamW.Settings settings = new AdamW.Settings(optimizer.beta1(), optimizer.beta2(), optimizer.epsilon(), optimizer.weightDecay(),
                 optimizer.gradientNormClipping());
 
-        return new TrainingPlan(architecture, modelSeed, trainingDtype, pretrained, batch.batchSize(), batch.microBatchSize(), batch.sequenceLength(),
+        return new TrainingPlan(architecture, modelSeed, trainingDtype, recompute, pretrained, batch.batchSize(), batch.microBatchSize(), batch.sequenceLength(),
                 batch.crossDocumentAttention(), datasets(data, notes), data.truncateDocuments(), sampling.useLossMaskingSpans(),
                 sampling.shuffle() == null ? Shuffling.EPOCH : Shuffling.fromConfig(sampling.shuffle().yamlName()), sampling.seed(),
                 loop.trainIters(), logPeriod, evaluations, loop.testIters(), checkpoints, keepCheckpoints, exports, exportFormat,
@@ -181,7 +186,8 @@ public final class TrainingPlans {
                 new NormalizationConfig(NormalizationType.RMS_NORM, architecture.normEpsilon()), rotary,
                 architecture.numLayers(), architecture.hiddenSize(), architecture.numAttentionHeads(), architecture.headGroups(),
                 architecture.addLinearBiases(), architecture.ffnHiddenSize(), architecture.kvChannels(), architecture.gated(), ActivationType.SILU,
-                architecture.initStd(), t == null || t.useFlashAttention(), null, null);
+                architecture.initStd(), t == null || t.useFlashAttention(),
+                t == null ? MlpRecomputeLevel.NONE : t.mlpRecomputeLevel(), null, null);
         return new BaseModelConfig(transformer, architecture.vocabSize(), architecture.tieWordEmbeddings(), false,
                 written == null ? 2048 : written.numPositionEmbeddings(),
                 written == null ? CrossEntropyImpl.AUTO : written.crossEntropyImpl());

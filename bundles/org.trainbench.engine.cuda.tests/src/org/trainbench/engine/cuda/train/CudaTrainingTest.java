@@ -1,5 +1,6 @@
 package org.trainbench.engine.cuda.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.cuda.GpuAvailability;
 import org.trainbench.engine.cuda.check.Comparison;
@@ -23,6 +25,7 @@ import org.trainbench.engine.cuda.check.TrainingStepCheck;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.model.SequenceBatch;
 import org.trainbench.engine.train.RunOutcome;
 import org.trainbench.engine.train.StopSignal;
 import org.trainbench.engine.train.backend.BackendUnavailableException;
@@ -167,7 +170,7 @@ class CudaTrainingTest {
         LlamaModel host = LlamaModel.empty(big);
         AdamW optimizer = new AdamW(AdamW.Settings.fastLlmDefaults(), host.parameters());
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> CudaBackend.open(host, optimizer, TrainingDtype.BFLOAT16, 256, 4096, null).close());
+                () -> CudaBackend.open(host, optimizer, TrainingDtype.BFLOAT16, 256, 4096, MlpRecomputeLevel.NONE, null).close());
         assertTrue(e.getMessage().startsWith("out of GPU memory: cuMemAlloc"), e.getMessage());
         assertTrue(e.getMessage().contains("GiB free"), e.getMessage());
     }
@@ -179,7 +182,7 @@ class CudaTrainingTest {
         LlamaModel host = LlamaModel.create(arch, 3);
         AdamW optimizer = new AdamW(AdamW.Settings.fastLlmDefaults(), host.parameters());
         float[] before = host.parameters().get(5).data().clone();
-        try (CudaBackend backend = CudaBackend.open(host, optimizer, TrainingDtype.BFLOAT16, 1, 32, null)) {
+        try (CudaBackend backend = CudaBackend.open(host, optimizer, TrainingDtype.BFLOAT16, 1, 32, MlpRecomputeLevel.NONE, null)) {
             backend.copyFromHost();
             backend.zeroGradients();
             backend.forwardBackward(TrainingStepCheck.batch(1, 32, arch.vocabSize(), 5), 1f);
@@ -194,5 +197,42 @@ class CudaTrainingTest {
         }
         assertTrue(moved, "the update reached the host weights");
         assertTrue(optimizer.secondMoment(5)[0] >= 0 && Float.isFinite(optimizer.firstMoment(5)[0]));
+    }
+
+    /**
+     * Recomputing MLP activations in backward runs the same kernels on the same inputs as the forward pass did, so every
+     * level gives the gradients of {@code none} bit for bit, in float32 and in bfloat16, and keeps less on the device.
+     */
+    @Test
+    void mlpRecomputeLevelsGiveTheSameGradientsWithLessMemory() {
+        GpuAvailability.assumeGpu();
+        LlamaArchitecture arch = TrainingStepCheck.architecture();
+        SequenceBatch batch = TrainingStepCheck.batch(2, 64, arch.vocabSize(), 5);
+        for (TrainingDtype dtype : List.of(TrainingDtype.FLOAT32, TrainingDtype.BFLOAT16)) {
+            List<float[]> reference = null;
+            long referencePeak = 0;
+            for (MlpRecomputeLevel level : MlpRecomputeLevel.values()) {
+                LlamaModel host = LlamaModel.create(arch, 3);
+                AdamW optimizer = new AdamW(AdamW.Settings.fastLlmDefaults(), host.parameters());
+                long peak;
+                try (CudaBackend backend = CudaBackend.open(host, optimizer, dtype, 2, 64, level, null)) {
+                    backend.copyFromHost();
+                    backend.zeroGradients();
+                    backend.forwardBackward(batch, 1f);
+                    backend.copyGradientsToHost();
+                    peak = backend.peakMemoryBytes();
+                }
+                List<float[]> gradients = host.parameters().stream().map(p -> p.grad().clone()).toList();
+                if (reference == null) {
+                    reference = gradients;
+                    referencePeak = peak;
+                    continue;
+                }
+                for (int i = 0; i < gradients.size(); i++) {
+                    assertArrayEquals(reference.get(i), gradients.get(i), dtype + " " + level + " " + host.parameters().get(i).name());
+                }
+                assertTrue(peak < referencePeak, dtype + " " + level + ": " + peak + " bytes, none " + referencePeak);
+            }
+        }
     }
 }

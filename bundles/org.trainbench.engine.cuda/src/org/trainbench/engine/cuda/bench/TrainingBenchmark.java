@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.trainbench.engine.config.check.TrainingEstimate;
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.cuda.CudaContext;
 import org.trainbench.engine.cuda.train.CudaBackend;
@@ -92,6 +93,7 @@ public final class TrainingBenchmark {
         int warmup = 3;
         boolean profile = false;
         TrainingDtype dtype = TrainingDtype.BFLOAT16;
+        MlpRecomputeLevel recompute = MlpRecomputeLevel.NONE;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -102,6 +104,7 @@ public final class TrainingBenchmark {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--profile" -> profile = true;
                 case "--dtype" -> dtype = args[++i].startsWith("b") ? TrainingDtype.BFLOAT16 : TrainingDtype.FLOAT32;
+                case "--recompute" -> recompute = MlpRecomputeLevel.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -115,11 +118,12 @@ public final class TrainingBenchmark {
         List<String> attempts = new ArrayList<>();
         Map<String, Object> record = new LinkedHashMap<>();
         for (int b : tries) {
-            try (CudaBackend backend = CudaBackend.open(host, optimizer, dtype, b, seq, null)) {
+            try (CudaBackend backend = CudaBackend.open(host, optimizer, dtype, b, seq, recompute, null)) {
                 backend.initializeWeights(1234);
                 attempts.add(b + ": ok");
                 record = measure(backend, arch, shapeName, b, seq, steps, warmup, profile, dtype);
                 record.put("host_model_s", hostSeconds);
+                record.put("mlp_recompute_level", recompute.yamlName());
                 record.put("micro_batch_attempts", attempts);
                 break;
             } catch (BackendUnavailableException | org.trainbench.engine.cuda.CudaException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.cuda.train.CudaBackend;
 import org.trainbench.engine.hf.HfLlamaFormat;
@@ -61,7 +62,7 @@ public final class HfLogitsCheck {
         write(Path.of(prefix + "-cpu.f32"), model.logits(batch));
         for (TrainingDtype dtype : List.of(TrainingDtype.FLOAT32, TrainingDtype.BFLOAT16)) {
             AdamW optimizer = new AdamW(AdamW.Settings.fastLlmDefaults(), model.parameters());
-            try (CudaBackend gpu = CudaBackend.open(model, optimizer, dtype, batch.batchSize(), batch.sequenceLength(), null)) {
+            try (CudaBackend gpu = CudaBackend.open(model, optimizer, dtype, batch.batchSize(), batch.sequenceLength(), MlpRecomputeLevel.NONE, null)) {
                 gpu.copyFromHost();
                 write(Path.of(prefix + "-cuda-" + dtype.yamlName() + ".f32"), gpu.logits(batch));
             }

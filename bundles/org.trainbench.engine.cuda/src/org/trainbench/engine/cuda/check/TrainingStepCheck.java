@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.cuda.check.Comparison.Tolerance;
 import org.trainbench.engine.cuda.train.CudaBackend;
@@ -114,7 +115,7 @@ public final class TrainingStepCheck {
         cpu.zeroGrad();
         float cpuLoss = cpu.forwardBackward(first, 1f);
         List<Map<String, Object>> curve = new ArrayList<>();
-        try (CudaBackend gpu = CudaBackend.open(host, hostOptimizer, dtype, b, t, null)) {
+        try (CudaBackend gpu = CudaBackend.open(host, hostOptimizer, dtype, b, t, MlpRecomputeLevel.NONE, null)) {
             gpu.copyFromHost();
             gpu.zeroGradients();
             float gpuLoss = gpu.forwardBackward(first, 1f);

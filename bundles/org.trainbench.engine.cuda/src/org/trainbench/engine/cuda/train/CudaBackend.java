@@ -2,6 +2,7 @@ package org.trainbench.engine.cuda.train;
 
 import java.util.Locale;
 
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.config.training.TrainingDtype;
 import org.trainbench.engine.cuda.Cublas;
 import org.trainbench.engine.cuda.CudaContext;
@@ -67,12 +68,12 @@ public final class CudaBackend implements ModelBackend {
      * @throws BackendUnavailableException naming what is missing (driver, GPU, library, memory) and what to do
      */
     public static CudaBackend open(LlamaModel host, AdamW optimizer, TrainingPlan plan) {
-        return open(host, optimizer, plan.trainingDtype(), plan.microBatchSize(), plan.sequenceLength(), plan);
+        return open(host, optimizer, plan.trainingDtype(), plan.microBatchSize(), plan.sequenceLength(), plan.mlpRecomputeLevel(), plan);
     }
 
     /** As {@link #open(LlamaModel, AdamW, TrainingPlan)} with the shape given directly ({@code plan} only for messages, may be null). */
     public static CudaBackend open(LlamaModel host, AdamW optimizer, TrainingDtype dtype, int microBatch, int sequenceLength,
-            TrainingPlan plan) {
+            MlpRecomputeLevel recompute, TrainingPlan plan) {
         LlamaArchitecture arch = host.architecture();
         checkSupported(arch, dtype);
         CudaDriver.Availability gpu = CudaDriver.probe();
@@ -102,7 +103,8 @@ public final class CudaBackend implements ModelBackend {
                     flash = new FlashAttention(context);
                 }
             }
-            DeviceLlamaModel model = new DeviceLlamaModel(context, cublas, kernels, mixed, flash, strided, host, microBatch, sequenceLength);
+            DeviceLlamaModel model = new DeviceLlamaModel(context, cublas, kernels, mixed, flash, strided, host, microBatch, sequenceLength,
+                    recompute);
             return new CudaBackend(context, cublas, kernels, mixed, flash, strided, model, optimizer, dtype);
         } catch (CudaException e) {
             closeAll(strided, flash, mixed, kernels, cublas, context);
@@ -146,7 +148,12 @@ public final class CudaBackend implements ModelBackend {
             long weights = arch.parameterCount() * (plan.trainingDtype() == TrainingDtype.BFLOAT16 ? 18L : 16L);
             text.append(String.format(Locale.ROOT, "; weights, gradients and Adam moments alone take %.1f GiB", weights / GIB));
             text.append(". Lower batch.micro_batch_size (now ").append(plan.microBatchSize()).append(") or batch.sequence_length (now ")
-                    .append(plan.sequenceLength()).append("); a model this size may need several GPUs (ZeRO), which the cuda backend does not do yet");
+                    .append(plan.sequenceLength()).append(")");
+            if (plan.mlpRecomputeLevel() != MlpRecomputeLevel.FULL) {
+                text.append(", or recompute MLP activations in backward: model.base_model.transformer.mlp_recompute_level (now ")
+                        .append(plan.mlpRecomputeLevel().yamlName()).append("; activation, activation_and_input or full keep less)");
+            }
+            text.append("; a model this size may need several GPUs (ZeRO), which the cuda backend does not do yet");
         }
         return text.toString();
     }

@@ -3,6 +3,7 @@ package org.trainbench.engine.cuda.train;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.trainbench.engine.config.training.MlpRecomputeLevel;
 import org.trainbench.engine.cuda.Cublas;
 import org.trainbench.engine.cuda.Cublas.Compute;
 import org.trainbench.engine.cuda.Cublas.DataType;
@@ -48,6 +49,7 @@ final class DeviceLlamaModel implements AutoCloseable {
     private final StridedCopy strided;
     private final DeviceAttention referenceAttention;
     private final LlamaArchitecture arch;
+    private final MlpRecomputeLevel recompute;
     private final DeviceParameters weights;
     private final LlamaKernels.RotaryTable rotary;
     private final DeviceBatch batch;
@@ -122,13 +124,14 @@ final class DeviceLlamaModel implements AutoCloseable {
      * through {@link DeviceAttention} on fp32 copies of q, k, v).
      */
     DeviceLlamaModel(CudaContext context, Cublas cublas, LlamaKernels kernels, MixedPrecisionKernels mixed, FlashAttention flash,
-            StridedCopy strided, LlamaModel host, int maxB, int t) {
+            StridedCopy strided, LlamaModel host, int maxB, int t, MlpRecomputeLevel recompute) {
         this.context = context;
         this.cublas = cublas;
         this.kernels = kernels;
         this.mixed = mixed;
         this.flash = flash;
         this.strided = strided;
+        this.recompute = recompute;
         this.arch = host.architecture();
         this.maxB = maxB;
         this.t = t;
@@ -157,16 +160,20 @@ final class DeviceLlamaModel implements AutoCloseable {
             rstd2 = floats(layers, n);
             lse = floats(layers, (long) maxB * heads * t);
             normed1 = buffers(layers, (long) act * n * c);
-            normed2 = buffers(layers, (long) act * n * c);
+            // a recomputed activation has one buffer, rewritten by each layer's forward and again before its backward
+            int keptInputs = recompute.recomputesInput() ? 1 : layers;
+            int keptActivations = recompute.recomputesActivation() ? 1 : layers;
+            int keptProjections = recompute.recomputesProjections() ? 1 : layers;
+            normed2 = buffers(keptInputs, (long) act * n * c);
             attention = buffers(layers, (long) act * n * qw);
-            hidden = buffers(layers, (long) act * n * f);
+            hidden = buffers(keptActivations, (long) act * n * f);
             qkv = low ? buffers(layers, 2L * n * w3) : null;
-            gateUp = low ? buffers(layers, 4L * n * f) : null;
+            gateUp = low ? buffers(keptProjections, 4L * n * f) : null;
             q = low ? null : floats(layers, (long) n * qw);
             k = low ? null : floats(layers, (long) n * kw);
             v = low ? null : floats(layers, (long) n * kw);
-            gate = low ? null : floats(layers, (long) n * f);
-            up = low ? null : floats(layers, (long) n * f);
+            gate = low ? null : floats(keptProjections, (long) n * f);
+            up = low ? null : floats(keptProjections, (long) n * f);
             finalNormed = buffer((long) act * n * c);
             finalRstd = buffer(4L * n);
             dx = buffer(4L * n * c);
@@ -213,6 +220,31 @@ final class DeviceLlamaModel implements AutoCloseable {
 
     private DeviceBuffer[] floats(int count, long floats) {
         return buffers(count, 4 * floats);
+    }
+
+    /** Layer {@code l}'s buffer of {@code perLayer}: its own, or the one shared buffer of a recomputed activation. */
+    private static DeviceBuffer kept(DeviceBuffer[] perLayer, int l) {
+        return perLayer[perLayer.length == 1 ? 0 : l];
+    }
+
+    private DeviceBuffer normed2(int l) {
+        return kept(normed2, l);
+    }
+
+    private DeviceBuffer hidden(int l) {
+        return kept(hidden, l);
+    }
+
+    private DeviceBuffer gateUp(int l) {
+        return kept(gateUp, l);
+    }
+
+    private DeviceBuffer gate(int l) {
+        return kept(gate, l);
+    }
+
+    private DeviceBuffer up(int l) {
+        return kept(up, l);
     }
 
     LlamaArchitecture architecture() {
@@ -343,17 +375,17 @@ final class DeviceLlamaModel implements AutoCloseable {
             mark(GEMM);
             linearFloat(mid[l], attention[l], weights.weight(p + "self_attn.o_proj.weight"), rows, qw, c, true);
             mark(ELEMENTWISE);
-            kernels.rmsNormForward(normed2[l], rstd2[l], mid[l], weights.weight(p + "post_attention_layernorm.weight"), rows, c, eps);
+            kernels.rmsNormForward(normed2(l), rstd2[l], mid[l], weights.weight(p + "post_attention_layernorm.weight"), rows, c, eps);
             mark(GEMM);
-            linearFloat(gate[l], normed2[l], weights.weight(p + "mlp.gate_proj.weight"), rows, c, f, false);
+            linearFloat(gate(l), normed2(l), weights.weight(p + "mlp.gate_proj.weight"), rows, c, f, false);
             mark(GEMM);
-            linearFloat(up[l], normed2[l], weights.weight(p + "mlp.up_proj.weight"), rows, c, f, false);
+            linearFloat(up(l), normed2(l), weights.weight(p + "mlp.up_proj.weight"), rows, c, f, false);
             mark(ELEMENTWISE);
-            kernels.siluForward(hidden[l], gate[l], up[l], (long) rows * f);
+            kernels.siluForward(hidden(l), gate(l), up(l), (long) rows * f);
             mark(ELEMENTWISE);
             context.copyOnDevice(residual[l + 1].address(), mid[l].address(), 4L * rows * c);
             mark(GEMM);
-            linearFloat(residual[l + 1], hidden[l], weights.weight(p + "mlp.down_proj.weight"), rows, f, c, true);
+            linearFloat(residual[l + 1], hidden(l), weights.weight(p + "mlp.down_proj.weight"), rows, f, c, true);
         }
         mark(ELEMENTWISE);
         kernels.rmsNormForward(finalNormed, finalRstd, residual[arch.numLayers()], weights.weight("model.norm.weight"), rows, c, eps);
@@ -387,16 +419,17 @@ final class DeviceLlamaModel implements AutoCloseable {
                 finalRstd, rows, c);
         for (int l = layers - 1; l >= 0; l--) {
             String p = layer(l);
+            recomputeMlpFloat(l, rows);
             mark(GEMM);
-            linearBackwardFloat(dHidden, weights.gradient(p + "mlp.down_proj.weight"), dx, hidden[l], weights.weight(p + "mlp.down_proj.weight"),
+            linearBackwardFloat(dHidden, weights.gradient(p + "mlp.down_proj.weight"), dx, hidden(l), weights.weight(p + "mlp.down_proj.weight"),
                     rows, f, c, false);
             mark(ELEMENTWISE);
-            kernels.siluBackward(dGate, dUp, dHidden, gate[l], up[l], (long) rows * f);
+            kernels.siluBackward(dGate, dUp, dHidden, gate(l), up(l), (long) rows * f);
             mark(GEMM);
-            linearBackwardFloat(dNormed, weights.gradient(p + "mlp.gate_proj.weight"), dGate, normed2[l],
+            linearBackwardFloat(dNormed, weights.gradient(p + "mlp.gate_proj.weight"), dGate, normed2(l),
                     weights.weight(p + "mlp.gate_proj.weight"), rows, c, f, false);
             mark(GEMM);
-            linearBackwardFloat(dNormed, weights.gradient(p + "mlp.up_proj.weight"), dUp, normed2[l], weights.weight(p + "mlp.up_proj.weight"),
+            linearBackwardFloat(dNormed, weights.gradient(p + "mlp.up_proj.weight"), dUp, normed2(l), weights.weight(p + "mlp.up_proj.weight"),
                     rows, c, f, true);
             mark(ELEMENTWISE);
             kernels.rmsNormBackward(dx, weights.gradient(p + "post_attention_layernorm.weight"), dNormed, mid[l],
@@ -427,7 +460,43 @@ final class DeviceLlamaModel implements AutoCloseable {
         kernels.embeddingBackward(weights.gradient("model.embed_tokens.weight"), dx, batch.hostTokens, rows, c, vocab);
     }
 
+    /** Layer {@code l}'s MLP activations that {@link #recompute} did not keep, as {@link #forwardFloat} computed them. */
+    private void recomputeMlpFloat(int l, int rows) {
+        String p = layer(l);
+        if (recompute.recomputesInput()) {
+            mark(ELEMENTWISE);
+            kernels.rmsNormForward(normed2(l), rstd2[l], mid[l], weights.weight(p + "post_attention_layernorm.weight"), rows, c,
+                    (float) arch.normEpsilon());
+        }
+        if (recompute.recomputesProjections()) {
+            linearFloat(gate(l), normed2(l), weights.weight(p + "mlp.gate_proj.weight"), rows, c, f, false);
+            linearFloat(up(l), normed2(l), weights.weight(p + "mlp.up_proj.weight"), rows, c, f, false);
+        }
+        if (recompute.recomputesActivation()) {
+            mark(ELEMENTWISE);
+            kernels.siluForward(hidden(l), gate(l), up(l), (long) rows * f);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ bfloat16
+
+    /** Layer {@code l}'s MLP activations that {@link #recompute} did not keep, as {@link #forwardMixed} computed them. */
+    private void recomputeMlpMixed(int l, int rows) {
+        String p = layer(l);
+        if (recompute.recomputesInput()) {
+            mark(ELEMENTWISE);
+            mixed.rmsNormForward(normed2(l).address(), rstd2[l].address(), mid[l].address(),
+                    weights.weight(p + "post_attention_layernorm.weight").address(), rows, c, (float) arch.normEpsilon());
+        }
+        if (recompute.recomputesProjections()) {
+            linearMixed(gateUp(l).address(), DataType.BFLOAT16, normed2(l).address(),
+                    weights.weightBf16(p + "mlp.gate_proj.weight", 2L * f * c).address(), rows, c, 2 * f, false);
+        }
+        if (recompute.recomputesActivation()) {
+            mark(ELEMENTWISE);
+            mixed.swigluForward(hidden(l).address(), gateUp(l).address(), rows, f);
+        }
+    }
 
     /** out (+)= in W^T with bf16 in and W; out bf16 (overwritten) or fp32 (accumulate: the residual add). */
     private void linearMixed(long out, DataType outType, long in, long w, int rows, int inWidth, int outWidth, boolean accumulate) {
@@ -472,17 +541,17 @@ final class DeviceLlamaModel implements AutoCloseable {
             linearMixed(mid[l].address(), DataType.FLOAT32, attention[l].address(), weights.weightBf16(p + "self_attn.o_proj.weight",
                     (long) c * qw).address(), rows, qw, c, true);
             mark(ELEMENTWISE);
-            mixed.rmsNormForward(normed2[l].address(), rstd2[l].address(), mid[l].address(),
+            mixed.rmsNormForward(normed2(l).address(), rstd2[l].address(), mid[l].address(),
                     weights.weight(p + "post_attention_layernorm.weight").address(), rows, c, eps);
             mark(GEMM);
-            linearMixed(gateUp[l].address(), DataType.BFLOAT16, normed2[l].address(),
+            linearMixed(gateUp(l).address(), DataType.BFLOAT16, normed2(l).address(),
                     weights.weightBf16(p + "mlp.gate_proj.weight", 2L * f * c).address(), rows, c, 2 * f, false);
             mark(ELEMENTWISE);
-            mixed.swigluForward(hidden[l].address(), gateUp[l].address(), rows, f);
+            mixed.swigluForward(hidden(l).address(), gateUp(l).address(), rows, f);
             mark(ELEMENTWISE);
             context.copyOnDevice(residual[l + 1].address(), mid[l].address(), 4L * rows * c);
             mark(GEMM);
-            linearMixed(residual[l + 1].address(), DataType.FLOAT32, hidden[l].address(),
+            linearMixed(residual[l + 1].address(), DataType.FLOAT32, hidden(l).address(),
                     weights.weightBf16(p + "mlp.down_proj.weight", (long) c * f).address(), rows, f, c, true);
         }
         mark(ELEMENTWISE);
@@ -526,16 +595,17 @@ final class DeviceLlamaModel implements AutoCloseable {
                 residual[layers].address(), weights.weight("model.norm.weight").address(), finalRstd.address(), rows, c);
         for (int l = layers - 1; l >= 0; l--) {
             String p = layer(l);
+            recomputeMlpMixed(l, rows);
             mark(ELEMENTWISE);
             mixed.toBf16(dxLow.address(), dx.address(), nc);
             mark(GEMM);
             linearBackwardMixed(dHidden.address(), weights.gradient(p + "mlp.down_proj.weight").address(), dxLow.address(),
-                    hidden[l].address(), weights.weightBf16(p + "mlp.down_proj.weight", (long) c * f).address(), rows, f, c);
+                    hidden(l).address(), weights.weightBf16(p + "mlp.down_proj.weight", (long) c * f).address(), rows, f, c);
             mark(ELEMENTWISE);
-            mixed.swigluBackward(dGateUp.address(), dHidden.address(), gateUp[l].address(), rows, f);
+            mixed.swigluBackward(dGateUp.address(), dHidden.address(), gateUp(l).address(), rows, f);
             mark(GEMM);
             linearBackwardMixed(dNormed.address(), weights.gradient(p + "mlp.gate_proj.weight", 2L * f * c).address(), dGateUp.address(),
-                    normed2[l].address(), weights.weightBf16(p + "mlp.gate_proj.weight", 2L * f * c).address(), rows, c, 2 * f);
+                    normed2(l).address(), weights.weightBf16(p + "mlp.gate_proj.weight", 2L * f * c).address(), rows, c, 2 * f);
             mark(ELEMENTWISE);
             mixed.rmsNormBackward(dx.address(), weights.gradient(p + "post_attention_layernorm.weight").address(), dNormed.address(),
                     mid[l].address(), weights.weight(p + "post_attention_layernorm.weight").address(), rstd2[l].address(), rows, c);

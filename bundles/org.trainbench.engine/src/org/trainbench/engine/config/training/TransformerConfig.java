@@ -48,6 +48,9 @@ public record TransformerConfig(
         @Doc("Whether attention uses the fused flash-attention kernel (when the numeric type allows it). Same results, less memory.")
         @Default("true")
         boolean useFlashAttention,
+        @Doc("Which MLP activations the backward pass recomputes instead of keeping: less memory, more time. The cuda backend implements every level; the CPU backend keeps everything (same results).")
+        @Default("none")
+        MlpRecomputeLevel mlpRecomputeLevel,
         @Doc("Legacy form of the rotary theta: -ln(theta), e.g. -13.122363377404328 for theta 500000.")
         @Legacy(replacedBy = "rotary.theta", note = "theta = exp(-rotary_embedding_scale)")
         Double rotaryEmbeddingScale,
@@ -64,6 +67,9 @@ public record TransformerConfig(
         }
         if (activationType == null) {
             activationType = gated ? ActivationType.SILU : ActivationType.GELU;
+        }
+        if (mlpRecomputeLevel == null) {
+            mlpRecomputeLevel = MlpRecomputeLevel.NONE;
         }
         if (initMethodStd == null) {
             initMethodStd = hiddenSize > 0 ? 1 / Math.sqrt(hiddenSize) : 0;
