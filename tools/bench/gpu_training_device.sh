@@ -56,15 +56,15 @@ if has logits; then
   rm -f "$R"/engine-logits-*.f32; rm -rf "$R/hf-logits/model"
 fi
 if has train; then
-  # TRAIN_RUNS: shape:micro-batch[:flash variant] (auto = the largest of 8, 4, 2, 1 that fits)
+  # TRAIN_RUNS: shape:micro-batch[:flash variant[:mlp recompute level]] (auto = the largest of 8, 4, 2, 1 that fits)
   runs=${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}
   for run in $runs; do
-    IFS=: read -r shape mb variant <<< "$run"
+    IFS=: read -r shape mb variant recompute <<< "$run"
     seq=4096; [[ $shape == tiny ]] && seq=1024
-    name="train-$shape-$mb${variant:+-$variant}"
+    name="train-$shape-$mb${variant:+-$variant}${recompute:+-$recompute}"
     step "$name" 300 $JAVA -Xmx60g ${variant:+-Dtrainbench.flash.variant=$variant} -cp "$CP" \
       org.trainbench.engine.cuda.bench.TrainingBenchmark --shape "$shape" --seq $seq \
-      --micro-batch "$mb" --steps 10 --warmup 3 --profile --out "$R/train-java.json"
+      --micro-batch "$mb" ${recompute:+--recompute $recompute} --steps 10 --warmup 3 --profile --out "$R/train-java.json"
     grep -E 'tokens/s|micro-batch' "$R/$name.txt" | tail -n 3 | sed "s/^/${variant:-BASELINE} /" | tee -a "$OUT/summary.txt"
   done
 fi
