@@ -153,7 +153,7 @@ class CudaTrainingTest {
         StringWriter log = new StringWriter();
         Path dir = temp.resolve("diverge");
         DemoRun.Result result = demo(dir, log, true, KV32, BF16, "training.train_iters=200", "training.checkpoint.interval=1",
-                "optimizer.learning_rate.base=1e30", "optimizer.learning_rate.warmup_iterations=0", "optimizer.gradient_norm_clipping=1e30");
+                "optimizer.learning_rate.base=1.0e+30", "optimizer.learning_rate.warmup_iterations=0", "optimizer.gradient_norm_clipping=1.0e+30");
         assertEquals(RunOutcome.Status.FAILED, result.outcome().status(), log.toString());
         String message = result.outcome().message();
         assertTrue(message.matches("(?s).*(training loss is (NaN|Infinity)|gradient).*"), message);
