@@ -19,6 +19,10 @@ import org.trainbench.engine.data.DocumentDataset;
 import org.trainbench.engine.data.VocabularyCheckedDataset;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.model.SequenceBatch;
+import org.trainbench.engine.run.MetricsLog;
+import org.trainbench.engine.run.MetricsRecord;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.run.StepDirectory;
 import org.trainbench.engine.tensor.Parameter;
 import org.trainbench.engine.train.backend.BackendProvider;
 import org.trainbench.engine.train.backend.CpuBackend;
@@ -28,7 +32,6 @@ import org.trainbench.engine.train.checkpoint.CheckpointStore;
 import org.trainbench.engine.train.distributed.Communicator;
 import org.trainbench.engine.train.distributed.CommunicatorException;
 import org.trainbench.engine.train.distributed.DataParallel;
-import org.trainbench.engine.train.metrics.MetricsLog;
 import org.trainbench.engine.train.optim.AdamW;
 import org.trainbench.engine.train.optim.NonFiniteGradientException;
 import org.trainbench.engine.train.sampling.BatchLayout;
@@ -160,12 +163,13 @@ public final class Trainer {
     }
 
     private RunOutcome runInDirectory(ResumePolicy policy, StopSignal stop) throws IOException {
-        Path dir = plan.experimentDir();
+        RunDirectory run = RunDirectory.of(plan.experimentDir());
+        Path dir = run.root();
         Communicator communicator = group.communicator();
-        CheckpointStore store = new CheckpointStore(dir.resolve(CheckpointStore.DIRECTORY), plan.keepCheckpoints(), this::say);
+        CheckpointStore store = new CheckpointStore(run.checkpoints(), plan.keepCheckpoints(), this::say);
         if (group.writesFiles()) {
-            Files.createDirectories(dir.resolve("logs"));
-            logFile = dir.resolve("logs").resolve("train.log");
+            Files.createDirectories(run.logs());
+            logFile = run.trainLog();
             store.removeLeftovers();
             if (policy == ResumePolicy.NEVER && !store.steps().isEmpty()) {
                 throw new IllegalStateException(dir + " already holds checkpoints " + store.steps()
@@ -227,33 +231,21 @@ public final class Trainer {
         say("backend " + backend.description());
 
         if (group.writesFiles()) {
-            metrics = MetricsLog.open(dir);
+            metrics = MetricsLog.open(run);
         }
         if (group.writesFiles() && plan.resolvedConfig() != null) {
-            Files.writeString(dir.resolve("config.resolved.yaml"), plan.resolvedConfig(), StandardCharsets.UTF_8);
+            Files.writeString(run.resolvedConfig(), plan.resolvedConfig(), StandardCharsets.UTF_8);
         }
-        Map<String, Object> started = MetricsLog.event("started", step);
-        started.put("train_iters", plan.trainIters());
-        started.put("resumed_from_step", resumedFrom);
-        started.put("batch_size", plan.batchSize());
-        started.put("sequence_length", plan.sequenceLength());
-        started.put("tokens_per_step", plan.tokensPerStep());
-        started.put("parameters", plan.architecture().parameterCount());
-        started.put("backend", backend.description());
-        if (group.distributed()) {
-            started.put("workers", group.worldSize());
-            started.put("zero_stage", group.zeroStage().number());
-        }
-        // Readers (the IDE) tell a killed engine from a quiet one by checking this process on this host.
-        started.put("pid", ProcessHandle.current().pid());
-        started.put("host", RunDirectoryLock.hostName());
-        Map<String, Object> datasetInfo = new LinkedHashMap<>();
+        Map<String, MetricsRecord.DatasetSummary> datasetInfo = new LinkedHashMap<>();
         if (training != null) {
             datasetInfo.put(TrainingPlan.TRAINING, datasetSummary(training));
         }
         evaluations.forEach((name, e) -> datasetInfo.put(e.evaluation.datasetName(), datasetSummary(e.sampler)));
-        started.put("datasets", datasetInfo);
-        record(started);
+        // Readers (the IDE) tell a killed engine from a quiet one by checking this process (pid) on this host.
+        record(new MetricsRecord.Started(MetricsRecord.now(), step, plan.trainIters(), resumedFrom, plan.batchSize(), plan.sequenceLength(),
+                plan.tokensPerStep(), plan.architecture().parameterCount(), backend.description(),
+                group.distributed() ? group.worldSize() : null, group.distributed() ? group.zeroStage().number() : null,
+                ProcessHandle.current().pid(), RunDirectoryLock.hostName(), datasetInfo));
         if (training != null) {
             say(training.description());
         }
@@ -279,12 +271,12 @@ public final class Trainer {
                 evaluate(e, step, consumedTokens);
             }
             runTest(step, consumedTokens);
-            record(MetricsLog.event("finished", step));
+            record(new MetricsRecord.Finished(MetricsRecord.now(), step, null, null));
             return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "nothing to train (train_iters: 0)", null);
         }
         if (step >= plan.trainIters()) {
             say("training already completed (step " + step + " of " + plan.trainIters() + "); nothing to do");
-            record(MetricsLog.event("finished", step));
+            record(new MetricsRecord.Finished(MetricsRecord.now(), step, null, null));
             return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "already complete", null);
         }
 
@@ -340,27 +332,12 @@ public final class Trainer {
                 boolean done = step >= plan.trainIters();
                 if (plan.logs().at(step) || done) {
                     double seconds = (now - intervalStart) / 1e9;
-                    Map<String, Object> line = MetricsLog.line("train");
-                    line.put("step", step);
-                    line.put("consumed_tokens", consumedTokens);
-                    line.put("loss", intervalLossSum / intervalSteps);
-                    line.put("lr", rate);
-                    line.put("grad_norm", update.gradientNorm());
                     double tokensPerSecond = seconds > 0 ? intervalTokens / seconds : 0.0;
-                    line.put("tokens_per_s", tokensPerSecond);
-                    line.put("elapsed_s", elapsed);
-                    line.put("memory_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
-                    if (backend.peakMemoryBytes() >= 0) {
-                        line.put("peak_memory_bytes", backend.peakMemoryBytes());
-                    }
-                    if (backend.peakFlops() > 0) {
-                        line.put("mfu", tokensPerSecond * flopsPerToken / backend.peakFlops());
-                    }
-                    line.put("steps_averaged", intervalSteps);
-                    if (group.distributed()) {
-                        line.put("sent_bytes_per_step", intervalSentBytes / intervalSteps);
-                    }
-                    record(line);
+                    record(new MetricsRecord.Train(MetricsRecord.now(), step, consumedTokens, intervalLossSum / intervalSteps, rate,
+                            update.gradientNorm(), tokensPerSecond, elapsed, Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(),
+                            backend.peakMemoryBytes() >= 0 ? backend.peakMemoryBytes() : -1,
+                            backend.peakFlops() > 0 ? tokensPerSecond * flopsPerToken / backend.peakFlops() : Double.NaN, intervalSteps,
+                            group.distributed() ? intervalSentBytes / intervalSteps : -1));
                     intervalSentBytes = 0;
                     intervalStart = now;
                     intervalTokens = 0;
@@ -384,10 +361,7 @@ public final class Trainer {
                             parameters, optimizer, training, evaluations);
                 }
                 if (stopping) {
-                    Map<String, Object> event = MetricsLog.event("stopped", step);
-                    event.put("reason", stopReason(stop));
-                    event.put("checkpoint", dir.relativize(lastCheckpoint).toString());
-                    record(event);
+                    record(new MetricsRecord.Stopped(MetricsRecord.now(), step, stopReason(stop), run.relative(lastCheckpoint)));
                     say("stopped at step " + step + " (" + stopReason(stop) + "); checkpoint " + lastCheckpoint
                             + " written, run the same command again to resume");
                     return new RunOutcome(RunOutcome.Status.STOPPED, step, lastLoss, "stopped on request", lastCheckpoint);
@@ -397,10 +371,7 @@ public final class Trainer {
             return fail(step, consumedTokens, "step " + step + ": " + e.getMessage(), lastLoss);
         }
         backend.copyToHost();
-        Map<String, Object> finished = MetricsLog.event("finished", step);
-        finished.put("loss", lastLoss);
-        finished.put("consumed_tokens", consumedTokens);
-        record(finished);
+        record(new MetricsRecord.Finished(MetricsRecord.now(), step, lastLoss, consumedTokens));
         say("finished: " + step + " steps, last loss " + String.format(java.util.Locale.ROOT, "%.4f", lastLoss));
         return new RunOutcome(RunOutcome.Status.FINISHED, step, lastLoss, "finished", lastCheckpoint);
     }
@@ -410,24 +381,18 @@ public final class Trainer {
     }
 
     /** Appends to metrics.jsonl on the rank that writes the run's files. */
-    private void record(Map<String, Object> line) {
+    private void record(MetricsRecord line) {
         if (metrics != null) {
             metrics.append(line);
         }
     }
 
-    private static Map<String, Object> datasetSummary(SequenceSampler sampler) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("description", sampler.description());
-        summary.put("skipped_documents", sampler.skippedDocuments());
-        return summary;
+    private static MetricsRecord.DatasetSummary datasetSummary(SequenceSampler sampler) {
+        return new MetricsRecord.DatasetSummary(sampler.description(), sampler.skippedDocuments());
     }
 
     private RunOutcome fail(long step, long consumedTokens, String message, double loss) {
-        Map<String, Object> event = MetricsLog.event("failed", step);
-        event.put("message", message);
-        event.put("consumed_tokens", consumedTokens);
-        record(event);
+        record(new MetricsRecord.Failed(MetricsRecord.now(), step, message, consumedTokens));
         say("error: " + message);
         return new RunOutcome(RunOutcome.Status.FAILED, step, loss, message, null);
     }
@@ -482,16 +447,8 @@ public final class Trainer {
         lossSum = totals[0];
         counted = (long) totals[1];
         double loss = counted == 0 ? Double.NaN : lossSum / counted;
-        Map<String, Object> line = MetricsLog.line("validation");
-        line.put("step", step);
-        line.put("name", e.evaluation.name());
-        line.put("dataset", e.evaluation.datasetName());
-        line.put("loss", loss);
-        line.put("iterations", e.evaluation.iterations());
-        line.put("counted_tokens", counted);
-        line.put("consumed_tokens", consumedTokens);
-        line.put("duration_s", (System.nanoTime() - start) / 1e9);
-        record(line);
+        record(new MetricsRecord.Evaluation(MetricsRecord.now(), false, step, e.evaluation.name(), e.evaluation.datasetName(), loss,
+                e.evaluation.iterations(), counted, consumedTokens, (System.nanoTime() - start) / 1e9));
         listener.evaluated(e.evaluation.name(), step, loss);
     }
 
@@ -522,15 +479,8 @@ public final class Trainer {
         lossSum = totals[0];
         counted = (long) totals[1];
         double loss = counted == 0 ? Double.NaN : lossSum / counted;
-        Map<String, Object> line = MetricsLog.line("test");
-        line.put("step", step);
-        line.put("dataset", TrainingPlan.TEST);
-        line.put("loss", loss);
-        line.put("iterations", plan.testIters());
-        line.put("counted_tokens", counted);
-        line.put("consumed_tokens", consumedTokens);
-        line.put("duration_s", (System.nanoTime() - start) / 1e9);
-        record(line);
+        record(new MetricsRecord.Evaluation(MetricsRecord.now(), true, step, TrainingPlan.TEST, TrainingPlan.TEST, loss, plan.testIters(),
+                counted, consumedTokens, (System.nanoTime() - start) / 1e9));
         listener.evaluated(TrainingPlan.TEST, step, loss);
     }
 
@@ -539,12 +489,13 @@ public final class Trainer {
         if (!group.writesFiles()) {
             return;
         }
-        Path exports = plan.experimentDir().resolve("export");
-        Path target = exports.resolve("step-" + step);
+        RunDirectory run = RunDirectory.of(plan.experimentDir());
+        Path exports = run.exports();
+        Path target = run.export(step);
         if (Files.exists(target)) {
             return;
         }
-        Path temporary = exports.resolve(".tmp-step-" + step);
+        Path temporary = exports.resolve(StepDirectory.temporaryName(step));
         Files.createDirectories(temporary);
         exporter.export(model, temporary);
         try {
@@ -552,25 +503,14 @@ public final class Trainer {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, target);
         }
-        Map<String, Object> event = MetricsLog.event("export_written", step);
-        event.put("format", plan.exportFormat());
-        event.put("path", plan.experimentDir().relativize(target).toString());
-        record(event);
+        record(new MetricsRecord.ExportWritten(MetricsRecord.now(), step, plan.exportFormat(), run.relative(target)));
         say("export (" + plan.exportFormat() + ") written to " + target);
         if (plan.keepExports() > 0) {
-            List<Path> all = new ArrayList<>();
-            try (var entries = Files.list(exports)) {
-                entries.filter(p -> p.getFileName().toString().matches("step-\\d+")).forEach(all::add);
-            }
-            all.sort((a, b) -> Long.compare(stepOf(a), stepOf(b)));
+            List<Path> all = StepDirectory.list(exports);
             for (int i = 0; i < all.size() - plan.keepExports(); i++) {
                 deleteRecursively(all.get(i));
             }
         }
-    }
-
-    private static long stepOf(Path stepDirectory) {
-        return Long.parseLong(stepDirectory.getFileName().toString().substring("step-".length()));
     }
 
     private static void deleteRecursively(Path root) throws IOException {
@@ -609,10 +549,8 @@ public final class Trainer {
         }
         state.put("data", data);
         Path written = store.save(step, parameters, optimizer, state);
-        Map<String, Object> event = MetricsLog.event("checkpoint_saved", step);
-        event.put("path", plan.experimentDir().relativize(written).toString());
-        event.put("duration_s", (System.nanoTime() - start) / 1e9);
-        record(event);
+        record(new MetricsRecord.CheckpointSaved(MetricsRecord.now(), step, RunDirectory.of(plan.experimentDir()).relative(written),
+                (System.nanoTime() - start) / 1e9));
         say("checkpoint written: " + written);
         return written;
     }
