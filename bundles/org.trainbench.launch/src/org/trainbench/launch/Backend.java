@@ -2,10 +2,13 @@ package org.trainbench.launch;
 
 import java.util.Locale;
 
+import org.trainbench.engine.cli.TrainCommandLine;
+import org.trainbench.engine.train.backend.Backends;
+
 /** Where the engine computes: the CPU reference backend, or NVIDIA GPUs through org.trainbench.engine.cuda. */
 public enum Backend {
-    CPU("cpu"),
-    CUDA("cuda");
+    CPU(TrainCommandLine.DEFAULT_BACKEND),
+    CUDA(Backends.CUDA);
 
     private final String id;
 

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
+import org.trainbench.engine.run.RunDirectory;
 
 /**
  * One {@code trainbench export} of a checkpoint to a Hugging Face Llama directory, run in an engine JVM of its own as
@@ -35,9 +36,6 @@ import org.eclipse.core.runtime.IProgressMonitor;
  */
 public record CheckpointExport(Path experimentDir, Path checkpoint, Path target, ExportDtype dtype, boolean overwrite) {
 
-    /** Where the engine puts the exports it writes during training; the Checkpoints view lists them. */
-    public static final String EXPORT_DIRECTORY = "export";
-
     /** The JVM's notice that the Vector API is an incubator module: no news to a user, so not shown as engine output. */
     private static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules";
 
@@ -53,7 +51,7 @@ public record CheckpointExport(Path experimentDir, Path checkpoint, Path target,
      * that step itself), {@code step-N-2}, {@code step-N-3}... Reads the file system: call it off the UI thread.
      */
     public static Path defaultTarget(Path experimentDir, Path checkpoint) {
-        Path exports = experimentDir.toAbsolutePath().normalize().resolve(EXPORT_DIRECTORY);
+        Path exports = RunDirectory.of(experimentDir.toAbsolutePath().normalize()).exports();
         String name = checkpoint.getFileName().toString();
         Path candidate = exports.resolve(name);
         for (int n = 2; isNonEmptyDirectory(candidate) || Files.isRegularFile(candidate); n++) {

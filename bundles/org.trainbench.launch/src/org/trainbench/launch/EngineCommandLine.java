@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.trainbench.engine.cli.ExportCommandLine;
+import org.trainbench.engine.cli.TrainCommandLine;
+
 /**
  * The command that starts the engine in a JVM of its own: the IDE never trains in-process, so a crash, a
  * kill or an out-of-memory error in a run cannot take the workbench down.
@@ -31,35 +34,21 @@ public record EngineCommandLine(Path javaExecutable, List<Path> classpath, List<
     }
 
     /**
-     * A {@code trainbench train CONFIG [--set key=value]... [--backend cuda --gpus N]} invocation. The CPU backend is
-     * the engine's default and adds no option, so a CPU run's command line is exactly what a user types.
+     * A {@code trainbench train CONFIG [--set key=value]... [--backend cuda --gpus N]} invocation, as the engine's
+     * {@link TrainCommandLine} writes it: the CPU backend is the engine's default and adds no option, so a CPU run's
+     * command line is exactly what a user types.
      */
     public static List<String> trainArguments(Path config, List<ConfigOverride> overrides, Backend backend, int gpus) {
-        List<String> arguments = new ArrayList<>(List.of("train", config.toString()));
-        for (ConfigOverride override : overrides) {
-            arguments.add("--set");
-            arguments.add(override.toString());
-        }
-        if (backend == Backend.CUDA) {
-            arguments.addAll(List.of("--backend", backend.id(), "--gpus", Integer.toString(gpus)));
-        }
-        return arguments;
+        return TrainCommandLine.of(config, overrides.stream().map(ConfigOverride::toString).toList()).onBackend(backend.id(), gpus)
+                .toArguments();
     }
 
     /**
-     * A {@code trainbench export CHECKPOINT --format llama --output DIR [--dtype bfloat16] [--overwrite]} invocation.
-     * float32 is the engine's default dtype and adds no option.
+     * A {@code trainbench export CHECKPOINT --format llama --output DIR [--dtype bfloat16] [--overwrite]} invocation,
+     * as the engine's {@link ExportCommandLine} writes it.
      */
     public static List<String> exportArguments(Path checkpoint, Path output, ExportDtype dtype, boolean overwrite) {
-        List<String> arguments = new ArrayList<>(List.of("export", checkpoint.toString(), "--format", "llama", "--output",
-                output.toString()));
-        if (dtype != ExportDtype.FLOAT32) {
-            arguments.addAll(List.of("--dtype", dtype.id()));
-        }
-        if (overwrite) {
-            arguments.add("--overwrite");
-        }
-        return arguments;
+        return ExportCommandLine.llama(checkpoint, output, dtype.engine(), overwrite).toArguments();
     }
 
     /** The full argv, ready for a process builder. */

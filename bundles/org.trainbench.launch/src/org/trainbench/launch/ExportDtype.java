@@ -1,23 +1,28 @@
 package org.trainbench.launch;
 
-/** The weight type of a Hugging Face export ({@code trainbench export --dtype}). */
-public enum ExportDtype {
-    /** The checkpoint's own values, bit for bit: the export's logits equal the trained model's. */
-    FLOAT32("float32", "float32 (exact, as trained)"),
-    /** Half the size; rounds every weight to 8 bits of mantissa. */
-    BFLOAT16("bfloat16", "bfloat16 (half the size)");
+import org.trainbench.engine.cli.ExportCommandLine;
 
-    private final String id;
+/** The weight types the export dialog offers ({@code trainbench export --dtype}, the engine's {@link ExportCommandLine.Dtype}). */
+public enum ExportDtype {
+    FLOAT32(ExportCommandLine.Dtype.FLOAT32, "float32 (exact, as trained)"),
+    BFLOAT16(ExportCommandLine.Dtype.BFLOAT16, "bfloat16 (half the size)");
+
+    private final ExportCommandLine.Dtype engine;
     private final String label;
 
-    ExportDtype(String id, String label) {
-        this.id = id;
+    ExportDtype(ExportCommandLine.Dtype engine, String label) {
+        this.engine = engine;
         this.label = label;
+    }
+
+    /** The engine's type. */
+    public ExportCommandLine.Dtype engine() {
+        return engine;
     }
 
     /** The value of the engine's --dtype option. */
     public String id() {
-        return id;
+        return engine.id();
     }
 
     /** What the export dialog offers. */

@@ -55,7 +55,7 @@ class KillAndResumeTest {
 
     /** Every file of the final checkpoint, by name, with its bytes. */
     private static List<byte[]> finalCheckpoint(Path run, List<String> names) throws IOException {
-        Path step = run.resolve(CheckpointStore.DIRECTORY).resolve("step-" + STEPS);
+        Path step = run.resolve(org.trainbench.engine.run.RunDirectory.CHECKPOINTS).resolve("step-" + STEPS);
         assertTrue(Files.isDirectory(step), step + " missing");
         return names.stream().map(name -> {
             try {
@@ -67,7 +67,7 @@ class KillAndResumeTest {
     }
 
     private static List<String> checkpoints(Path run) throws IOException {
-        Path directory = run.resolve(CheckpointStore.DIRECTORY);
+        Path directory = run.resolve(org.trainbench.engine.run.RunDirectory.CHECKPOINTS);
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
@@ -118,7 +118,7 @@ class KillAndResumeTest {
         assertTrue(last.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, last.exitValue(), Files.readString(temp.resolve("killed-last.log")));
 
-        Path referenceStep = reference.resolveSibling("reference").resolve(CheckpointStore.DIRECTORY).resolve("step-" + STEPS);
+        Path referenceStep = reference.resolveSibling("reference").resolve(org.trainbench.engine.run.RunDirectory.CHECKPOINTS).resolve("step-" + STEPS);
         List<String> names;
         try (Stream<Path> files = Files.list(referenceStep)) {
             names = files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -87,10 +87,10 @@ class PretrainedRunOutputsTest {
     @Test
     void aRunFromPretrainedRecordsTheImportedArchitectureSoExportAndGenerateReadIt() throws Exception {
         Path run = pretrainedRun();
-        String resolved = Files.readString(run.resolve(CheckpointModels.RESOLVED_CONFIG));
+        String resolved = Files.readString(run.resolve(org.trainbench.engine.run.RunDirectory.RESOLVED_CONFIG));
         assertTrue(resolved.contains("hidden_size: 16") && resolved.contains("num_layers: 2") && resolved.contains("vocab_size: 48")
                 && resolved.contains("ffn_hidden_size: 32") && resolved.contains("head_groups: 1"), resolved);
-        assertEquals(PRETRAINED, TrainingPlans.from(TrainingConfigFile.read(run.resolve(CheckpointModels.RESOLVED_CONFIG), List.of()).config(),
+        assertEquals(PRETRAINED, TrainingPlans.from(TrainingConfigFile.read(run.resolve(org.trainbench.engine.run.RunDirectory.RESOLVED_CONFIG), List.of()).config(),
                 null, note -> { }).architecture());
 
         Path output = temp.resolve("hf");

@@ -36,9 +36,9 @@ class RunDirectoryLockTest {
                     () -> RunDirectoryLock.acquire(run, messages::add));
             assertTrue(refused.getMessage().contains("pid " + ProcessHandle.current().pid())
                     && refused.getMessage().contains("host " + RunDirectoryLock.hostName())
-                    && refused.getMessage().contains(RunDirectoryLock.FILE_NAME), refused.getMessage());
+                    && refused.getMessage().contains(org.trainbench.engine.run.RunDirectory.LOCK), refused.getMessage());
         }
-        assertEquals("", Files.readString(run.resolve(RunDirectoryLock.FILE_NAME)), "a released lock names no holder");
+        assertEquals("", Files.readString(run.resolve(org.trainbench.engine.run.RunDirectory.LOCK)), "a released lock names no holder");
         RunDirectoryLock.acquire(run, messages::add).close();
         assertEquals(List.of(), messages);
     }
@@ -46,7 +46,7 @@ class RunDirectoryLockTest {
     @Test
     void theLockLeftByAKilledRunOnThisHostIsTakenOverWithAMessage() throws IOException {
         Path run = Files.createDirectories(temp.resolve("run"));
-        Files.writeString(run.resolve(RunDirectoryLock.FILE_NAME), "pid: 99999999\nhost: " + RunDirectoryLock.hostName()
+        Files.writeString(run.resolve(org.trainbench.engine.run.RunDirectory.LOCK), "pid: 99999999\nhost: " + RunDirectoryLock.hostName()
                 + "\nsince: 2026-01-01T00:00:00Z\n");
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(run, messages::add)) {
             assertTrue(Files.readString(lock.file()).contains("pid: " + ProcessHandle.current().pid()));
@@ -58,7 +58,7 @@ class RunDirectoryLockTest {
     @Test
     void aLockNamingAnotherHostIsRefusedWithHowToClearIt() throws IOException {
         Path run = Files.createDirectories(temp.resolve("run"));
-        Path file = run.resolve(RunDirectoryLock.FILE_NAME);
+        Path file = run.resolve(org.trainbench.engine.run.RunDirectory.LOCK);
         Files.writeString(file, "pid: 42\nhost: gpu-node-7.example\nsince: 2026-01-01T00:00:00Z\n");
         ProtectedFilesException refused = assertThrows(ProtectedFilesException.class, () -> RunDirectoryLock.acquire(run, messages::add));
         assertTrue(refused.getMessage().contains("gpu-node-7.example") && refused.getMessage().contains("delete " + file),

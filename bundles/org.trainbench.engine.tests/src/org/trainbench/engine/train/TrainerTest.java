@@ -205,6 +205,20 @@ class TrainerTest {
     }
 
     @Test
+    void everyLineOfARunReadsBackAsItsTypedRecordAndIsWrittenAgainByteForByte() throws Exception {
+        Path dir = temp.resolve("typed");
+        TrainingPlan plan = TinyRuns.variant(TinyRuns.plan(temp.resolve("data"), dir, 4, 2), 2, TrainingPlan.Periodic.every(4), null);
+        new Trainer(plan, new TinyRuns.Recorder(), null, HuggingFaceLlama.exporter(plan)).run(Trainer.ResumePolicy.AUTO, new StopSignal());
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        for (String line : Files.readAllLines(org.trainbench.engine.run.RunDirectory.of(dir).metrics())) {
+            org.trainbench.engine.run.MetricsRecord record = org.trainbench.engine.run.MetricsRecord.parse(line, "metrics.jsonl");
+            assertEquals(line, org.trainbench.engine.json.Json.write(record.toJson()));
+            kinds.add(record.getClass().getSimpleName() + (record instanceof org.trainbench.engine.run.MetricsRecord.Evaluation e && e.test() ? " test" : ""));
+        }
+        assertEquals(java.util.Set.of("CheckpointSaved", "Evaluation", "Evaluation test", "ExportWritten", "Finished", "Started", "Train"), kinds);
+    }
+
+    @Test
     void anExportedModelStartsAnotherRunAsPretrainedWithIdenticalWeights() throws IOException {
         Path first = temp.resolve("exporting");
         TrainingPlan exporting = TinyRuns.variant(TinyRuns.plan(temp.resolve("data"), first, 4, 0), 0, TrainingPlan.Periodic.every(2), null);

@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.hf.HfLlamaFormat;
 import org.trainbench.engine.hf.SafetensorsDType;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
 import org.trainbench.engine.train.CheckpointModels;
 import org.trainbench.engine.train.HuggingFaceLlama;
-import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
  * directory. The export is written next to DIR under a temporary name and renamed into place, so DIR is either
  * absent or complete. Exit code 0 on success, 1 when the checkpoint cannot be read or written, 2 on usage errors.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = ExportCommandLine.COMMAND, mixinStandardHelpOptions = true,
         description = {"Export a checkpoint to a Hugging Face Llama directory.",
                 "PATH is an experiment directory (its newest complete checkpoint) or EXPERIMENT/checkpoints/step-N.",
                 "Exit code: 0 on success, 1 when reading or writing fails, 2 on usage errors."})
@@ -40,35 +41,46 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "Experiment directory or checkpoint directory.")
     private Path source;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "llama", description = "Export format: llama (default).")
+    @Option(names = ExportCommandLine.FORMAT, paramLabel = "FORMAT", defaultValue = ExportCommandLine.LLAMA, description = "Export format: llama (default).")
     private String format;
 
-    @Option(names = "--output", paramLabel = "DIR", required = true, description = "Directory to write the export to.")
+    @Option(names = ExportCommandLine.OUTPUT, paramLabel = "DIR", required = true, description = "Directory to write the export to.")
     private Path output;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "float32",
+    @Option(names = ExportCommandLine.DTYPE, paramLabel = "DTYPE", defaultValue = ExportCommandLine.DEFAULT_DTYPE,
             description = "Weight type: float32 (default) or bfloat16.")
     private String dtype;
 
-    @Option(names = "--overwrite", description = "Replace a non-empty output directory.")
+    @Option(names = ExportCommandLine.OVERWRITE, description = "Replace a non-empty output directory.")
     private boolean overwrite;
+
+    /**
+     * What this command was asked to do, as the typed command line that starts it elsewhere.
+     *
+     * @throws IllegalArgumentException for a --dtype that is none of {@link ExportCommandLine.Dtype}
+     */
+    public ExportCommandLine commandLine() {
+        ExportCommandLine.Dtype named = ExportCommandLine.Dtype.named(dtype);
+        if (named == null) {
+            throw new IllegalArgumentException(ExportCommandLine.DTYPE + " must be " + ExportCommandLine.Dtype.ids() + ", not '" + dtype + "'");
+        }
+        return new ExportCommandLine(source, format, output, named, overwrite);
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!format.equals("llama")) {
-                return fail(err, ExitCodes.USAGE, "--format must be llama (Hugging Face Llama), not '" + format + "'");
+            if (!format.equals(ExportCommandLine.LLAMA)) {
+                return fail(err, ExitCodes.USAGE, ExportCommandLine.FORMAT + " must be " + ExportCommandLine.LLAMA
+                        + " (Hugging Face Llama), not '" + format + "'");
             }
-            SafetensorsDType type = switch (dtype) {
-                case "float32" -> SafetensorsDType.F32;
-                case "bfloat16" -> SafetensorsDType.BF16;
-                default -> null;
-            };
-            if (type == null) {
-                return fail(err, ExitCodes.USAGE, "--dtype must be float32 or bfloat16, not '" + dtype + "'");
+            ExportCommandLine.Dtype named = ExportCommandLine.Dtype.named(dtype);
+            if (named == null) {
+                return fail(err, ExitCodes.USAGE, ExportCommandLine.DTYPE + " must be " + ExportCommandLine.Dtype.ids() + ", not '" + dtype + "'");
             }
+            SafetensorsDType type = named.safetensors();
             Path target = output.toAbsolutePath().normalize();
             if (Files.isRegularFile(target)) {
                 return fail(err, ExitCodes.USAGE, target + ": is a file; --output must name a directory");
@@ -86,11 +98,11 @@ public final class ExportCommand implements Callable<Integer> {
                 // --overwrite replaces the target as a whole: that would delete the run and the checkpoint itself
                 return fail(err, ExitCodes.USAGE, target + ": contains the run " + experiment + "; writing the export there"
                         + " would replace the run's checkpoints. Choose a folder outside it, e.g. "
-                        + experiment.resolve("export").resolve(checkpoint.getFileName()));
+                        + RunDirectory.of(experiment).exports().resolve(checkpoint.getFileName()));
             }
             if (target.startsWith(checkpoint)) {
                 return fail(err, ExitCodes.USAGE, target + ": is inside the checkpoint " + checkpoint
-                        + "; choose a folder outside it, e.g. " + experiment.resolve("export").resolve(checkpoint.getFileName()));
+                        + "; choose a folder outside it, e.g. " + RunDirectory.of(experiment).exports().resolve(checkpoint.getFileName()));
             }
             if (overwrite) {
                 List<String> foreign = notWrittenByAnExport(target);

@@ -29,10 +29,12 @@ public final class StartupTraining {
         List<String[]> commands = new ArrayList<>();
         commands.add(new String[] {"--help"});
         commands.add(new String[] {"demo", "--fresh", "--dir", demo.toString(), "--set", "training.train_iters=2"});
-        commands.add(new String[] {"train", demo.resolve("demo.yaml").toString(), "--set", "training.train_iters=3"});
+        commands.add(TrainCommandLine.of(demo.resolve(org.trainbench.engine.train.demo.DemoRun.CONFIG), List.of("training.train_iters=3"))
+                .toArguments().toArray(String[]::new));
         commands.add(new String[] {"tokenize", "--text", "Hello world", demo.toString()});
         commands.add(new String[] {"generate", demo.toString(), "--prompt", "Hello", "--max-new-tokens", "4"});
-        commands.add(new String[] {"export", demo.toString(), "--output", work.resolve("export").toString(), "--overwrite"});
+        commands.add(ExportCommandLine.llama(demo, work.resolve("export"), ExportCommandLine.Dtype.FLOAT32, true).toArguments()
+                .toArray(String[]::new));
         try (var configs = Files.list(Path.of(args[1]))) {
             configs.filter(f -> f.toString().endsWith(".yaml")).sorted()
                     .forEach(config -> commands.add(new String[] {"validate", config.toString()}));

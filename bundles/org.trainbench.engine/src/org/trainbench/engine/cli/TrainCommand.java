@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * trains on the CPU, resuming from the newest intact checkpoint of run.experiment_dir. Ctrl-C or SIGTERM stops after
  * the current step with a checkpoint. Progress goes to stderr; the run itself is recorded in the experiment directory.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = TrainCommandLine.COMMAND, mixinStandardHelpOptions = true,
         description = {"Train a model from a config (Fast-LLM YAML) on the CPU or an NVIDIA GPU (--backend cuda).",
                 "The config is checked first, with the diagnostics of `trainbench validate`; a run with errors does not start. "
                         + "A run continues from the newest intact checkpoint in run.experiment_dir (--no-resume refuses). "
@@ -54,19 +54,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "The training config file.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(names = TrainCommandLine.SET, paramLabel = "KEY=VALUE",
             description = "Override a config key, e.g. --set training.train_iters=100 (YAML value; repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--no-resume", description = "Refuse to start when run.experiment_dir already holds checkpoints, instead of resuming.")
+    @Option(names = TrainCommandLine.NO_RESUME, description = "Refuse to start when run.experiment_dir already holds checkpoints, instead of resuming.")
     boolean noResume;
 
-    @Option(names = "--backend", paramLabel = "cpu|cuda", defaultValue = "cpu",
+    @Option(names = TrainCommandLine.BACKEND, paramLabel = "cpu|cuda", defaultValue = TrainCommandLine.DEFAULT_BACKEND,
             description = "Where to train: cpu (default, fp32 on all cores) or cuda (one NVIDIA GPU; model.distributed.training_dtype "
                     + "bf16 or fp32). Exit code 4 when the backend cannot run here (no driver, GPU or CUDA library).")
     String backend;
 
-    @Option(names = "--gpus", paramLabel = "N", defaultValue = "1", description = "GPUs to train on (cuda backend only).")
+    @Option(names = TrainCommandLine.GPUS, paramLabel = "N", defaultValue = TrainCommandLine.DEFAULT_GPUS, description = "GPUs to train on (cuda backend only).")
     int gpus;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
@@ -82,6 +82,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "With --workers: the port rank 0 listens on (default: a free port).")
     int masterPort;
 
+    /** What this command was asked to do, as the typed command line that starts it elsewhere. */
+    public TrainCommandLine commandLine() {
+        return new TrainCommandLine(config, overrides, noResume, backend, gpus);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
@@ -92,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (BackendUnavailableException e) {
             err.println(e.getMessage());
             // a known backend whose jar is missing cannot run here; an unknown name is a typo
-            return backend.equalsIgnoreCase("cuda") ? ExitCodes.BACKEND_UNAVAILABLE : ExitCodes.USAGE;
+            return backend.equalsIgnoreCase(Backends.CUDA) ? ExitCodes.BACKEND_UNAVAILABLE : ExitCodes.USAGE;
         }
         if (gpus != 1) {
             err.println("--gpus " + gpus + ": " + (provider.name().equals(CpuBackend.NAME)

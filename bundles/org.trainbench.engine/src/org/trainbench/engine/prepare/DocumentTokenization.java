@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.trainbench.engine.tokenizer.ChatTemplate;
-import org.trainbench.engine.tokenizer.ChatTemplateException;
 import org.trainbench.engine.tokenizer.Encoding;
 import org.trainbench.engine.tokenizer.PretrainedTokenizer;
+import org.trainbench.engine.tokenizer.chat.ChatTemplate;
+import org.trainbench.engine.tokenizer.chat.ChatTemplateException;
 
 /**
  * Turns one input record into the tokens and loss-masking spans of one document, as Fast-LLM's preparator lays them

@@ -14,6 +14,8 @@ import java.util.Set;
 
 import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
+import org.trainbench.engine.tokenizer.chat.ChatTemplate;
+import org.trainbench.engine.tokenizer.chat.ChatTemplateException;
 
 /**
  * A tokenizer directory as transformers saves it ({@code save_pretrained}): tokenizer.json plus the special tokens and

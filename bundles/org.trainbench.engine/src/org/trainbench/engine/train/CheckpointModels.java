@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.run.StepDirectory;
 import org.trainbench.engine.train.checkpoint.CheckpointMismatchException;
-import org.trainbench.engine.train.checkpoint.CheckpointStore;
 import org.trainbench.engine.train.checkpoint.CheckpointStore.Checkpoint;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
 
 /**
  * The model of a run's checkpoint: either an experiment directory (its newest checkpoint that verifies) or one
@@ -17,8 +19,6 @@ import org.trainbench.engine.train.checkpoint.CheckpointStore.Checkpoint;
  * config.resolved.yaml, bound as {@code trainbench train} binds it; the weights from the checkpoint.
  */
 public final class CheckpointModels {
-    public static final String RESOLVED_CONFIG = "config.resolved.yaml";
-
     /** A restored model, where it came from, the plan its run's resolved config gives, and the positions it is made for. */
     public record CheckpointModel(LlamaModel model, Path experiment, Checkpoint checkpoint, TrainingPlan plan, PositionLimit positions) {
     }
@@ -33,14 +33,13 @@ public final class CheckpointModels {
     public static boolean recognizes(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         return Files.isDirectory(absolute)
-                && (Files.isRegularFile(absolute.resolve(RESOLVED_CONFIG)) || isCheckpointDirectory(absolute));
+                && (Files.isRegularFile(absolute.resolve(RunDirectory.RESOLVED_CONFIG)) || isCheckpointDirectory(absolute));
     }
 
     private static boolean isCheckpointDirectory(Path absolute) {
         Path parent = absolute.getParent();
         return Files.isRegularFile(absolute.resolve(CheckpointStore.MANIFEST_FILE)) && parent != null
-                && parent.getFileName().toString().equals(CheckpointStore.DIRECTORY)
-                && absolute.getFileName().toString().matches("step-\\d+");
+                && parent.getFileName().toString().equals(RunDirectory.CHECKPOINTS) && StepDirectory.stepOf(absolute) >= 0;
     }
 
     /**
@@ -54,8 +53,8 @@ public final class CheckpointModels {
             throw new IllegalArgumentException(absolute + ": expected an experiment directory or a checkpoint directory"
                     + " (EXPERIMENT/checkpoints/step-N), found no directory");
         }
-        if (Files.isRegularFile(absolute.resolve(RESOLVED_CONFIG))) {
-            Path checkpoints = absolute.resolve(CheckpointStore.DIRECTORY);
+        if (Files.isRegularFile(absolute.resolve(RunDirectory.RESOLVED_CONFIG))) {
+            Path checkpoints = RunDirectory.of(absolute).checkpoints();
             Checkpoint checkpoint = Files.isDirectory(checkpoints)
                     ? new CheckpointStore(checkpoints, Integer.MAX_VALUE, messages).latestValid().orElse(null) : null;
             if (checkpoint == null) {
@@ -66,21 +65,21 @@ public final class CheckpointModels {
         }
         if (isCheckpointDirectory(absolute)) {
             Path experiment = absolute.getParent().getParent();
-            if (!Files.isRegularFile(experiment.resolve(RESOLVED_CONFIG))) {
-                throw new IllegalArgumentException(experiment.resolve(RESOLVED_CONFIG) + ": missing; the checkpoint "
+            if (!Files.isRegularFile(experiment.resolve(RunDirectory.RESOLVED_CONFIG))) {
+                throw new IllegalArgumentException(experiment.resolve(RunDirectory.RESOLVED_CONFIG) + ": missing; the checkpoint "
                         + absolute + " needs its run's resolved config for the model architecture");
             }
-            long step = Long.parseLong(absolute.getFileName().toString().substring("step-".length()));
+            long step = StepDirectory.stepOf(absolute);
             CheckpointStore.verify(absolute, step);
             return restore(experiment, new Checkpoint(step, absolute));
         }
-        throw new IllegalArgumentException(absolute + ": expected an experiment directory (with " + RESOLVED_CONFIG
+        throw new IllegalArgumentException(absolute + ": expected an experiment directory (with " + RunDirectory.RESOLVED_CONFIG
                 + " and checkpoints/) or a checkpoint directory (checkpoints/step-N with " + CheckpointStore.MANIFEST_FILE
                 + "), found neither");
     }
 
     private static CheckpointModel restore(Path experiment, Checkpoint checkpoint) throws IOException {
-        Path configFile = experiment.resolve(RESOLVED_CONFIG);
+        Path configFile = RunDirectory.of(experiment).resolvedConfig();
         TrainingPlan plan;
         try {
             TrainingConfigFile file = TrainingConfigFile.read(configFile, List.of());

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.trainbench.engine.files.ProtectedFilesException;
+import org.trainbench.engine.run.RunDirectory;
 
 /**
  * One trainer per run directory. The trainer holds an operating-system lock ({@link FileChannel#tryLock()}) on
@@ -28,7 +29,6 @@ import org.trainbench.engine.files.ProtectedFilesException;
  * refused; the message says to delete the file once that run is known to be gone.
  */
 public final class RunDirectoryLock implements AutoCloseable {
-    public static final String FILE_NAME = ".trainbench-lock";
 
     private final Path file;
     private final FileChannel channel;
@@ -48,7 +48,7 @@ public final class RunDirectoryLock implements AutoCloseable {
      */
     public static RunDirectoryLock acquire(Path experimentDir, Consumer<String> messages) throws IOException {
         Files.createDirectories(experimentDir);
-        Path file = experimentDir.resolve(FILE_NAME);
+        Path file = RunDirectory.of(experimentDir).lock();
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileLock lock;

@@ -1,14 +1,10 @@
 package org.trainbench.launch.ui;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
@@ -22,6 +18,8 @@ import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Display;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.run.StepDirectory;
 import org.trainbench.launch.TrainingRunDelegate;
 import org.trainbench.launch.TrainingRunSettings;
 import org.trainbench.ui.views.CheckpointsView;
@@ -37,7 +35,6 @@ import org.trainbench.ui.views.CheckpointsView;
 public final class ResumeFromCheckpointHandler extends AbstractHandler {
 
     private static final String TITLE = "Resume Training";
-    private static final Pattern STEP = Pattern.compile("step-(\\d+)");
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
@@ -70,11 +67,11 @@ public final class ResumeFromCheckpointHandler extends AbstractHandler {
 
     public static Decision decide(Path experimentDir, Path chosen) {
         OptionalLong newest = newestCheckpointStep(experimentDir);
-        long chosenStep = step(chosen);
+        long chosenStep = StepDirectory.stepOf(chosen);
         if (newest.isPresent() && chosenStep >= 0 && chosenStep != newest.getAsLong()) {
             return new Decision(null, "The engine continues a run from the newest checkpoint of its directory, here "
-                    + "step-" + newest.getAsLong() + ", not from " + chosen.getFileName() + ". To continue from step-"
-                    + chosenStep + ", delete the newer checkpoints first (Delete... in this view), then resume.");
+                    + StepDirectory.name(newest.getAsLong()) + ", not from " + chosen.getFileName() + ". To continue from "
+                    + StepDirectory.name(chosenStep) + ", delete the newer checkpoints first (Delete... in this view), then resume.");
         }
         List<ILaunchConfiguration> matching;
         try {
@@ -105,17 +102,11 @@ public final class ResumeFromCheckpointHandler extends AbstractHandler {
     }
 
     private static OptionalLong newestCheckpointStep(Path experimentDir) {
-        try (Stream<Path> entries = Files.list(experimentDir.resolve("checkpoints"))) {
-            return entries.filter(Files::isDirectory).mapToLong(ResumeFromCheckpointHandler::step).filter(step -> step >= 0)
-                    .max();
+        try {
+            List<Path> checkpoints = StepDirectory.list(RunDirectory.of(experimentDir).checkpoints());
+            return checkpoints.isEmpty() ? OptionalLong.empty() : OptionalLong.of(StepDirectory.stepOf(checkpoints.getLast()));
         } catch (IOException e) {
             return OptionalLong.empty();
         }
-    }
-
-    private static long step(Path checkpoint) {
-        Path name = checkpoint.getFileName();
-        Matcher matcher = name == null ? null : STEP.matcher(name.toString());
-        return matcher != null && matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
     }
 }

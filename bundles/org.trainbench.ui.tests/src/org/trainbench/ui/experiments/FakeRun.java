@@ -8,7 +8,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.trainbench.engine.train.metrics.MetricsLog;
+import org.trainbench.engine.json.Json;
+import org.trainbench.engine.run.MetricsLog;
+import org.trainbench.engine.run.MetricsRecord;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
 
 /**
  * An experiment directory written the way the engine writes one (its MetricsLog for metrics.jsonl, step-N checkpoint
@@ -17,6 +21,7 @@ import org.trainbench.engine.train.metrics.MetricsLog;
  */
 public final class FakeRun implements AutoCloseable {
     public final Path directory;
+    private final RunDirectory run;
     private final MetricsLog metrics;
     private final long trainIters;
     private final long tokensPerStep;
@@ -26,16 +31,17 @@ public final class FakeRun implements AutoCloseable {
     /** @param lossScale the final loss level; different runs get different curves */
     public FakeRun(Path directory, long trainIters, long tokensPerStep, double secondsPerStep, double lossScale) throws IOException {
         this.directory = directory;
+        this.run = RunDirectory.of(directory);
         this.trainIters = trainIters;
         this.tokensPerStep = tokensPerStep;
         this.secondsPerStep = secondsPerStep;
         this.lossScale = lossScale;
-        Files.createDirectories(directory.resolve("logs"));
-        metrics = MetricsLog.open(directory);
+        Files.createDirectories(run.logs());
+        metrics = MetricsLog.open(run);
     }
 
     public FakeRun config(String yaml) throws IOException {
-        Files.writeString(directory.resolve(ExperimentLayout.RESOLVED_CONFIG), yaml, StandardCharsets.UTF_8);
+        Files.writeString(run.resolvedConfig(), yaml, StandardCharsets.UTF_8);
         return this;
     }
 
@@ -55,27 +61,16 @@ public final class FakeRun implements AutoCloseable {
     }
 
     public FakeRun started(long fromStep) {
-        Map<String, Object> line = MetricsLog.event("started", fromStep);
-        line.put("train_iters", trainIters);
-        line.put("resumed_from_step", fromStep == 0 ? null : fromStep);
-        line.put("tokens_per_step", tokensPerStep);
-        metrics.append(line);
+        metrics.append(new MetricsRecord.Started(MetricsRecord.now(), fromStep, trainIters, fromStep == 0 ? null : fromStep, 0, 0,
+                tokensPerStep, 0, null, null, null, null, null, Map.of()));
         log("training " + trainIters + " steps");
         return this;
     }
 
     public FakeRun train(long step) {
-        Map<String, Object> line = MetricsLog.line("train");
-        line.put("step", step);
-        line.put("consumed_tokens", step * tokensPerStep);
-        line.put("loss", loss(step));
-        line.put("lr", 3e-4 * Math.min(1.0, step / 20.0) * (0.5 + 0.5 * Math.cos(Math.PI * step / trainIters)));
-        line.put("grad_norm", 1.5 * Math.exp(-step / 200.0) + 0.3);
-        line.put("tokens_per_s", tokensPerSecond(step));
-        line.put("elapsed_s", step * secondsPerStep);
-        line.put("memory_bytes", 1_500_000_000L + step * 1000);
-        line.put("steps_averaged", 1);
-        metrics.append(line);
+        metrics.append(new MetricsRecord.Train(MetricsRecord.now(), step, step * tokensPerStep, loss(step),
+                3e-4 * Math.min(1.0, step / 20.0) * (0.5 + 0.5 * Math.cos(Math.PI * step / trainIters)), 1.5 * Math.exp(-step / 200.0) + 0.3,
+                tokensPerSecond(step), step * secondsPerStep, 1_500_000_000L + step * 1000, -1, Double.NaN, 1, -1));
         return this;
     }
 
@@ -88,49 +83,47 @@ public final class FakeRun implements AutoCloseable {
     }
 
     public FakeRun validation(long step) {
-        Map<String, Object> line = MetricsLog.line("validation");
-        line.put("step", step);
-        line.put("name", "validation");
-        line.put("dataset", "validation");
-        line.put("loss", validationLoss(step));
-        line.put("iterations", 2);
-        line.put("consumed_tokens", step * tokensPerStep);
-        metrics.append(line);
+        metrics.append(new MetricsRecord.Evaluation(MetricsRecord.now(), false, step, "validation", "validation", validationLoss(step), 2, -1,
+                step * tokensPerStep, Double.NaN));
         return this;
     }
 
     /** Writes {@code checkpoints/step-N} with a model file of {@code bytes} bytes and a manifest, and its event. */
     public FakeRun checkpoint(long step, int bytes) throws IOException {
-        Path dir = directory.resolve(ExperimentLayout.CHECKPOINTS).resolve("step-" + step);
+        Path dir = run.checkpoint(step);
         Files.createDirectories(dir);
         Files.write(dir.resolve("model.safetensors"), new byte[bytes]);
-        Files.writeString(dir.resolve("state.json"), "{\"step\":" + step + "}");
-        Files.writeString(dir.resolve(StoredModels.MANIFEST), "{\"format\":\"trainbench-checkpoint\",\"step\":" + step + "}");
-        Map<String, Object> line = MetricsLog.event("checkpoint_saved", step);
-        line.put("path", "checkpoints/step-" + step);
-        metrics.append(line);
+        Files.writeString(dir.resolve(CheckpointStore.STATE_FILE), "{\"step\":" + step + "}");
+        Files.writeString(dir.resolve(CheckpointStore.MANIFEST_FILE), "{\"format\":\"trainbench-checkpoint\",\"step\":" + step + "}");
+        metrics.append(new MetricsRecord.CheckpointSaved(MetricsRecord.now(), step, run.relative(dir), Double.NaN));
         log("checkpoint written: " + dir);
         return this;
     }
 
     public FakeRun export(long step, int bytes) throws IOException {
-        Path dir = directory.resolve(ExperimentLayout.EXPORTS).resolve("step-" + step);
+        Path dir = run.export(step);
         Files.createDirectories(dir);
         Files.write(dir.resolve("model.safetensors"), new byte[bytes]);
         Files.writeString(dir.resolve("config.json"), "{}");
-        Map<String, Object> line = MetricsLog.event("export_written", step);
-        line.put("format", "llama");
-        line.put("path", "export/step-" + step);
-        metrics.append(line);
+        metrics.append(new MetricsRecord.ExportWritten(MetricsRecord.now(), step, "llama", run.relative(dir)));
         return this;
     }
 
+    /** An event line with one field besides its name and step, read into its typed record and written as the engine would. */
     public FakeRun event(String event, long step, String key, Object value) {
-        Map<String, Object> line = MetricsLog.event(event, step);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", MetricsRecord.EVENT);
+        line.put("time", MetricsRecord.now().toString());
+        line.put("event", event);
+        line.put("step", step);
         if (key != null) {
             line.put(key, value);
         }
-        metrics.append(line);
+        try {
+            metrics.append(MetricsRecord.parse(Json.write(line), "FakeRun"));
+        } catch (MetricsRecord.MalformedLineException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         return this;
     }
 
@@ -140,13 +133,13 @@ public final class FakeRun implements AutoCloseable {
 
     /** Appends raw text to metrics.jsonl (a malformed or partial line). */
     public FakeRun raw(String text) throws IOException {
-        Files.writeString(directory.resolve(ExperimentLayout.METRICS), text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(run.metrics(), text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         return this;
     }
 
     public FakeRun log(String text) {
         try {
-            Files.writeString(directory.resolve(ExperimentLayout.TRAIN_LOG), text + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            Files.writeString(run.trainLog(), text + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

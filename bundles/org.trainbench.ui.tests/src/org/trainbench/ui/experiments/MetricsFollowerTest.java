@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.engine.run.MetricsRecord;
 
 class MetricsFollowerTest {
     @TempDir
@@ -21,7 +22,7 @@ class MetricsFollowerTest {
 
     /** Collects what polls deliver. */
     static final class Collected implements MetricsFollower.Sink {
-        final List<MetricRecord> records = new ArrayList<>();
+        final List<MetricsRecord> records = new ArrayList<>();
         final List<String> malformed = new ArrayList<>();
         int restarts;
 
@@ -32,7 +33,7 @@ class MetricsFollowerTest {
         }
 
         @Override
-        public void record(MetricRecord record) {
+        public void record(MetricsRecord record) {
             records.add(record);
         }
 
@@ -42,7 +43,7 @@ class MetricsFollowerTest {
         }
 
         List<Long> trainSteps() {
-            return records.stream().filter(MetricRecord.Train.class::isInstance).map(MetricRecord::step).toList();
+            return records.stream().filter(MetricsRecord.Train.class::isInstance).map(MetricsRecord::step).toList();
         }
     }
 
@@ -75,7 +76,7 @@ class MetricsFollowerTest {
         assertEquals(1, second.linesRead());
         assertEquals(train(30, 7.0).getBytes(StandardCharsets.UTF_8).length, second.bytesRead());
         assertEquals(List.of(10L, 20L, 30L), sink.trainSteps());
-        MetricRecord.Train last = (MetricRecord.Train) sink.records.getLast();
+        MetricsRecord.Train last = (MetricsRecord.Train) sink.records.getLast();
         assertEquals(7.0, last.loss());
         assertEquals(30 * 4096, last.consumedTokens());
         assertEquals(3.0e-4, last.learningRate());
@@ -83,7 +84,7 @@ class MetricsFollowerTest {
         assertEquals(123456, last.memoryBytes());
 
         assertEquals(0, follower.poll(sink).linesRead(), "nothing new: nothing read");
-        assertEquals(-1, last.peakDeviceMemoryBytes(), "a CPU run writes no GPU memory");
+        assertEquals(-1, last.peakMemoryBytes(), "a CPU run writes no GPU memory");
         assertTrue(Double.isNaN(last.mfu()), "nor MFU");
     }
 
@@ -93,8 +94,8 @@ class MetricsFollowerTest {
         Collected sink = new Collected();
         append(train(10, 9.5).replace("}\n", ",\"peak_memory_bytes\":75591424000,\"mfu\":0.503}\n"));
         follower.poll(sink);
-        MetricRecord.Train line = (MetricRecord.Train) sink.records.getLast();
-        assertEquals(75_591_424_000L, line.peakDeviceMemoryBytes());
+        MetricsRecord.Train line = (MetricsRecord.Train) sink.records.getLast();
+        assertEquals(75_591_424_000L, line.peakMemoryBytes());
         assertEquals(0.503, line.mfu());
         RunMetrics metrics = new RunMetrics();
         metrics.record(line);
@@ -194,8 +195,8 @@ class MetricsFollowerTest {
         append("{\"type\":\"event\",\"event\":\"failed\",\"step\":7,\"message\":\"" + longMessage + "\"}\r\n" + train(8, 1.0).replace("\n", "\r\n"));
         follower.poll(sink);
         assertEquals(2, sink.records.size(), sink.malformed.toString());
-        MetricRecord.Event failed = (MetricRecord.Event) sink.records.get(0);
-        assertEquals(longMessage, failed.text("message"));
+        MetricsRecord.Failed failed = (MetricsRecord.Failed) sink.records.get(0);
+        assertEquals(longMessage, failed.message());
         assertEquals(8, sink.records.get(1).step());
     }
 }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,7 +145,7 @@ class RunFollowerTest {
         try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
             run.started(0).train(10, 40, 10);
             RunFollower follower = follower(runDir);
-            Instant lastWrite = Files.getLastModifiedTime(runDir.resolve(ExperimentLayout.METRICS)).toInstant();
+            Instant lastWrite = Files.getLastModifiedTime(org.trainbench.engine.run.RunDirectory.of(runDir).metrics()).toInstant();
             assertEquals(RunStatus.RUNNING, follower.refresh(lastWrite.plus(Duration.ofMinutes(9))).status());
             RunSnapshot silent = follower.refresh(lastWrite.plus(Duration.ofMinutes(11)));
             assertEquals(RunStatus.FAILED, silent.status());

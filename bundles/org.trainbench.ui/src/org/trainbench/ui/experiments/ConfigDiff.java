@@ -12,6 +12,7 @@ import org.trainbench.engine.config.yaml.SequenceNode;
 import org.trainbench.engine.config.yaml.YamlNode;
 import org.trainbench.engine.config.yaml.YamlParser;
 import org.trainbench.engine.config.yaml.YamlSyntaxException;
+import org.trainbench.engine.run.RunDirectory;
 
 /**
  * The keys on which the resolved configs of two or more runs differ, each as a dotted path
@@ -48,7 +49,7 @@ public record ConfigDiff(List<String> runs, List<Row> rows) {
             try {
                 root = YamlParser.parse(config.getValue());
             } catch (YamlSyntaxException e) {
-                throw new IllegalArgumentException(config.getKey() + ": " + ExperimentLayout.RESOLVED_CONFIG + ":" + e.getMessage()
+                throw new IllegalArgumentException(config.getKey() + ": " + RunDirectory.RESOLVED_CONFIG + ":" + e.getMessage()
                         + "; the config diff needs a readable config", e);
             }
             Map<String, Flat> flat = new LinkedHashMap<>();

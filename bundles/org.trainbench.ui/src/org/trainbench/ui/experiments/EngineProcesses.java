@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.trainbench.engine.run.MetricsRecord;
+
 /**
  * Engine processes the workbench knows by experiment directory: those it launched itself (the launch bundle
  * registers them) and, for any run, the process named by the {@code pid} and {@code host} fields of its
@@ -45,7 +47,7 @@ public final class EngineProcesses {
      * stop for a run launched here, else SIGTERM to the process named by the started event (a run started from the
      * command line on this machine), on which the engine's shutdown hook writes a checkpoint. Empty otherwise.
      */
-    public Optional<Runnable> stop(Path experimentDir, MetricRecord.Event started) {
+    public Optional<Runnable> stop(Path experimentDir, MetricsRecord.Started started) {
         Path key = experimentDir.toAbsolutePath().normalize();
         ProcessHandle handle = launched.get(key);
         if (handle != null) {
@@ -55,8 +57,8 @@ public final class EngineProcesses {
             Runnable stop = stops.get(key);
             return Optional.of(stop != null ? stop : handle::destroy);
         }
-        if (isAlive(experimentDir, started).orElse(false) && started.number("pid") instanceof Number pid) {
-            return ProcessHandle.of(pid.longValue()).map(process -> (Runnable) process::destroy);
+        if (isAlive(experimentDir, started).orElse(false) && started.pid() != null) {
+            return ProcessHandle.of(started.pid()).map(process -> (Runnable) process::destroy);
         }
         return Optional.empty();
     }
@@ -65,19 +67,19 @@ public final class EngineProcesses {
      * Whether the engine process of this run is alive: empty when that cannot be known (no registered process and
      * no pid of this machine in the started event).
      */
-    public Optional<Boolean> isAlive(Path experimentDir, MetricRecord.Event started) {
+    public Optional<Boolean> isAlive(Path experimentDir, MetricsRecord.Started started) {
         ProcessHandle handle = launched.get(experimentDir.toAbsolutePath().normalize());
         if (handle != null) {
             return Optional.of(handle.isAlive());
         }
-        if (started == null || !(started.number("pid") instanceof Number pid)) {
+        if (started == null || started.pid() == null) {
             return Optional.empty();
         }
-        String host = started.text("host");
+        String host = started.host();
         if (host == null || !host.equals(LOCAL_HOST)) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid.longValue());
+        Optional<ProcessHandle> process = ProcessHandle.of(started.pid());
         if (process.isEmpty() || !process.get().isAlive()) {
             return Optional.of(false);
         }

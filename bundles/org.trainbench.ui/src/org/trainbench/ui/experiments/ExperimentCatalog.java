@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.trainbench.engine.run.RunDirectory;
+
 /**
  * The runs the workbench shows: every experiment directory under the experiments roots (the root itself, its
  * children, and their children, so that {@code root/group/run} layouts work) plus directories the user added.
@@ -114,7 +116,7 @@ public final class ExperimentCatalog {
             scan(root, root, 0, found);
         }
         for (Path dir : explicit) {
-            if (ExperimentLayout.isExperiment(dir) || !Files.isDirectory(dir)) {
+            if (RunDirectory.of(dir).exists() || !Files.isDirectory(dir)) {
                 found.putIfAbsent(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
             } else {
                 scan(dir, dir.getParent() == null ? dir : dir.getParent(), 0, found);
@@ -124,7 +126,7 @@ public final class ExperimentCatalog {
     }
 
     private static void scan(Path dir, Path root, int depth, Map<Path, String> found) {
-        if (ExperimentLayout.isExperiment(dir)) {
+        if (RunDirectory.of(dir).exists()) {
             String name = root.equals(dir) ? String.valueOf(dir.getFileName()) : root.relativize(dir).toString();
             found.putIfAbsent(dir, name);
             return;

@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.trainbench.engine.run.MetricsRecord;
+
 /**
  * Follows a growing {@code metrics.jsonl} the way {@code tail -f} does, but by polling: each {@link #poll} reads only
  * the bytes appended since the last one and hands every complete line to a {@link Sink}.
@@ -29,7 +31,7 @@ public final class MetricsFollower {
         /** The file was truncated or replaced: drop everything read from it so far; lines follow from byte 0. */
         void restarted();
 
-        void record(MetricRecord record);
+        void record(MetricsRecord record);
 
         /** A line that is not a metrics record was skipped; {@code message} names the file, line and problem. */
         void malformed(long lineNumber, String message);
@@ -149,11 +151,11 @@ public final class MetricsFollower {
         }
         String source = file + ":" + lineNumber;
         try {
-            MetricRecord record = MetricsLine.parse(line, source);
+            MetricsRecord record = MetricsRecord.parse(line, source);
             if (record != null) {
                 sink.record(record);
             }
-        } catch (MetricsLine.MalformedLineException e) {
+        } catch (MetricsRecord.MalformedLineException e) {
             sink.malformed(lineNumber, e.getMessage() + "; line skipped");
         }
     }

@@ -13,6 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.trainbench.engine.run.MetricsRecord;
+import org.trainbench.engine.run.RunDirectory;
+
 /**
  * Follows one experiment directory: tails its metrics.jsonl into {@link RunMetrics} and derives the run's status.
  *
@@ -43,7 +46,7 @@ public final class RunFollower {
     /** Whether the directory ever held what an engine writes (before that, the run is not started, or starting). */
     private boolean seenRun;
     /** The started event of the current segment, as of the last refresh. */
-    private MetricRecord.Event started;
+    private MetricsRecord.Started started;
     private List<String> logTail = List.of();
     private FileTime logTailOf;
 
@@ -54,7 +57,7 @@ public final class RunFollower {
     public RunFollower(Path directory, String name, EngineProcesses processes, Duration minimumSilence) {
         this.directory = directory;
         this.name = name;
-        this.follower = new MetricsFollower(directory.resolve(ExperimentLayout.METRICS));
+        this.follower = new MetricsFollower(RunDirectory.of(directory).metrics());
         this.processes = processes;
         this.minimumSilence = minimumSilence;
         this.snapshot = new RunSnapshot(directory, name, RunStatus.WAITING, null, 0, 0, Double.NaN, Double.NaN, null, null, 0, List.of());
@@ -97,7 +100,7 @@ public final class RunFollower {
 
     /** Reads what the engine appended and recomputes the status. */
     public synchronized RunSnapshot refresh(Instant now) {
-        seenRun = seenRun || ExperimentLayout.isExperiment(directory);
+        seenRun = seenRun || RunDirectory.of(directory).exists();
         if (!seenRun) {
             // Nothing of a run yet: a launched engine is still starting (or ended before it wrote anything), else
             // the experiment was created and not started.
@@ -127,12 +130,12 @@ public final class RunFollower {
             readProblem = "cannot read " + follower.file() + ": " + e.getMessage();
         }
         Series train = metrics.train();
-        List<MetricRecord.Event> events = metrics.events();
-        MetricRecord.Event started = null;
-        MetricRecord.Event last = null;
-        for (MetricRecord.Event event : events) {
-            if (event.event().equals(MetricRecord.Event.STARTED)) {
-                started = event;
+        List<MetricsRecord.Event> events = metrics.events();
+        MetricsRecord.Started started = null;
+        MetricsRecord.Event last = null;
+        for (MetricsRecord.Event event : events) {
+            if (event instanceof MetricsRecord.Started s) {
+                started = s;
                 last = event;
             } else if (event.isTerminal()) {
                 last = event;
@@ -144,17 +147,17 @@ public final class RunFollower {
         if (last == null) {
             status = train.isEmpty() ? RunStatus.WAITING : RunStatus.RUNNING;
         } else {
-            status = switch (last.event()) {
-                case MetricRecord.Event.FINISHED -> RunStatus.FINISHED;
-                case MetricRecord.Event.STOPPED -> RunStatus.STOPPED;
-                case MetricRecord.Event.FAILED -> RunStatus.FAILED;
+            status = switch (last) {
+                case MetricsRecord.Finished f -> RunStatus.FINISHED;
+                case MetricsRecord.Stopped s -> RunStatus.STOPPED;
+                case MetricsRecord.Failed f -> RunStatus.FAILED;
                 default -> RunStatus.RUNNING;
             };
-            if (status == RunStatus.FAILED && last.text("message") != null && readProblem == null) {
-                detail = last.text("message");
-            } else if (status == RunStatus.STOPPED && last.text("reason") != null) {
+            if (last instanceof MetricsRecord.Failed failed && failed.message() != null && readProblem == null) {
+                detail = failed.message();
+            } else if (last instanceof MetricsRecord.Stopped stopped && stopped.reason() != null) {
                 // The status says "stopped" already: the detail gives the reason only (was "stopped: stopped: ...").
-                detail = last.text("reason") + "; run the same config again to resume";
+                detail = stopped.reason() + "; run the same config again to resume";
             }
         }
         this.started = started;
@@ -174,7 +177,7 @@ public final class RunFollower {
         } else {
             logTail = List.of();
         }
-        long trainIters = started != null && started.number("train_iters") instanceof Number n ? n.longValue() : 0;
+        long trainIters = started != null ? started.trainIters() : 0;
         long step = train.isEmpty() ? (last != null ? last.step() : 0) : Math.max((long) train.last(Metric.STEP), last != null ? last.step() : 0);
         Duration eta = status == RunStatus.RUNNING ? eta(train, started, trainIters, step) : null;
         snapshot = new RunSnapshot(directory, name, status, detail, step, trainIters, train.last(Metric.LOSS),
@@ -188,7 +191,7 @@ public final class RunFollower {
     }
 
     /** Time left at the pace of the last {@value #PACE_ROWS} log intervals of the current session. */
-    static Duration eta(Series train, MetricRecord.Event started, long trainIters, long step) {
+    static Duration eta(Series train, MetricsRecord.Started started, long trainIters, long step) {
         if (trainIters <= 0 || step >= trainIters || train.count() < 2) {
             return null;
         }
@@ -208,7 +211,7 @@ public final class RunFollower {
 
     private Instant lastActivity() {
         Instant latest = null;
-        for (Path file : List.of(follower.file(), directory.resolve(ExperimentLayout.TRAIN_LOG))) {
+        for (Path file : List.of(follower.file(), RunDirectory.of(directory).trainLog())) {
             try {
                 Instant modified = Files.getLastModifiedTime(file).toInstant();
                 if (latest == null || modified.isAfter(latest)) {
@@ -222,7 +225,7 @@ public final class RunFollower {
     }
 
     private List<String> readLogTail() {
-        Path log = directory.resolve(ExperimentLayout.TRAIN_LOG);
+        Path log = RunDirectory.of(directory).trainLog();
         try {
             FileTime modified = Files.getLastModifiedTime(log);
             if (modified.equals(logTailOf)) {

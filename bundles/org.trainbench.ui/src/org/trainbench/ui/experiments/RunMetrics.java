@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.trainbench.engine.run.MetricsRecord;
+
 /**
  * Everything read so far from one run's metrics.jsonl: the training series, one series per evaluator (validation
  * names and the test set), and the events. Written by the thread that follows the file, read by any thread through
@@ -15,7 +17,7 @@ public final class RunMetrics implements MetricsFollower.Sink {
 
     private GrowingSeries train = new GrowingSeries(Metric.values().length);
     private final Map<String, GrowingSeries> evaluations = new LinkedHashMap<>();
-    private final List<MetricRecord.Event> events = new ArrayList<>();
+    private final List<MetricsRecord.Event> events = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private long malformedLines;
     private long generation;
@@ -35,23 +37,23 @@ public final class RunMetrics implements MetricsFollower.Sink {
     }
 
     @Override
-    public synchronized void record(MetricRecord record) {
+    public synchronized void record(MetricsRecord record) {
         switch (record) {
-            case MetricRecord.Train t -> {
+            case MetricsRecord.Train t -> {
                 train.append(t.step(), t.consumedTokens(), t.elapsedSeconds(), t.loss(), t.learningRate(), t.gradNorm(),
                         t.tokensPerSecond(), t.memoryBytes() < 0 ? Double.NaN : t.memoryBytes(),
-                        t.peakDeviceMemoryBytes() < 0 ? Double.NaN : t.peakDeviceMemoryBytes(), t.mfu());
+                        t.peakMemoryBytes() < 0 ? Double.NaN : t.peakMemoryBytes(), t.mfu());
                 lastElapsed = t.elapsedSeconds();
             }
-            case MetricRecord.Evaluation e -> evaluations.computeIfAbsent(e.test() ? "test" : e.name(),
+            case MetricsRecord.Evaluation e -> evaluations.computeIfAbsent(e.test() ? MetricsRecord.TEST : e.name(),
                     k -> new GrowingSeries(Metric.EVALUATION_COLUMNS))
                     // Evaluation lines carry no elapsed time: they follow the train line of their step.
                     .append(e.step(), e.consumedTokens(), lastElapsed, e.loss());
-            case MetricRecord.Event e -> events.add(e);
+            case MetricsRecord.Event e -> events.add(e);
         }
         if (record.time() != null) {
             if (lastRecordTime != null && record.time().isAfter(lastRecordTime)
-                    && !(record instanceof MetricRecord.Event e && e.event().equals(MetricRecord.Event.STARTED))) {
+                    && !(record instanceof MetricsRecord.Started)) {
                 java.time.Duration gap = java.time.Duration.between(lastRecordTime, record.time());
                 if (gap.compareTo(longestGap) > 0) {
                     longestGap = gap;
@@ -83,7 +85,7 @@ public final class RunMetrics implements MetricsFollower.Sink {
         return views;
     }
 
-    public synchronized List<MetricRecord.Event> events() {
+    public synchronized List<MetricsRecord.Event> events() {
         return List.copyOf(events);
     }
 

@@ -1,7 +1,6 @@
 package org.trainbench.ui.experiments;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +9,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.trainbench.engine.json.Json;
+import org.trainbench.engine.run.MetricsRecord;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.run.StepDirectory;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
 
 /**
  * Lists and deletes the checkpoints ({@code checkpoints/step-N}) and exports of a run. Exports are
@@ -26,13 +26,8 @@ import org.trainbench.engine.json.Json;
  * the engine is still writing ({@code .tmp-*}, {@code .NAME.export-*}) or deleting ({@code .deleting-*}) are not listed.
  */
 public final class StoredModels {
-    private static final Pattern STEP_DIRECTORY = Pattern.compile("step-(\\d+)");
-    private static final Pattern EXPORT_DIRECTORY = Pattern.compile("step-(\\d+)(?:-[^.][^/]*)?");
     /** Hugging Face's model description, in every export. */
     static final String HF_CONFIG = "config.json";
-    /** The prefix the engine's CheckpointStore uses for directories being deleted; it removes leftovers on start. */
-    static final String DELETING_PREFIX = ".deleting-";
-    static final String MANIFEST = "manifest.json";
 
     private StoredModels() {
     }
@@ -42,22 +37,24 @@ public final class StoredModels {
         Series train = metrics.train();
         Series validation = Series.EMPTY;
         for (Map.Entry<String, Series> e : metrics.evaluations().entrySet()) {
-            if (!e.getKey().equals("test")) {
+            if (!e.getKey().equals(MetricsRecord.TEST)) {
                 validation = e.getValue();
                 break;
             }
         }
         Map<String, String> exportFormats = new HashMap<>();
-        for (MetricRecord.Event event : metrics.events()) {
-            if (event.event().equals(MetricRecord.Event.EXPORT_WRITTEN) && event.text("path") != null && event.text("format") != null) {
-                exportFormats.put(Path.of(event.text("path")).getFileName().toString(), event.text("format"));
+        for (MetricsRecord.Event event : metrics.events()) {
+            if (event instanceof MetricsRecord.ExportWritten written && written.path() != null && written.format() != null) {
+                exportFormats.put(Path.of(written.path()).getFileName().toString(), written.format());
             }
         }
+        RunDirectory run = RunDirectory.of(experimentDir);
         List<StoredModel> models = new ArrayList<>();
-        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.CHECKPOINTS), STEP_DIRECTORY)) {
-            models.add(describe(StoredModel.Kind.CHECKPOINT, dir, train, validation, Files.isRegularFile(dir.resolve(MANIFEST)), "trainbench"));
+        for (Path dir : StepDirectory.list(run.checkpoints())) {
+            models.add(describe(StoredModel.Kind.CHECKPOINT, dir, train, validation, Files.isRegularFile(dir.resolve(CheckpointStore.MANIFEST_FILE)),
+                    "trainbench"));
         }
-        for (Path dir : stepDirectories(experimentDir.resolve(ExperimentLayout.EXPORTS), EXPORT_DIRECTORY)) {
+        for (Path dir : StepDirectory.list(run.exports(), true)) {
             models.add(describe(StoredModel.Kind.EXPORT, dir, train, validation, true,
                     exportFormat(dir, exportFormats.get(dir.getFileName().toString()))));
         }
@@ -95,7 +92,7 @@ public final class StoredModels {
      */
     public static void delete(StoredModel model) throws IOException {
         Path dir = model.path();
-        Path doomed = dir.resolveSibling(DELETING_PREFIX + dir.getFileName());
+        Path doomed = dir.resolveSibling(StepDirectory.deletingName(dir));
         Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
         Files.walkFileTree(doomed, new SimpleFileVisitor<>() {
             @Override
@@ -113,29 +110,6 @@ public final class StoredModels {
                 return FileVisitResult.CONTINUE;
             }
         });
-    }
-
-    private static List<Path> stepDirectories(Path parent, Pattern names) throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        if (!Files.isDirectory(parent)) {
-            return dirs;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, Files::isDirectory)) {
-            for (Path entry : entries) {
-                if (names.matcher(entry.getFileName().toString()).matches()) {
-                    dirs.add(entry);
-                }
-            }
-        }
-        dirs.sort(Comparator.comparingLong(StoredModels::stepOf).thenComparing(dir -> dir.getFileName().toString().length())
-                .thenComparing(dir -> dir.getFileName().toString()));
-        return dirs;
-    }
-
-    /** N of {@code step-N} or {@code step-N-<suffix>}; -1 for any other name. */
-    static long stepOf(Path dir) {
-        Matcher m = EXPORT_DIRECTORY.matcher(dir.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static StoredModel describe(StoredModel.Kind kind, Path dir, Series train, Series validation, boolean complete, String format)
@@ -158,7 +132,7 @@ public final class StoredModels {
                 return FileVisitResult.CONTINUE; // removed while listing (rotation): skip it
             }
         });
-        long step = stepOf(dir);
+        long step = StepDirectory.stepOfExport(dir);
         return new StoredModel(kind, step, dir, newest[0], size[0], lossAt(train, step), lossAt(validation, step), complete, format);
     }
 

@@ -32,11 +32,11 @@ import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.ui.part.ViewPart;
+import org.trainbench.engine.run.RunDirectory;
 import org.trainbench.ui.LiveRuns;
 import org.trainbench.ui.charts.Curves;
 import org.trainbench.ui.charts.XAxis;
 import org.trainbench.ui.experiments.ConfigDiff;
-import org.trainbench.ui.experiments.ExperimentLayout;
 import org.trainbench.ui.experiments.Metric;
 import org.trainbench.ui.experiments.RunFollower;
 import org.trainbench.ui.experiments.RunSnapshot;
@@ -299,7 +299,7 @@ public final class CompareView extends ViewPart {
             List<String> missing = new ArrayList<>();
             for (RunFollower f : request.followers().values()) {
                 try {
-                    String text = ExperimentLayout.resolvedConfig(f.directory());
+                    String text = RunDirectory.of(f.directory()).readResolvedConfig();
                     if (text == null) {
                         missing.add(f.name());
                     } else {
@@ -315,7 +315,7 @@ public final class CompareView extends ViewPart {
                 problem = ex.getMessage();
             }
             if (!missing.isEmpty()) {
-                problem = "No " + ExperimentLayout.RESOLVED_CONFIG + " (yet) for " + String.join(", ", missing)
+                problem = "No " + RunDirectory.RESOLVED_CONFIG + " (yet) for " + String.join(", ", missing)
                         + (problem == null ? "" : "; " + problem);
             }
         }

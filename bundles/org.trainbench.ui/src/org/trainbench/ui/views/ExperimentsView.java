@@ -36,8 +36,8 @@ import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.part.ViewPart;
+import org.trainbench.engine.run.RunDirectory;
 import org.trainbench.ui.LiveRuns;
-import org.trainbench.ui.experiments.ExperimentLayout;
 import org.trainbench.ui.experiments.RunSnapshot;
 import org.trainbench.ui.experiments.RunStatus;
 
@@ -156,8 +156,8 @@ public final class ExperimentsView extends ViewPart {
         openCharts = action("Open Charts", () -> selectedDirectories().forEach(dir -> show(ChartsView.ID, ChartsView.class, v -> v.showRun(dir))));
         openCheckpoints = action("Show Checkpoints", () -> selectedDirectories().stream().findFirst()
                 .ifPresent(dir -> show(CheckpointsView.ID, CheckpointsView.class, v -> v.showRun(dir))));
-        openConfig = action("Open Config", () -> selectedDirectories().forEach(dir -> openFile(dir.resolve(ExperimentLayout.RESOLVED_CONFIG))));
-        openLog = action("Open Log", () -> selectedDirectories().forEach(dir -> openFile(dir.resolve(ExperimentLayout.TRAIN_LOG))));
+        openConfig = action("Open Config", () -> selectedDirectories().forEach(dir -> openFile(RunDirectory.of(dir).resolvedConfig())));
+        openLog = action("Open Log", () -> selectedDirectories().forEach(dir -> openFile(RunDirectory.of(dir).trainLog())));
         compare = action("Compare", () -> {
             List<Path> dirs = selectedDirectories();
             show(CompareView.ID, CompareView.class, v -> v.compare(dirs));
@@ -271,7 +271,7 @@ public final class ExperimentsView extends ViewPart {
             text.append(s.malformedLines()).append(" malformed line(s) in metrics.jsonl were skipped.\n");
         }
         if (!s.logTail().isEmpty()) {
-            text.append("\nLast lines of ").append(ExperimentLayout.TRAIN_LOG).append(":\n");
+            text.append("\nLast lines of ").append(RunDirectory.LOGS + "/" + RunDirectory.TRAIN_LOG).append(":\n");
             s.logTail().forEach(line -> text.append(line).append('\n'));
         }
         if (!details.getText().equals(text.toString())) {

@@ -8,7 +8,7 @@ import org.trainbench.engine.train.optim.AdamW;
 
 /** {@code --backend cuda}: registered in META-INF/services, so the engine finds it without depending on this bundle. */
 public final class CudaBackendProvider implements BackendProvider {
-    public static final String NAME = "cuda";
+    public static final String NAME = org.trainbench.engine.train.backend.Backends.CUDA;
 
     @Override
     public String name() {

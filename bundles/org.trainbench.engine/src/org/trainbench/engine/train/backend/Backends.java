@@ -14,6 +14,8 @@ import java.util.Set;
 public final class Backends {
     /** The bundle whose jar brings the CUDA backend, named in the error when it is not on the class path. */
     public static final String CUDA_BUNDLE = "org.trainbench.engine.cuda";
+    /** The name of the CUDA backend, which {@link #CUDA_BUNDLE} registers. */
+    public static final String CUDA = "cuda";
 
     private Backends() {
     }
@@ -52,8 +54,8 @@ public final class Backends {
             }
             names.add(provider.name());
         }
-        if (wanted.equals("cuda")) {
-            throw new BackendUnavailableException("--backend cuda: the CUDA backend (" + CUDA_BUNDLE + ".jar) is not on the class path;"
+        if (wanted.equals(CUDA)) {
+            throw new BackendUnavailableException("--backend " + CUDA + ": the CUDA backend (" + CUDA_BUNDLE + ".jar) is not on the class path;"
                     + " the trainbench distribution's lib/ folder holds it; train with --backend cpu meanwhile");
         }
         throw new BackendUnavailableException("--backend " + name + ": expected one of " + String.join(", ", names));

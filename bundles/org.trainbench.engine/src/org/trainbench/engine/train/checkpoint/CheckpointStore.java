@@ -23,12 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.trainbench.engine.files.ProtectedFilesException;
-import org.trainbench.engine.tensor.Parameter;
 import org.trainbench.engine.json.Json;
+import org.trainbench.engine.run.StepDirectory;
+import org.trainbench.engine.tensor.Parameter;
 import org.trainbench.engine.train.optim.AdamW;
 
 /**
@@ -47,16 +46,12 @@ import org.trainbench.engine.train.optim.AdamW;
  * into the model; a corrupt one is reported (file and reason) and the previous one is tried.
  */
 public final class CheckpointStore {
-    public static final String DIRECTORY = "checkpoints";
     public static final String MODEL_FILE = "model.safetensors";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String STATE_FILE = "state.json";
     public static final String MANIFEST_FILE = "manifest.json";
     static final String FORMAT = "trainbench-checkpoint";
     static final int VERSION = 1;
-    private static final Pattern STEP_DIRECTORY = Pattern.compile("step-(\\d+)");
-    private static final String TEMPORARY_PREFIX = ".tmp-";
-    private static final String DELETING_PREFIX = ".deleting-";
 
     /** A checkpoint directory that passed verification. */
     public record Checkpoint(long step, Path directory) {
@@ -86,7 +81,7 @@ public final class CheckpointStore {
 
     /** The directory a checkpoint of this step has once complete. */
     public Path pathOf(long step) {
-        return directory.resolve("step-" + step);
+        return directory.resolve(StepDirectory.name(step));
     }
 
     /** Steps of all {@code step-N} directories, complete or not, ascending. */
@@ -95,15 +90,9 @@ public final class CheckpointStore {
         if (!Files.isDirectory(directory)) {
             return steps;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-            for (Path entry : entries) {
-                Matcher m = STEP_DIRECTORY.matcher(entry.getFileName().toString());
-                if (m.matches() && Files.isDirectory(entry)) {
-                    steps.add(Long.parseLong(m.group(1)));
-                }
-            }
+        for (Path entry : StepDirectory.list(directory)) {
+            steps.add(StepDirectory.stepOf(entry));
         }
-        steps.sort(null);
         return steps;
     }
 
@@ -116,7 +105,7 @@ public final class CheckpointStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(TEMPORARY_PREFIX) || name.startsWith(DELETING_PREFIX)) {
+                if (StepDirectory.isLeftover(name)) {
                     leftovers.add(entry);
                 }
             }
@@ -144,12 +133,12 @@ public final class CheckpointStore {
             } catch (CorruptCheckpointException e) {
                 // The run fell back past this corrupt checkpoint and has now reached its step again: replace it.
                 messages.accept("replacing corrupt checkpoint " + target + " (" + e.getMessage() + ")");
-                Path doomed = directory.resolve(DELETING_PREFIX + target.getFileName());
+                Path doomed = directory.resolve(StepDirectory.deletingName(target));
                 Files.move(target, doomed, StandardCopyOption.ATOMIC_MOVE);
                 deleteTree(doomed);
             }
         }
-        Path temporary = directory.resolve(TEMPORARY_PREFIX + "step-" + step);
+        Path temporary = directory.resolve(StepDirectory.temporaryName(step));
         if (Files.exists(temporary)) {
             deleteTree(temporary);
         }
@@ -202,7 +191,7 @@ public final class CheckpointStore {
         for (int i = 0; i < steps.size() - keep; i++) {
             Path old = pathOf(steps.get(i));
             // Renamed first, so a rotation killed half-way never leaves a half-deleted step-N that looks like a checkpoint.
-            Path doomed = directory.resolve(DELETING_PREFIX + old.getFileName());
+            Path doomed = directory.resolve(StepDirectory.deletingName(old));
             Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
             deleteTree(doomed);
         }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.run.StepDirectory;
 import org.trainbench.engine.train.ProgressLine;
 import org.trainbench.engine.train.RunDirectoryLock;
 import org.trainbench.engine.train.RunOutcome;
@@ -22,8 +24,6 @@ import org.trainbench.engine.train.TrainingPlan;
 import org.trainbench.engine.train.TrainingPlans;
 import org.trainbench.engine.train.backend.BackendProvider;
 import org.trainbench.engine.train.backend.CpuBackend;
-import org.trainbench.engine.train.checkpoint.CheckpointStore;
-import org.trainbench.engine.train.metrics.MetricsLog;
 
 /**
  * {@code trainbench demo}: writes the synthetic chat dataset and demo.yaml into a directory, trains the small Llama
@@ -39,17 +39,19 @@ public final class DemoRun {
     public static final String PLOT = "loss.png";
     private static final String DATASET_FILES = "data/(training|validation)\\.(bin|idx|lengths|span-counts|spans)(\\.partial)?|data/"
             + Pattern.quote(DemoDataset.TRAINING_CONFIG) + "|data/" + Pattern.quote(DemoDataset.VALIDATION_CONFIG);
-    private static final String RUN_STEP_FOLDERS = "(" + CheckpointStore.DIRECTORY + "|export)/(\\.tmp-|\\.deleting-)?step-\\d+";
+    private static final String RUN_STEP_FOLDERS = "(" + Pattern.quote(RunDirectory.CHECKPOINTS) + "|" + Pattern.quote(RunDirectory.EXPORTS)
+            + ")/(" + Pattern.quote(StepDirectory.TEMPORARY_PREFIX) + "|" + Pattern.quote(StepDirectory.DELETING_PREFIX) + ")?"
+            + Pattern.quote(StepDirectory.PREFIX) + "\\d+";
     /**
      * The files the demo and its run write, relative to the directory: {@code --fresh} deletes these and nothing else
      * (ChatVocabulary's tokenizer files, the run directory's files of docs/RUN_DIRECTORY.md, the dataset).
      */
     private static final Pattern WRITTEN = Pattern.compile(String.join("|", Pattern.quote(CONFIG), Pattern.quote(PLOT),
-            "tokenizer\\.json", "tokenizer_config\\.json", "generation_config\\.json", Pattern.quote(MetricsLog.FILE_NAME), "config\\.resolved\\.yaml",
-            "logs/train\\.log", DATASET_FILES, RUN_STEP_FOLDERS + "/.+"));
+            "tokenizer\\.json", "tokenizer_config\\.json", "generation_config\\.json", Pattern.quote(RunDirectory.METRICS),
+            Pattern.quote(RunDirectory.RESOLVED_CONFIG), Pattern.quote(RunDirectory.LOGS + "/" + RunDirectory.TRAIN_LOG), DATASET_FILES, RUN_STEP_FOLDERS + "/.+"));
     /** The folders they make, deleted by {@code --fresh} once empty. */
-    private static final Pattern WRITTEN_FOLDERS = Pattern.compile("data|logs|" + CheckpointStore.DIRECTORY + "|export|"
-            + RUN_STEP_FOLDERS + "(/.+)?");
+    private static final Pattern WRITTEN_FOLDERS = Pattern.compile("data|" + Pattern.quote(RunDirectory.LOGS) + "|"
+            + Pattern.quote(RunDirectory.CHECKPOINTS) + "|" + Pattern.quote(RunDirectory.EXPORTS) + "|" + RUN_STEP_FOLDERS + "(/.+)?");
     /** The demo succeeds when the final loss is below this share of the first, and most answers are right. */
     static final double REQUIRED_LOSS_RATIO = 0.25;
     static final double REQUIRED_ACCURACY = 0.8;
@@ -128,7 +130,7 @@ public final class DemoRun {
             return new Result(outcome, Double.NaN, outcome.lastLoss(), null, null, null, (System.nanoTime() - start) / 1e9);
         }
 
-        Path metrics = directory.resolve(MetricsLog.FILE_NAME);
+        Path metrics = RunDirectory.of(directory).metrics();
         LossCurvePlot.Series series = LossCurvePlot.read(metrics);
         double firstLoss = Double.isNaN(progress.firstLoss()) ? series.train().firstEntry().getValue() : progress.firstLoss();
         double lastLoss = Double.isNaN(outcome.lastLoss()) ? series.train().lastEntry().getValue() : outcome.lastLoss();
@@ -168,7 +170,7 @@ public final class DemoRun {
         out.println(String.format(Locale.ROOT, "demo took %s; the run directory is %s (metrics.jsonl, checkpoints/, logs/)",
                 duration(result.seconds()), directory));
         out.println(result.learned() ? "the model learned the task."
-                : "the model did not learn as expected (loss ratio or accuracy too low); see " + directory.resolve("logs/train.log"));
+                : "the model did not learn as expected (loss ratio or accuracy too low); see " + RunDirectory.of(directory).trainLog());
     }
 
     private void prepareDirectory(boolean fresh) throws IOException {
@@ -203,7 +205,7 @@ public final class DemoRun {
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 String relative = directory.relativize(p).toString().replace('\\', '/');
-                if (p.equals(directory) || relative.equals(MARKER) || relative.equals(RunDirectoryLock.FILE_NAME)) {
+                if (p.equals(directory) || relative.equals(MARKER) || relative.equals(RunDirectory.LOCK)) {
                     continue;
                 }
                 if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

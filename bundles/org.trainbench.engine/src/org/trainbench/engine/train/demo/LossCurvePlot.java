@@ -1,15 +1,14 @@
 package org.trainbench.engine.train.demo;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
-import org.trainbench.engine.json.Json;
+import org.trainbench.engine.run.MetricsLog;
+import org.trainbench.engine.run.MetricsRecord;
 
 /**
  * Draws the training and validation loss of a run directory's metrics.jsonl as a PNG: steps on x, loss on y (from
@@ -38,16 +37,11 @@ public final class LossCurvePlot {
     public static Series read(Path metricsJsonl) throws IOException {
         NavigableMap<Long, Double> train = new TreeMap<>();
         NavigableMap<Long, Double> validation = new TreeMap<>();
-        for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            Map<String, Object> entry = Json.parseObject(line, metricsJsonl.toString());
-            if (entry.get("step") instanceof Number step && entry.get("loss") instanceof Number loss) {
-                if ("train".equals(entry.get("type"))) {
-                    train.put(step.longValue(), loss.doubleValue());
-                } else if ("validation".equals(entry.get("type"))) {
-                    validation.put(step.longValue(), loss.doubleValue());
+        for (MetricsRecord record : MetricsLog.read(metricsJsonl)) {
+            switch (record) {
+                case MetricsRecord.Train t when !Double.isNaN(t.loss()) -> train.put(t.step(), t.loss());
+                case MetricsRecord.Evaluation e when !e.test() && !Double.isNaN(e.loss()) -> validation.put(e.step(), e.loss());
+                default -> {
                 }
             }
         }

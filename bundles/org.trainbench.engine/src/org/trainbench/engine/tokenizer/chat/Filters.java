@@ -1,4 +1,4 @@
-package org.trainbench.engine.tokenizer;
+package org.trainbench.engine.tokenizer.chat;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ final class Filters {
     }
 
     private static String str(Object value) {
-        return ChatTemplate.pyStr(value);
+        return Values.pyStr(value);
     }
 
     private static boolean isString(Object value) {
@@ -39,10 +39,10 @@ final class Filters {
                 if (isString(value)) {
                     return (long) str(value).codePointCount(0, str(value).length());
                 }
-                if (value == ChatTemplate.Undefined.INSTANCE) {
+                if (value == Undefined.INSTANCE) {
                     return 0L;
                 }
-                throw new ChatTemplateException("length of " + ChatTemplate.typeName(value));
+                throw new ChatTemplateException("length of " + Values.typeName(value));
             case "upper":
                 return str(value).toUpperCase(Locale.ROOT);
             case "lower":
@@ -57,7 +57,7 @@ final class Filters {
                 String separator = args.isEmpty() ? "" : str(args.getFirst());
                 Object result = "";
                 boolean first = true;
-                for (Object item : ChatTemplate.iterate(value)) {
+                for (Object item : Values.iterate(value)) {
                     if (!first) {
                         result = MarkedText.concat(result, separator);
                     }
@@ -77,29 +77,29 @@ final class Filters {
                     m.forEach((k, v) -> items.add(List.of(k, v == null ? nullMarker() : v)));
                     return unwrapNulls(items);
                 }
-                throw new ChatTemplateException("items of " + ChatTemplate.typeName(value));
+                throw new ChatTemplateException("items of " + Values.typeName(value));
             case "list":
-                return ChatTemplate.iterate(value);
+                return Values.iterate(value);
             case "first": {
-                List<Object> items = ChatTemplate.iterate(value);
-                return items.isEmpty() ? ChatTemplate.Undefined.INSTANCE : items.getFirst();
+                List<Object> items = Values.iterate(value);
+                return items.isEmpty() ? Undefined.INSTANCE : items.getFirst();
             }
             case "last": {
-                List<Object> items = ChatTemplate.iterate(value);
-                return items.isEmpty() ? ChatTemplate.Undefined.INSTANCE : items.getLast();
+                List<Object> items = Values.iterate(value);
+                return items.isEmpty() ? Undefined.INSTANCE : items.getLast();
             }
             case "reverse": {
                 if (isString(value)) {
                     return new StringBuilder(str(value)).reverse().toString();
                 }
-                List<Object> items = ChatTemplate.iterate(value);
+                List<Object> items = Values.iterate(value);
                 java.util.Collections.reverse(items);
                 return items;
             }
             case "default":
             case "d": {
-                boolean boolean_ = args.size() > 1 && ChatTemplate.truthy(args.get(1));
-                boolean missing = value == ChatTemplate.Undefined.INSTANCE || (boolean_ && !ChatTemplate.truthy(value));
+                boolean boolean_ = args.size() > 1 && Values.truthy(args.get(1));
+                boolean missing = value == Undefined.INSTANCE || (boolean_ && !Values.truthy(value));
                 return missing ? (args.isEmpty() ? "" : args.getFirst()) : value;
             }
             case "string":
@@ -127,21 +127,21 @@ final class Filters {
                     return 0.0;
                 }
             case "abs":
-                return value instanceof Long l ? Math.abs(l) : Math.abs(ChatTemplate.toDouble(value));
+                return value instanceof Long l ? Math.abs(l) : Math.abs(Values.toDouble(value));
             case "round":
-                return (double) Math.round(ChatTemplate.toDouble(value));
+                return (double) Math.round(Values.toDouble(value));
             case "sum": {
                 Object total = 0L;
-                for (Object item : ChatTemplate.iterate(value)) {
+                for (Object item : Values.iterate(value)) {
                     total = total instanceof Long a && item instanceof Long b ? (Object) (a + b)
-                            : (Object) (ChatTemplate.toDouble(total) + ChatTemplate.toDouble(item));
+                            : (Object) (Values.toDouble(total) + Values.toDouble(item));
                 }
                 return total;
             }
             case "unique":
-                return new ArrayList<>(new LinkedHashSet<>(ChatTemplate.iterate(value)));
+                return new ArrayList<>(new LinkedHashSet<>(Values.iterate(value)));
             case "sort": {
-                List<Object> items = ChatTemplate.iterate(value);
+                List<Object> items = Values.iterate(value);
                 items.sort((a, b) -> a instanceof Number x && b instanceof Number y
                         ? Double.compare(x.doubleValue(), y.doubleValue()) : str(a).compareTo(str(b)));
                 return items;
@@ -169,8 +169,8 @@ final class Filters {
                 List<Object> out = new ArrayList<>();
                 String test = args.isEmpty() ? "true" : str(args.getFirst());
                 List<Object> testArgs = args.size() > 1 ? args.subList(1, args.size()) : List.of();
-                for (Object item : ChatTemplate.iterate(value)) {
-                    boolean passes = args.isEmpty() ? ChatTemplate.truthy(item) : test(test, item, testArgs);
+                for (Object item : Values.iterate(value)) {
+                    boolean passes = args.isEmpty() ? Values.truthy(item) : test(test, item, testArgs);
                     if (passes == name.equals("select")) {
                         out.add(item);
                     }
@@ -183,9 +183,9 @@ final class Filters {
                 String attr = str(args.getFirst());
                 String test = args.size() > 1 ? str(args.get(1)) : null;
                 List<Object> testArgs = args.size() > 2 ? args.subList(2, args.size()) : List.of();
-                for (Object item : ChatTemplate.iterate(value)) {
+                for (Object item : Values.iterate(value)) {
                     Object v = attribute(item, attr);
-                    boolean passes = test == null ? ChatTemplate.truthy(v) : test(test, v, testArgs);
+                    boolean passes = test == null ? Values.truthy(v) : test(test, v, testArgs);
                     if (passes == name.equals("selectattr")) {
                         out.add(item);
                     }
@@ -194,10 +194,10 @@ final class Filters {
             }
             case "map": {
                 List<Object> out = new ArrayList<>();
-                for (Object item : ChatTemplate.iterate(value)) {
+                for (Object item : Values.iterate(value)) {
                     if (kwargs.containsKey("attribute")) {
                         Object v = attribute(item, str(kwargs.get("attribute")));
-                        out.add(v == ChatTemplate.Undefined.INSTANCE && kwargs.containsKey("default") ? kwargs.get("default") : v);
+                        out.add(v == Undefined.INSTANCE && kwargs.containsKey("default") ? kwargs.get("default") : v);
                     } else {
                         out.add(apply(str(args.getFirst()), item, args.subList(1, args.size()), Map.of()));
                     }
@@ -230,19 +230,19 @@ final class Filters {
             Object current = map;
             for (String part : name.split("\\.")) {
                 if (!(current instanceof Map<?, ?> m) || !m.containsKey(part)) {
-                    return ChatTemplate.Undefined.INSTANCE;
+                    return Undefined.INSTANCE;
                 }
                 current = m.get(part);
             }
             return current;
         }
-        return ChatTemplate.Undefined.INSTANCE;
+        return Undefined.INSTANCE;
     }
 
     static boolean test(String name, Object value, List<Object> args) {
         return switch (name) {
-            case "defined" -> value != ChatTemplate.Undefined.INSTANCE;
-            case "undefined" -> value == ChatTemplate.Undefined.INSTANCE;
+            case "defined" -> value != Undefined.INSTANCE;
+            case "undefined" -> value == Undefined.INSTANCE;
             case "none" -> value == null;
             case "string" -> isString(value);
             case "mapping" -> value instanceof Map<?, ?>;
@@ -254,11 +254,11 @@ final class Filters {
             case "boolean" -> value instanceof Boolean;
             case "true" -> Boolean.TRUE.equals(value);
             case "false" -> Boolean.FALSE.equals(value);
-            case "equalto", "eq", "==", "sameas" -> ChatTemplate.pyEquals(value, args.getFirst());
-            case "ne", "!=" -> !ChatTemplate.pyEquals(value, args.getFirst());
+            case "equalto", "eq", "==", "sameas" -> Values.pyEquals(value, args.getFirst());
+            case "ne", "!=" -> !Values.pyEquals(value, args.getFirst());
             case "odd" -> value instanceof Long l && l % 2 != 0;
             case "even" -> value instanceof Long l && l % 2 == 0;
-            case "in" -> args.getFirst() instanceof List<?> l ? l.stream().anyMatch(x -> ChatTemplate.pyEquals(x, value))
+            case "in" -> args.getFirst() instanceof List<?> l ? l.stream().anyMatch(x -> Values.pyEquals(x, value))
                     : str(args.getFirst()).contains(str(value));
             case "lower" -> str(value).equals(str(value).toLowerCase(Locale.ROOT));
             case "upper" -> str(value).equals(str(value).toUpperCase(Locale.ROOT));
@@ -338,7 +338,7 @@ final class Filters {
                 default -> throw new ChatTemplateException("the dict method '" + name + "' is not supported");
             }
         }
-        throw new ChatTemplateException("the method '" + name + "' of " + ChatTemplate.typeName(target) + " is not supported");
+        throw new ChatTemplateException("the method '" + name + "' of " + Values.typeName(target) + " is not supported");
     }
 
     private static String stripString(String s, boolean left, boolean right, String chars) {
@@ -406,7 +406,7 @@ final class Filters {
                 }
                 out.append('}');
             }
-            default -> out.append(ChatTemplate.pyStr(value));
+            default -> out.append(Values.pyStr(value));
         }
     }
 
@@ -443,7 +443,7 @@ final class Filters {
     private static void json(StringBuilder out, Object value, int indent, int depth) {
         switch (value) {
             case null -> out.append("null");
-            case ChatTemplate.Undefined u -> out.append("null");
+            case Undefined u -> out.append("null");
             case Boolean b -> out.append(b ? "true" : "false");
             case Long l -> out.append(l);
             case Double d -> out.append(pyFloat(d).replace("inf", "Infinity").replace("nan", "NaN"));

@@ -1,4 +1,4 @@
-package org.trainbench.engine.tokenizer;
+package org.trainbench.engine.tokenizer.chat;
 
 import java.util.BitSet;
 
@@ -23,8 +23,8 @@ final class MarkedText {
     }
 
     static MarkedText concat(Object a, Object b) {
-        String left = Interpreted.str(a);
-        String right = Interpreted.str(b);
+        String left = Values.pyStr(a);
+        String right = Values.pyStr(b);
         BitSet marks = new BitSet();
         if (a instanceof MarkedText m) {
             marks.or(m.marks);
@@ -56,15 +56,5 @@ final class MarkedText {
     @Override
     public String toString() {
         return text;
-    }
-
-    /** Helper namespace for value conversions shared with the interpreter. */
-    static final class Interpreted {
-        private Interpreted() {
-        }
-
-        static String str(Object value) {
-            return ChatTemplate.pyStr(value);
-        }
     }
 }

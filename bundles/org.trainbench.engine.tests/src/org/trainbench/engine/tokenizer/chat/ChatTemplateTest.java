@@ -1,4 +1,4 @@
-package org.trainbench.engine.tokenizer;
+package org.trainbench.engine.tokenizer.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,66 @@
+package org.trainbench.engine.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.trainbench.engine.train.backend.CpuBackend;
+
+/**
+ * {@code trainbench train CONFIG [--set KEY=VALUE]... [--no-resume] [--backend NAME --gpus N]} as a value: the option
+ * names and defaults are declared here once, {@link TrainCommand} parses them (its picocli annotations name these
+ * constants) and {@link #toArguments()} writes them for whoever starts the engine in a process of its own (the
+ * workbench's launches). Options at their default are left out, so a CPU run's command line is what a user types.
+ *
+ * @param config    the training config file
+ * @param overrides {@code KEY=VALUE} overrides of config values, in order
+ * @param noResume  refuse to start when the run directory holds checkpoints
+ * @param backend   the backend's name ({@link CpuBackend#NAME}, {@code cuda}, ...)
+ * @param gpus      GPUs to train on (GPU backends)
+ */
+public record TrainCommandLine(Path config, List<String> overrides, boolean noResume, String backend, int gpus) {
+    public static final String COMMAND = "train";
+    public static final String SET = "--set";
+    public static final String NO_RESUME = "--no-resume";
+    public static final String BACKEND = "--backend";
+    public static final String GPUS = "--gpus";
+    public static final String DEFAULT_BACKEND = CpuBackend.NAME;
+    /** {@link #GPUS}'s default, as picocli reads it. */
+    public static final String DEFAULT_GPUS = "1";
+
+    public TrainCommandLine {
+        Objects.requireNonNull(config, "config");
+        overrides = List.copyOf(overrides);
+        Objects.requireNonNull(backend, "backend");
+    }
+
+    /** A run of {@code config} on the default backend, resuming when it can. */
+    public static TrainCommandLine of(Path config, List<String> overrides) {
+        return new TrainCommandLine(config, overrides, false, DEFAULT_BACKEND, Integer.parseInt(DEFAULT_GPUS));
+    }
+
+    /** This command line on another backend with {@code gpus} GPUs. */
+    public TrainCommandLine onBackend(String name, int gpuCount) {
+        return new TrainCommandLine(config, overrides, noResume, name, gpuCount);
+    }
+
+    /** The arguments after the program name, starting with {@value #COMMAND}. */
+    public List<String> toArguments() {
+        List<String> arguments = new ArrayList<>(List.of(COMMAND, config.toString()));
+        for (String override : overrides) {
+            arguments.add(SET);
+            arguments.add(override);
+        }
+        if (noResume) {
+            arguments.add(NO_RESUME);
+        }
+        if (!backend.equals(DEFAULT_BACKEND)) {
+            // a GPU backend's run always says on how many GPUs, so the command line reads the same whatever the default
+            arguments.addAll(List.of(BACKEND, backend, GPUS, Integer.toString(gpus)));
+        } else if (gpus != Integer.parseInt(DEFAULT_GPUS)) {
+            arguments.addAll(List.of(GPUS, Integer.toString(gpus)));
+        }
+        return arguments;
+    }
+}
