@@ -67,8 +67,14 @@ public class YamlReaderBenchmark {
         }
     }
 
+    private static org.yaml.snakeyaml.Yaml snake;
+
+    /** One SnakeYAML instance for the whole run (its set-up is not counted per parse). */
     private static org.yaml.snakeyaml.Yaml snake() {
-        return new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions()));
+        if (snake == null) {
+            snake = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions()));
+        }
+        return snake;
     }
 
     interface Work {
