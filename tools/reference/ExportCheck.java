@@ -5,9 +5,9 @@ import java.util.Map;
 
 import org.trainbench.engine.data.Json;
 import org.trainbench.engine.hf.HfLlamaFormat;
-import org.trainbench.engine.hf.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsDType;
 import org.trainbench.engine.hf.SafetensorsDirectory;
-import org.trainbench.engine.hf.SafetensorsWriter;
+import org.trainbench.engine.safetensors.SafetensorsWriter;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Parquet and Arrow (Hugging Face save_to_disk) fixtures for Trainbench's own columnar readers.
 
-Runs on the device machine (pyarrow, pandas; `datasets` when installed; no internet):
+Runs wherever pyarrow is installed (the device machine has it; on the CPU machines the pyarrow 25.0.1 wheel of the
+local package mirror installs with `pip install --no-index --find-links /opt/pypi/files pyarrow`; `datasets` is
+used when installed; no internet). With pyarrow 25.0.1 it reproduces the committed fixtures byte for byte:
 
     python3 tools/reference/dataset_columnar_fixtures.py --out "$OUT/fixtures"
 
@@ -11,15 +13,15 @@ and writes the same records
 
   - as JSON Lines (records.jsonl, the reference the tests compare against; the DatasetDict's train split is its
     first 160 lines, validation the other 40);
-  - as Parquet with pyarrow: SNAPPY, GZIP and no compression; dictionary encoding on, off, and falling back to PLAIN
+  - as Parquet with pyarrow: SNAPPY, GZIP, ZSTD, LZ4 (LZ4_RAW) and no compression; dictionary encoding on, off, and falling back to PLAIN
     when the dictionary page is full; data pages v1 and v2; several row groups and several pages per column chunk;
-    the legacy list element name ("item"); plus small files with ZSTD and DELTA_BINARY_PACKED for the
-    unsupported-feature errors;
+    the legacy list element name ("item"); plus a small ZSTD file, and small BROTLI and DELTA_BINARY_PACKED files for
+    the unsupported-feature errors;
   - as `datasets.Dataset.save_to_disk` (two shards) and `DatasetDict.save_to_disk` (train/validation), or, when
     `datasets` is missing, the same layout written with pyarrow's stream writer exactly as datasets' ArrowWriter does
     (data-*.arrow streams, state.json, dataset_info.json, dataset_dict.json); manifest.json says which;
-  - as single Arrow IPC files: the streaming format with large_string/large_list types, and the random-access file
-    format (ARROW1).
+  - as single Arrow IPC files: the streaming format with large_string/large_list types, the random-access file
+    format (ARROW1), and both with compressed bodies (ZSTD stream, LZ4_FRAME file).
 
 Every Parquet and Arrow file is read back with pyarrow and compared to the records before it is kept.
 """
@@ -133,6 +135,12 @@ PARQUET_VARIANTS = {
     "gzip_dict_fallback_v1": dict(compression="gzip", use_dictionary=True, data_page_version="1.0",
                                   dictionary_pagesize_limit=256, write_batch_size=16),
     "snappy_legacy_list_names": dict(compression="snappy", use_compliant_nested_type=False),
+    # zstd and lz4 (pyarrow writes LZ4_RAW), common on the Hugging Face hub
+    "zstd_dict_v2_pages": dict(compression="zstd", use_dictionary=True, data_page_version="2.0",
+                               row_group_size=80, data_page_size=512, write_batch_size=16),
+    "zstd_plain_v1": dict(compression="zstd", compression_level=19, use_dictionary=False, data_page_version="1.0"),
+    "lz4_raw_dict_v1_pages": dict(compression="lz4", use_dictionary=True, data_page_version="1.0",
+                                  data_page_size=256, write_batch_size=16),
 }
 
 
@@ -154,11 +162,15 @@ def write_parquet(out, records, manifest):
     path = os.path.join(out, "parquet", "zstd.parquet")
     pq.write_table(table(few), path, compression="zstd")
     check(few, pq.read_table(path), path)
+    path = os.path.join(out, "parquet", "brotli.parquet")
+    pq.write_table(table(few), path, compression="brotli")
+    check(few, pq.read_table(path), path)
     path = os.path.join(out, "parquet", "delta_id.parquet")
     pq.write_table(table(few), path, compression="none", use_dictionary=False,
                    column_encoding={"id": "DELTA_BINARY_PACKED"})
     check(few, pq.read_table(path), path)
     manifest["parquet"]["zstd"] = {"rows": 10}
+    manifest["parquet"]["brotli"] = {"rows": 10}
     manifest["parquet"]["delta_id"] = {"rows": 10}
 
 
@@ -234,6 +246,15 @@ def write_arrow(out, records, manifest):
     check(few, ipc.open_stream(path).read_all(), path)
     path = os.path.join(arrow, "ipc_file_format.arrow")
     with ipc.new_file(path, SCHEMA) as writer:
+        writer.write_table(table(few), max_chunksize=20)
+    check(few, ipc.open_file(path).read_all(), path)
+    # IPC body compression, buffer by buffer: ZSTD in the streaming format, LZ4_FRAME in the file format
+    path = os.path.join(arrow, "ipc_zstd.arrow")
+    with ipc.new_stream(path, SCHEMA, options=ipc.IpcWriteOptions(compression="zstd")) as writer:
+        writer.write_table(table(few), max_chunksize=16)
+    check(few, ipc.open_stream(path).read_all(), path)
+    path = os.path.join(arrow, "ipc_lz4_file_format.arrow")
+    with ipc.new_file(path, SCHEMA, options=ipc.IpcWriteOptions(compression="lz4")) as writer:
         writer.write_table(table(few), max_chunksize=20)
     check(few, ipc.open_file(path).read_all(), path)
 

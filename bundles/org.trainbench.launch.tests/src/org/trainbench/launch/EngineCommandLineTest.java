@@ -19,7 +19,7 @@ class EngineCommandLineTest {
                         new ConfigOverride("run.experiment_dir", "/tmp/my run")), Backend.CPU, 1));
 
         assertEquals(List.of("/jdk/bin/java", "--add-modules=jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-Xmx4g", "-cp", "/p/engine.jar:/p/picocli.jar",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx4g", "-cp", "/p/engine.jar:/p/picocli.jar",
                 EngineCommandLine.MAIN_CLASS, "train", "/w/config.yaml", "--set", "training.train_iters=10", "--set",
                 "run.experiment_dir=/tmp/my run"), command.toArgv());
     }

@@ -2,6 +2,8 @@ package org.trainbench.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +59,22 @@ class ExperimentDirectoryKeyTest {
             assertEquals(directory, ExperimentDirectoryKey.read(written), written);
         }
         assertEquals("run:\n  experiment_dir: \"yes\"\n", ExperimentDirectoryKey.write("run:\n  experiment_dir: x\n", "yes"));
+    }
+
+    @Test
+    void readsAndWritesWithTheEngineReaderSoFlowStyleAndYaml11ScalarsReadAsTheEngineReadsThem() {
+        // Once read with regexes that saw no experiment directory in flow style and read `0x1F` as text.
+        assertEquals("out", ExperimentDirectoryKey.read("run: {experiment_dir: out, seed: 3}\n"));
+        assertEquals("31", ExperimentDirectoryKey.read("run:\n  experiment_dir: 0x1F\n"));
+        assertEquals("1e-5", ExperimentDirectoryKey.read("run:\n  experiment_dir: 1e-5\n"));
+        assertEquals("run: {experiment_dir: new, seed: 3}\n",
+                ExperimentDirectoryKey.write("run: {experiment_dir: out, seed: 3}\n", "new"));
+        assertEquals("run: {experiment_dir: new, seed: 3}\n", ExperimentDirectoryKey.write("run: {seed: 3}\n", "new"));
+        assertEquals("run:  # where\n  experiment_dir: new\nbatch: {}\n",
+                ExperimentDirectoryKey.write("run:  # where\nbatch: {}\n", "new"));
+        assertEquals("run:\n  experiment_dir: \"0x1F\"\n", ExperimentDirectoryKey.write("run:\n  experiment_dir:\n", "0x1F"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentDirectoryKey.write("run:\n  experiment_dir: [unclosed\n", "x"));
+        assertTrue(e.getMessage().startsWith("line 2"), e.getMessage());
     }
 }

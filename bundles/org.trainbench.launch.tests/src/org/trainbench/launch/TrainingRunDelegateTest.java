@@ -37,7 +37,8 @@ class TrainingRunDelegateTest {
         List<String> argv = run.commandLine().toArgv();
         assertEquals(Path.of(System.getProperty("java.home"), "bin", "java").toString(), argv.get(0));
         int main = argv.indexOf(EngineCommandLine.MAIN_CLASS);
-        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g",
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Xmx2g",
                 "-Dtrainbench.a=1", "-Dtrainbench.b=two words", "-cp"), argv.subList(1, main - 1));
         assertEquals(List.of("train", config.toString(), "--set", "training.train_iters=5"), argv.subList(main + 1, argv.size()));
         List<Path> classpath = run.commandLine().classpath();

@@ -57,6 +57,8 @@ public record EngineCommandLine(Path javaExecutable, List<Path> classpath, List<
         argv.add(javaExecutable.toString());
         argv.add("--add-modules=jdk.incubator.vector");
         argv.add("--enable-native-access=ALL-UNNAMED");
+        // aircompressor's pure-Java codecs (Parquet/Arrow in `prepare`) use sun.misc.Unsafe; as in bin/trainbench.
+        argv.add("--sun-misc-unsafe-memory-access=allow");
         argv.addAll(jvmArguments);
         argv.add("-cp");
         argv.add(String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList()));

@@ -1,166 +1,126 @@
 package org.trainbench.launch;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
+
+import org.trainbench.engine.config.yaml.MappingNode;
+import org.trainbench.engine.config.yaml.ScalarNode;
+import org.trainbench.engine.config.yaml.YamlNode;
+import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.engine.config.yaml.YamlSyntaxException;
+import org.trainbench.engine.config.yaml.YamlWriter;
 
 /**
- * Reads and sets {@code run.experiment_dir} in the text of a training config, keeping every other line (comments,
+ * Reads and sets {@code run.experiment_dir} in the text of a training config, keeping every other character (comments,
  * layout, key order) as the user wrote it. The launch uses it to tell the views where a run writes; the New
- * Experiment wizard to point a template at the experiment's own folder. It understands the block style that
- * Fast-LLM configs use ({@code run:} at column 0, {@code experiment_dir:} indented below it); a config in flow
- * style ({@code run: {experiment_dir: x}}) reads as having no experiment directory.
+ * Experiment wizard to point a template at the experiment's own folder. It reads the config with the engine's YAML
+ * reader and edits the text at the positions that reader gives, so block and flow style are both understood and a
+ * value reads exactly as the engine reads it; the written value follows the engine's YAML 1.1 rules for strings.
  */
 public final class ExperimentDirectoryKey {
 
-    private static final Pattern TOP_LEVEL_RUN = Pattern.compile("^run\\s*:\\s*(#.*)?$");
-    private static final Pattern CHILD = Pattern.compile("^(\\s+)experiment_dir\\s*:(.*)$");
-    private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_./~$][A-Za-z0-9_./~$@+=,\\- ]*");
-    /** Plain scalars that YAML 1.1 (PyYAML, Fast-LLM) reads as something other than a string. */
-    private static final Pattern NOT_A_STRING = Pattern.compile(
-            "(?i)(y|yes|n|no|true|false|on|off|null|~)|[-+]?[0-9][0-9_]*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?");
+    private static final String RUN = "run";
+    private static final String EXPERIMENT_DIR = "experiment_dir";
 
     private ExperimentDirectoryKey() {
     }
 
-    /** The value of run.experiment_dir, or null when the config does not set it. */
+    /**
+     * The value of run.experiment_dir, or null when the config does not set it (or is not YAML the engine reads: the
+     * engine reports that itself when the run starts).
+     */
     public static String read(String configText) {
-        List<String> lines = configText.lines().toList();
-        int child = findChild(lines, findRun(lines));
-        if (child < 0) {
+        Optional<YamlNode> value = runSection(configText).flatMap(run -> run.get(EXPERIMENT_DIR));
+        if (value.isEmpty() || !(value.get() instanceof ScalarNode scalar) || scalar.value() == null) {
             return null;
         }
-        Matcher matcher = CHILD.matcher(lines.get(child));
-        matcher.matches();
-        String value = unquote(stripComment(matcher.group(2)).strip());
-        return value.isEmpty() ? null : value;
+        String text = String.valueOf(scalar.value());
+        return text.isEmpty() ? null : text;
     }
 
-    /** The config text with run.experiment_dir set to {@code directory}, added if it was missing. */
+    /**
+     * The config text with run.experiment_dir set to {@code directory}, added if it was missing.
+     *
+     * @throws IllegalArgumentException when the text is not YAML the engine reads, naming the line and the problem
+     */
     public static String write(String configText, String directory) {
-        List<String> lines = new ArrayList<>(configText.lines().toList());
-        String value = quoteIfNeeded(directory);
-        int run = findRun(lines);
-        if (run < 0) {
-            if (!lines.isEmpty() && !lines.get(lines.size() - 1).isBlank()) {
-                lines.add("");
-            }
-            lines.add("run:");
-            lines.add("  experiment_dir: " + value);
-        } else {
-            int child = findChild(lines, run);
-            if (child >= 0) {
-                Matcher matcher = CHILD.matcher(lines.get(child));
-                matcher.matches();
-                String comment = trailingComment(matcher.group(2));
-                lines.set(child, matcher.group(1) + "experiment_dir: " + value + comment);
-            } else {
-                lines.add(run + 1, blockIndent(lines, run) + "experiment_dir: " + value);
-            }
+        String value = YamlWriter.scalar(directory);
+        YamlNode root = parse(configText);
+        if (!(root instanceof MappingNode top) || top.get(RUN).isEmpty()) {
+            String prefix = configText.isEmpty() || configText.endsWith("\n\n") || configText.isBlank() ? configText
+                    : configText.endsWith("\n") ? configText + "\n" : configText + "\n\n";
+            return prefix + RUN + ":\n  " + EXPERIMENT_DIR + ": " + value + "\n";
         }
-        return String.join("\n", lines) + "\n";
+        YamlNode run = top.get(RUN).orElseThrow();
+        if (run instanceof MappingNode section) {
+            Optional<YamlNode> existing = section.get(EXPERIMENT_DIR);
+            if (existing.isPresent()) {
+                return replace(configText, existing.get(), value);
+            }
+            int start = section.range().offset();
+            if (section.style() == YamlNode.CollectionStyle.FLOW) {
+                return insert(configText, start + 1, EXPERIMENT_DIR + ": " + value + (section.entries().isEmpty() ? "" : ", "));
+            }
+            int lineStart = configText.lastIndexOf('\n', start - 1) + 1;
+            return insert(configText, lineStart, " ".repeat(start - lineStart) + EXPERIMENT_DIR + ": " + value + "\n");
+        }
+        if (run instanceof ScalarNode scalar && scalar.isMissingValue()) {
+            // `run:` with nothing below: the section starts on the next line.
+            int lineEnd = lineEnd(configText, scalar.range().offset());
+            return insert(configText, lineEnd, "\n  " + EXPERIMENT_DIR + ": " + value);
+        }
+        throw new IllegalArgumentException("line " + run.range().line() + ": `" + RUN + "` is not a section; write `"
+                + RUN + ":` with `" + EXPERIMENT_DIR + ": ...` indented below it");
     }
 
-    private static int findRun(List<String> lines) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (TOP_LEVEL_RUN.matcher(lines.get(i)).matches()) {
-                return i;
-            }
+    private static Optional<MappingNode> runSection(String configText) {
+        YamlNode root;
+        try {
+            root = YamlParser.parse(configText);
+        } catch (YamlSyntaxException e) {
+            return Optional.empty();
         }
-        return -1;
+        return root instanceof MappingNode top ? top.get(RUN).filter(MappingNode.class::isInstance).map(MappingNode.class::cast)
+                : Optional.empty();
     }
 
-    /** The line of experiment_dir directly below run (at the block's own indentation), or -1. */
-    private static int findChild(List<String> lines, int run) {
-        if (run < 0) {
-            return -1;
+    private static YamlNode parse(String configText) {
+        try {
+            return YamlParser.parse(configText);
+        } catch (YamlSyntaxException e) {
+            throw new IllegalArgumentException("line " + e.range().line() + ", column " + e.range().column() + ": "
+                    + e.reason(), e);
         }
-        String indent = null;
-        for (int i = run + 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
-            }
-            if (!Character.isWhitespace(line.charAt(0))) {
-                return -1;
-            }
-            String lineIndent = line.substring(0, line.length() - line.stripLeading().length());
-            if (indent == null) {
-                indent = lineIndent;
-            }
-            if (lineIndent.equals(indent) && CHILD.matcher(line).matches()) {
-                return i;
-            }
-        }
-        return -1;
     }
 
-    private static String blockIndent(List<String> lines, int run) {
-        for (int i = run + 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (!line.isBlank() && !line.stripLeading().startsWith("#")) {
-                if (Character.isWhitespace(line.charAt(0))) {
-                    return line.substring(0, line.length() - line.stripLeading().length());
-                }
-                break;
-            }
+    /**
+     * Replaces the value written at {@code node}; an empty value ({@code experiment_dir:}) gets a space before the new
+     * one, and a comment on the line stays, one space after the value.
+     */
+    private static String replace(String text, YamlNode node, String value) {
+        int start = node.range().offset();
+        int end = node.range().endOffset();
+        if (node instanceof ScalarNode scalar && scalar.isMissingValue()) {
+            return text.substring(0, start) + " " + value + text.substring(end);
         }
-        return "  ";
+        int after = end;
+        while (after < text.length() && text.charAt(after) == ' ') {
+            after++;
+        }
+        if (after < text.length() && text.charAt(after) == '#' && after > end) {
+            return text.substring(0, start) + value + " " + text.substring(after);
+        }
+        return text.substring(0, start) + value + text.substring(end);
     }
 
-    private static String stripComment(String value) {
-        int hash = commentStart(value);
-        return hash < 0 ? value : value.substring(0, hash);
+    private static String insert(String text, int at, String inserted) {
+        return text.substring(0, at) + inserted + text.substring(at);
     }
 
-    private static String trailingComment(String value) {
-        int hash = commentStart(value);
-        return hash < 0 ? "" : " " + value.substring(hash);
-    }
-
-    /** Where a YAML comment starts: a '#' after whitespace and outside quotes. */
-    private static int commentStart(String value) {
-        char quote = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (quote != 0) {
-                if (quote == '"' && c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '#' && (i == 0 || Character.isWhitespace(value.charAt(i - 1)))) {
-                return i;
-            }
+    private static int lineEnd(String text, int from) {
+        int end = from;
+        while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+            end++;
         }
-        return -1;
-    }
-
-    private static String unquote(String value) {
-        if (value.length() >= 2 && value.charAt(0) == '\'' && value.endsWith("'")) {
-            return value.substring(1, value.length() - 1).replace("''", "'");
-        }
-        if (value.length() >= 2 && value.charAt(0) == '"' && value.endsWith("\"")) {
-            StringBuilder text = new StringBuilder();
-            for (int i = 1; i < value.length() - 1; i++) {
-                char c = value.charAt(i);
-                if (c == '\\' && i + 1 < value.length() - 1) {
-                    c = value.charAt(++i);
-                }
-                text.append(c);
-            }
-            return text.toString();
-        }
-        return value;
-    }
-
-    private static String quoteIfNeeded(String value) {
-        if (PLAIN_SAFE.matcher(value).matches() && !NOT_A_STRING.matcher(value).matches() && !value.endsWith(" ")) {
-            return value;
-        }
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return end;
     }
 }

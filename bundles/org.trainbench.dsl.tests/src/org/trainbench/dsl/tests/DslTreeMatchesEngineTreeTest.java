@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.xtext.nodemodel.INode;
 import org.eclipse.xtext.nodemodel.impl.InvariantChecker;
@@ -22,6 +23,7 @@ import org.trainbench.dsl.tree.YamlTreeBuilder;
 import org.trainbench.engine.config.yaml.YamlNode;
 import org.trainbench.engine.config.yaml.YamlParser;
 import org.trainbench.engine.config.yaml.YamlSyntaxException;
+import org.trainbench.engine.json.Json;
 
 import com.google.inject.Inject;
 
@@ -50,6 +52,38 @@ class DslTreeMatchesEngineTreeTest {
 					() -> example + ": " + firstSyntaxError(result));
 			assertEquals(YamlParser.parse(text), tree(result), example.toString());
 		}
+	}
+
+	/**
+	 * Every scalar case of the engine's PyYAML fixture (tools/reference/yaml_scalar_fixtures.py), e.g. {@code 1e-5}
+	 * (a string), {@code 0x1F}, {@code 010}, {@code 1:30} (31, 8, 90), gives the same tree and the same values.
+	 */
+	@SuppressWarnings("unchecked")
+	@Test
+	void pyYamlScalarCasesGiveTheEngineTreeAndValues() {
+		Path fixture = ConfigTexts.repository().resolve("bundles/org.trainbench.engine.tests/resources/yaml/pyyaml-scalars.json");
+		Map<String, Object> cases = (Map<String, Object>) Json.parse(ConfigTexts.read(fixture));
+		List<String> disagreements = new ArrayList<>();
+		int compared = 0;
+		for (Map<String, Object> c : (List<Map<String, Object>>) cases.get("plain")) {
+			for (String text : List.of("key: " + c.get("text") + "\n", "- [" + c.get("text") + "]\n")) {
+				compare(text, disagreements);
+				try {
+					YamlNode engine = YamlParser.parse(text);
+					IParseResult result = parser.parse(new StringReader(text));
+					if (!result.hasSyntaxErrors()) {
+						compared++;
+						if (!java.util.Objects.equals(engine.plainValue(), tree(result).plainValue())) {
+							disagreements.add("different values for " + text);
+						}
+					}
+				} catch (YamlSyntaxException e) {
+					// compare() has checked that the DSL rejects it too
+				}
+			}
+		}
+		assertTrue(compared > 250, "compared " + compared);
+		assertNoDisagreement(disagreements, compared);
 	}
 
 	@Test

@@ -17,7 +17,9 @@ public final class YamlFuzzer {
 			"null", "~", "", "llama", "./sft-tutorial/x.yaml", "s3://bucket/key", "a b c", "a#b", "x:y", "-x",
 			"'it''s'", "\"tab\\there\"", "\"\\u00e9\"", "1e5", "0x1F", "0o17", "2024-01-31", ".inf", "-.5", "+1",
 			"'#not comment'", "\"a: b\"", "[99, 1, 0]", "{a: 1, b: [x, y]}", "[]", "{}", "[a, [b, c]]",
-			"{\"q\": 1, 'r': x}", "[1,\n   2]" };
+			"{\"q\": 1, 'r': x}", "[1,\n   2]",
+			// YAML 1.1 scalars that readers have disagreed on (PyYAML: string, 8, 90, 90.5, string, int 1)
+			"1e-5", "010", "1:30", "1:30.5", "._", "1_", "0b_", "=", "-0x1F", "0:30", "2001-12-14 21:59:43.10 -5" };
 	private static final String MUTATION_CHARS = " \n\n  :-#[]{},\"'\t&*!|>%@`?.ax1_";
 
 	private final Random random;

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.engine.config.yaml.YamlWriter;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatasetConfigFileTest {
@@ -129,8 +131,10 @@ class DatasetConfigFileTest {
     }
 
     @Test
-    void plainYamlReadsYamlOneOneScalarsAndNesting() {
-        Object tree = PlainYaml.parse("""
+    void datasetConfigsAreReadWithTheEngineYamlReaderAndItsYaml11Scalars() throws Exception {
+        // Once read by a reader of its own that took 1e-5 for a number and 0x1F, 010, 1:30 for strings (PyYAML: a
+        // string; 31, 8, 90).
+        Object tree = YamlParser.parse("""
                 # data preparation
                 output_path: ./out
                 tokenize_workers: 1_000
@@ -138,6 +142,10 @@ class DatasetConfigFileTest {
                 off_flag: off
                 ratio: 0.998
                 exp: 6.0e-04
+                not_a_float: 1e-5
+                hex: 0x1F
+                octal: 010
+                sexagesimal: 1:30
                 quoted: "a: b # not a comment"
                 dataset:
                   path: x  # comment
@@ -146,7 +154,7 @@ class DatasetConfigFileTest {
                 - one
                 - name: two
                   value: ~
-                """, "test.yaml");
+                """).plainValue();
         Map<?, ?> map = assertInstanceOf(Map.class, tree);
         assertEquals("./out", map.get("output_path"));
         assertEquals(1000L, map.get("tokenize_workers"));
@@ -154,18 +162,27 @@ class DatasetConfigFileTest {
         assertEquals(false, map.get("off_flag"));
         assertEquals(0.998, map.get("ratio"));
         assertEquals(6.0e-4, map.get("exp"));
+        assertEquals("1e-5", map.get("not_a_float"));
+        assertEquals(31L, map.get("hex"));
+        assertEquals(8L, map.get("octal"));
+        assertEquals(90L, map.get("sexagesimal"));
         assertEquals("a: b # not a comment", map.get("quoted"));
         assertEquals(Map.of("path", "x", "spans", List.of(1L, 2L, List.of(3L, 4L))), map.get("dataset"));
         List<?> items = assertInstanceOf(List.class, map.get("items"));
         assertEquals("one", items.get(0));
         assertEquals("two", ((Map<?, ?>) items.get(1)).get("name"));
         assertTrue(((Map<?, ?>) items.get(1)).containsKey("value"));
+        assertEquals(tree, YamlParser.parse(YamlWriter.write(tree)).plainValue(), "written and read back");
     }
 
     @Test
-    void plainYamlReportsBadIndentationWithLine() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PlainYaml.parse("a:\n  b: 1\n    c: 2\n", "bad.yaml"));
-        assertTrue(e.getMessage().startsWith("bad.yaml:3:"), e.getMessage());
+    void aBadDatasetConfigIsReportedWithFileAndLine() throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "type: memmap\n  path: x\n    c: 2\n");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> DatasetConfigFile.read(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": 2:"), e.getMessage());
+        Files.writeString(bad, "type: memmap\npath: x\npath: y\n");
+        e = assertThrows(DatasetFormatException.class, () -> DatasetConfigFile.read(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": 3:1: duplicate key \"path\""), e.getMessage());
     }
 }

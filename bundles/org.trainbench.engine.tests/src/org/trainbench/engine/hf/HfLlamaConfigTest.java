@@ -1,5 +1,6 @@
 package org.trainbench.engine.hf;
 
+import org.trainbench.engine.safetensors.SafetensorsFormatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

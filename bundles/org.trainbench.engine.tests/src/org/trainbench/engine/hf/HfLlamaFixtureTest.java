@@ -1,5 +1,8 @@
 package org.trainbench.engine.hf;
 
+import org.trainbench.engine.safetensors.SafetensorsFile;
+import org.trainbench.engine.safetensors.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsFormatException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

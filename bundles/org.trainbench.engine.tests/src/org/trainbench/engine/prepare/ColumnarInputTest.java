@@ -34,7 +34,8 @@ import org.trainbench.engine.prepare.columnar.ParquetRecords;
  */
 class ColumnarInputTest {
     static final List<String> PARQUET_VARIANTS = List.of("snappy_dict_v1_rowgroups", "gzip_plain_v2",
-            "uncompressed_dict_v2_pages", "snappy_plain_v1_pages", "gzip_dict_fallback_v1", "snappy_legacy_list_names");
+            "uncompressed_dict_v2_pages", "snappy_plain_v1_pages", "gzip_dict_fallback_v1", "snappy_legacy_list_names",
+            "zstd_dict_v2_pages", "zstd_plain_v1", "lz4_raw_dict_v1_pages");
     static final List<String> COLUMNS = List.of("id", "text", "spans", "conversations", "source", "score", "flag",
             "n32", "weight");
 
@@ -78,7 +79,8 @@ class ColumnarInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"snappy_dict_v1_rowgroups", "gzip_plain_v2", "uncompressed_dict_v2_pages",
-            "snappy_plain_v1_pages", "gzip_dict_fallback_v1", "snappy_legacy_list_names"})
+            "snappy_plain_v1_pages", "gzip_dict_fallback_v1", "snappy_legacy_list_names", "zstd_dict_v2_pages",
+            "zstd_plain_v1", "lz4_raw_dict_v1_pages"})
     void parquetVariantReadsBackExactlyTheJsonLinesRecords(String variant) throws IOException {
         Path file = TestFixtures.path("data/parquet/" + variant + ".parquet");
         List<Path> files = InputRecords.files(file, "train");
@@ -176,12 +178,32 @@ class ColumnarInputTest {
     }
 
     @Test
+    void zstdParquetFromTheHubsUsualWriterReads() throws IOException {
+        // Refused until the codecs came from aircompressor (only SNAPPY and GZIP were read).
+        List<InputRecords.InputRecord> records = readAll(List.of(TestFixtures.path("data/parquet/zstd.parquet")), null);
+        assertSameRecords(jsonRecords().subList(0, 10), records);
+    }
+
+    @Test
     void unsupportedCodecNamesFileColumnAndCodec() throws IOException {
-        Path file = TestFixtures.path("data/parquet/zstd.parquet");
+        Path file = TestFixtures.path("data/parquet/brotli.parquet");
         assertEquals(10, InputRecords.count(List.of(file)), "the footer is readable; only the pages are not");
         PreparationException e = assertThrows(PreparationException.class, () -> readAll(List.of(file), Set.of("text")));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("column 'text'")
-                && e.getMessage().contains("ZSTD") && e.getMessage().contains("SNAPPY"), e.getMessage());
+                && e.getMessage().contains("BROTLI") && e.getMessage().contains("ZSTD"), e.getMessage());
+    }
+
+    @Test
+    void arrowRecordBatchesCompressedWithZstdOrLz4FrameReadLikeUncompressedOnes() throws IOException {
+        List<Map<String, Object>> expected = jsonRecords().subList(0, 50);
+        for (String name : List.of("ipc_zstd.arrow", "ipc_lz4_file_format.arrow")) {
+            Path file = TestFixtures.path("data/arrow/" + name);
+            assertEquals(50, InputRecords.count(List.of(file)), name);
+            List<InputRecords.InputRecord> records = readAll(List.of(file), null);
+            for (int i = 0; i < 50; i++) {
+                assertEquals(expected.get(i), records.get(i).fields(), name + " record " + i);
+            }
+        }
     }
 
     private Path corrupted(String fixture, java.util.function.UnaryOperator<byte[]> change) throws IOException {
@@ -275,7 +297,7 @@ class ColumnarInputTest {
         Path data = dir.resolve("hub/data");
         Files.createDirectories(data);
         Files.copy(TestFixtures.path("data/parquet/gzip_plain_v2.parquet"), data.resolve("train-00000-of-00001.parquet"));
-        Files.copy(TestFixtures.path("data/parquet/zstd.parquet"), data.resolve("validation-00000-of-00001.parquet"));
+        Files.copy(TestFixtures.path("data/parquet/brotli.parquet"), data.resolve("validation-00000-of-00001.parquet"));
         assertEquals(List.of(data.resolve("train-00000-of-00001.parquet")), InputRecords.files(dir.resolve("hub"), "train"));
         assertEquals(List.of(data.resolve("validation-00000-of-00001.parquet")),
                 InputRecords.files(dir.resolve("hub"), "validation"));

@@ -19,7 +19,7 @@ import org.trainbench.engine.cli.CliRun;
 import org.trainbench.engine.cli.ExitCodes;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.hf.HfLlamaFormat;
-import org.trainbench.engine.hf.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsDType;
 import org.trainbench.engine.hf.SafetensorsDirectory;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaArchitecture;

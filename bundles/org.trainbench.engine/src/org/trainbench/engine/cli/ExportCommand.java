@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 
 import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.hf.HfLlamaFormat;
-import org.trainbench.engine.hf.SafetensorsDType;
 import org.trainbench.engine.run.RunDirectory;
 import org.trainbench.engine.train.CheckpointModels.CheckpointModel;
+import org.trainbench.engine.safetensors.SafetensorsDType;
 import org.trainbench.engine.train.CheckpointModels;
 import org.trainbench.engine.train.HuggingFaceLlama;
 

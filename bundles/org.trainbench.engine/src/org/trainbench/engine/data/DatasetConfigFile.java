@@ -8,8 +8,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-import org.trainbench.engine.files.TextFiles;
 import java.util.Map;
+
+import org.trainbench.engine.config.yaml.MappingNode;
+import org.trainbench.engine.config.yaml.SequenceNode;
+import org.trainbench.engine.config.yaml.YamlNode;
+import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.engine.config.yaml.YamlSyntaxException;
+import org.trainbench.engine.config.yaml.YamlWriter;
+import org.trainbench.engine.files.TextFiles;
 
 /**
  * Reads and writes Fast-LLM's dataset config files, the {@code fast_llm_config_<split>.yaml} that the preparator writes
@@ -35,14 +42,39 @@ public final class DatasetConfigFile {
         }
         Object tree;
         try {
-            tree = PlainYaml.parse(text, file.toString());
-        } catch (IllegalArgumentException e) {
-            throw new DatasetFormatException(file, e.getMessage().substring(file.toString().length() + 1).strip());
+            YamlNode root = YamlParser.parse(text);
+            rejectDuplicateKeys(root, file);
+            tree = root.plainValue();
+        } catch (YamlSyntaxException e) {
+            throw new DatasetFormatException(file, e.getMessage());
         }
         if (tree instanceof Map<?, ?> map && map.keySet().equals(java.util.Set.of("config", "metadata"))) {
             tree = map.get("config");
         }
         return source(tree, file, "");
+    }
+
+    /** PyYAML keeps the last of two equal keys without a word; in a dataset config that is always a mistake. */
+    private static void rejectDuplicateKeys(YamlNode node, Path file) throws DatasetFormatException {
+        switch (node) {
+            case MappingNode mapping -> {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (MappingNode.Entry entry : mapping.entries()) {
+                    if (!seen.add(entry.name())) {
+                        throw new DatasetFormatException(file, entry.key().range().line() + ":" + entry.key().range().column()
+                                + ": duplicate key \"" + entry.name() + "\"; keep one of them");
+                    }
+                    rejectDuplicateKeys(entry.value(), file);
+                }
+            }
+            case SequenceNode sequence -> {
+                for (YamlNode item : sequence.items()) {
+                    rejectDuplicateKeys(item, file);
+                }
+            }
+            default -> {
+            }
+        }
     }
 
     private static DatasetSource source(Object node, Path file, String key) throws IOException {
@@ -134,7 +166,7 @@ public final class DatasetConfigFile {
      * directory and must lie inside it. Written to a temporary sibling and moved into place.
      */
     public static void write(Path file, DatasetSource source) throws IOException {
-        String text = PlainYaml.write(tree(source, directory(file)));
+        String text = YamlWriter.write(tree(source, directory(file)));
         Path partial = file.resolveSibling(file.getFileName() + MemmapDatasetWriter.PARTIAL_SUFFIX);
         Files.writeString(partial, text, StandardCharsets.UTF_8);
         Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

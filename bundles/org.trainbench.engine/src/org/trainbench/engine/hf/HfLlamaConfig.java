@@ -10,8 +10,9 @@ import java.util.TreeMap;
 
 import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
-import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaArchitecture.Rotary;
+import org.trainbench.engine.model.LlamaArchitecture;
+import org.trainbench.engine.safetensors.SafetensorsFormatException;
 
 /**
  * A Hugging Face Llama {@code config.json}: the architecture plus what only Hugging Face keeps (context length,

@@ -12,6 +12,10 @@ import java.util.Set;
 
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.safetensors.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsFile;
+import org.trainbench.engine.safetensors.SafetensorsFormatException;
+import org.trainbench.engine.safetensors.SafetensorsWriter;
 import org.trainbench.engine.tensor.Parameter;
 
 /**

@@ -11,6 +11,10 @@ import java.util.TreeMap;
 
 import org.trainbench.engine.files.TextFiles;
 import org.trainbench.engine.json.Json;
+import org.trainbench.engine.safetensors.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsFile;
+import org.trainbench.engine.safetensors.SafetensorsFormatException;
+import org.trainbench.engine.safetensors.SafetensorsWriter;
 
 /**
  * The weights of a Hugging Face model directory: {@code model.safetensors}, or shards listed by

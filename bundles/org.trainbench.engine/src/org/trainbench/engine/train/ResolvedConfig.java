@@ -3,11 +3,11 @@ package org.trainbench.engine.train;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.trainbench.engine.config.schema.ConfigChoice;
 import org.trainbench.engine.config.schema.ConfigSchema;
+import org.trainbench.engine.config.yaml.YamlWriter;
 
 /**
  * Writes a bound config record as YAML, every default filled in: the run directory's config.resolved.yaml, which
@@ -44,8 +44,9 @@ public final class ResolvedConfig {
         }
     }
 
-    private static void writeEntry(String key, Object value, int indent, StringBuilder out) {
+    private static void writeEntry(String name, Object value, int indent, StringBuilder out) {
         String pad = " ".repeat(indent);
+        String key = YamlWriter.scalar(name);
         if (value instanceof Record nested) {
             out.append(pad).append(key).append(":\n");
             writeRecord(nested, indent + 2, out);
@@ -63,15 +64,11 @@ public final class ResolvedConfig {
         }
     }
 
+    /** A scalar or a flow list of scalars, by the one set of YAML 1.1 writing rules ({@link YamlWriter#scalar}). */
     private static String scalar(Object value) {
         return switch (value) {
-            case null -> "null";
-            case ConfigChoice choice -> choice.yamlName();
-            case Boolean b -> b ? "true" : "false";
-            case Double d -> floating(d);
-            case Float f -> floating(f.doubleValue());
-            case Number n -> n.toString();
-            case Path p -> quoteIfNeeded(p.toString().replace('\\', '/'));
+            case ConfigChoice choice -> YamlWriter.scalar(choice.yamlName());
+            case Path p -> YamlWriter.scalar(p.toString().replace('\\', '/'));
             case List<?> list -> {
                 StringBuilder text = new StringBuilder("[");
                 for (int i = 0; i < list.size(); i++) {
@@ -79,27 +76,7 @@ public final class ResolvedConfig {
                 }
                 yield text.append(']').toString();
             }
-            default -> quoteIfNeeded(value.toString());
+            case null, default -> YamlWriter.scalar(value);
         };
-    }
-
-    /** A float that YAML 1.1 (PyYAML) reads back as the same float: a dot, and a signed exponent. */
-    private static String floating(double d) {
-        if (!Double.isFinite(d)) {
-            return Double.isNaN(d) ? ".nan" : d > 0 ? ".inf" : "-.inf";
-        }
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return String.format(Locale.ROOT, "%.1f", d);
-        }
-        String text = Double.toString(d);
-        int exponent = text.indexOf('E');
-        return exponent < 0 || text.charAt(exponent + 1) == '-' ? text : text.substring(0, exponent + 1) + "+" + text.substring(exponent + 1);
-    }
-
-    /** Plain YAML scalars unless the text would read as something else (a number, a boolean, null) or holds syntax. */
-    private static String quoteIfNeeded(String text) {
-        boolean plain = !text.isEmpty() && text.matches("[A-Za-z0-9_./~+-][A-Za-z0-9_./~+ -]*") && !text.endsWith(" ")
-                && !text.matches("(?i)(y|yes|n|no|true|false|on|off|null|~)") && !text.matches("[-+]?[0-9._]+([eE][-+]?[0-9]+)?");
-        return plain ? text : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

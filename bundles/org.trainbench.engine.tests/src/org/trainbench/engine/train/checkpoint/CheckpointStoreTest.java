@@ -53,6 +53,31 @@ class CheckpointStoreTest {
         return store.save(step, params, adam, Map.of("step", step, "data", Map.of("training", new long[] {0, 3, 1, 7})));
     }
 
+    /**
+     * Checkpoints are written by the engine's one safetensors writer (they had a writer of their own before): the
+     * model file is byte for byte what that writer produced (8-byte length, compact JSON header padded with spaces to
+     * 8 bytes, F32 data), so checkpoints written before still read, and this one reads in older builds.
+     */
+    @Test
+    void theModelFileKeepsTheCheckpointLayoutByteForByte() throws IOException {
+        List<Parameter> params = parameters(0.25f);
+        Path checkpoint = store(1).save(0, params, new AdamW(AdamW.Settings.fastLlmDefaults(), params), Map.of("step", 0L));
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        String header = "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"model.layers.0.mlp.up_proj.weight\":{\"dtype\":\"F32\",\"shape\":[3,5],\"data_offsets\":[0,60]},"
+                + "\"model.norm.weight\":{\"dtype\":\"F32\",\"shape\":[5],\"data_offsets\":[60,80]}}";
+        int padded = (header.length() + 7) / 8 * 8;
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(8 + padded).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put((header + " ".repeat(padded - header.length())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        expected.write(head.array());
+        for (Parameter p : params) {
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(4 * p.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            data.asFloatBuffer().put(p.data());
+            expected.write(data.array());
+        }
+        assertArrayEquals(expected.toByteArray(), Files.readAllBytes(checkpoint.resolve(CheckpointStore.MODEL_FILE)));
+    }
+
     @Test
     void aSavedCheckpointRestoresWeightsMomentsStepAndStateExactly() throws IOException {
         List<Parameter> params = parameters(0.5f);

@@ -5,7 +5,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * YAML 1.1 implicit typing of plain scalars, with the same patterns as PyYAML's resolver (which Fast-LLM uses).
+ * YAML 1.1 implicit typing of plain scalars, with the same patterns as PyYAML 6's resolver (which Fast-LLM uses), and
+ * the writing of scalars by the same rules: the engine's config reader, the data configs, the launch bundle and the
+ * writer of resolved configs all go through here. {@code PyYamlScalarsTest} pins both directions to PyYAML's own
+ * output ({@code tools/reference/yaml_scalar_fixtures.py}).
  * Public so that other front ends (the Xtext editor) resolve scalars exactly as the engine does.
  */
 public final class ScalarResolution {
@@ -16,7 +19,7 @@ public final class ScalarResolution {
 
     private static final Pattern FLOAT = Pattern.compile(
             "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?"
-                    + "|\\.[0-9_]+(?:[eE][-+][0-9]+)?"
+                    + "|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
                     + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*"
                     + "|[-+]?\\.(?:inf|Inf|INF)"
                     + "|\\.(?:nan|NaN|NAN)");
@@ -67,19 +70,142 @@ public final class ScalarResolution {
         return FLOAT_LOOKING_STRING.matcher(text).matches();
     }
 
-    /** The same number written so that YAML 1.1 reads it as a float, e.g. {@code 1e-5 -> 1.0e-05}. */
+    /**
+     * The same number written so that YAML 1.1 reads it as a float, in the scientific style of a suggestion
+     * ({@code 1e-5 -> 1.0e-05}, {@code 3e-4 -> 3.0e-04}) for magnitudes below 1e-3 or from 1e7 on, plainly otherwise;
+     * exact (the shortest digits that read back as {@code value}).
+     */
     public static String asYaml11Float(double value) {
-        if (value != 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e7)) {
-            String formatted = String.format(java.util.Locale.ROOT, "%.6e", value);
-            int e = formatted.indexOf('e');
-            String mantissa = formatted.substring(0, e).replaceAll("0+$", "");
-            if (mantissa.endsWith(".")) {
-                mantissa += "0";
-            }
-            return mantissa + formatted.substring(e);
+        if (!Double.isFinite(value)) {
+            return writeFloat(value);
         }
-        String plain = java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-        return plain.contains(".") ? plain : plain + ".0";
+        Decimal decimal = Decimal.of(value);
+        if (value != 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e7)) {
+            return decimal.scientific();
+        }
+        return decimal.fixed();
+    }
+
+    // ----------------------------------------------------------------------------------------------- writing
+
+    /**
+     * A float as PyYAML's {@code safe_dump} writes it (Python's {@code repr}, lower case, {@code .0} added to a
+     * mantissa without a dot so that YAML 1.1 reads it as a float): {@code 1.0e-05}, {@code 0.0003}, {@code 123.0},
+     * {@code 1.0e+16}, {@code .inf}, {@code .nan}. Reads back as exactly {@code value}.
+     */
+    public static String writeFloat(double value) {
+        if (Double.isNaN(value)) {
+            return ".nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? ".inf" : "-.inf";
+        }
+        Decimal decimal = Decimal.of(value);
+        int exponent = decimal.exponent();
+        // Python's repr switches to scientific notation below 1e-4 and from 1e16 on.
+        return value == 0 || (exponent >= -4 && exponent < 16) ? decimal.fixed() : decimal.scientific();
+    }
+
+    /**
+     * A string as a YAML 1.1 scalar that reads back as the same string: plain when that is safe in block and flow
+     * context alike (PyYAML's resolver types it as a string, no indicator starts it, no {@code ": "}, {@code " #"} or
+     * flow indicator inside, printable ASCII, no surrounding spaces), otherwise double-quoted with escapes.
+     */
+    public static String writeString(String text) {
+        return canBePlain(text) ? text : doubleQuoted(text);
+    }
+
+    private static boolean canBePlain(String text) {
+        if (text.isEmpty() || !text.equals(text.strip()) || resolverClaims(text)
+                || "-?:,[]{}#&*!|>'\"%@`".indexOf(text.charAt(0)) >= 0) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == ',' || c == '[' || c == ']' || c == '{' || c == '}') {
+                return false;
+            }
+        }
+        return !text.contains(": ") && !text.endsWith(":") && !text.contains(" #");
+    }
+
+    private static String doubleQuoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                // line breaks to YAML 1.1 (PyYAML), ordinary characters to Java: escaped so that neither reader splits the line
+                case '\u0085' -> out.append("\\N");
+                case '\u2028' -> out.append("\\L");
+                case '\u2029' -> out.append("\\P");
+                default -> {
+                    if (c < 0x20 || c == 0x7F || c == '\uFEFF') {
+                        out.append(String.format(java.util.Locale.ROOT, c <= 0xFF ? "\\x%02x" : "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /**
+     * Whether PyYAML's resolver gives this plain text a tag other than {@code str}: the types above, and also the texts
+     * it types but cannot construct ({@code 0b_}, {@code 0x_}, {@code =}, {@code <<}), which the engine reads as
+     * strings but a writer must quote.
+     */
+    private static boolean resolverClaims(String text) {
+        return kind(text) != ScalarNode.Kind.STRING || text.equals("=") || text.equals("<<")
+                || INTEGER.matcher(text).matches() || FLOAT.matcher(text).matches();
+    }
+
+    /**
+     * A finite double as its shortest decimal digits (those that read back as the same double, as both Java's
+     * {@link Double#toString} and Python's {@code repr} choose them) and the decimal exponent of the first digit.
+     */
+    private record Decimal(boolean negative, String digits, int exponent) {
+        static Decimal of(double value) {
+            boolean negative = value < 0 || (value == 0 && 1 / value < 0);
+            if (value == 0) {
+                return new Decimal(negative, "0", 0);
+            }
+            java.math.BigDecimal shortest = new java.math.BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+            if (shortest.precision() == 2) {
+                // Double.toString prints at least two digits; where one digit also reads back (5e-324) Python's repr uses it.
+                java.math.BigDecimal one = shortest.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+                if (Double.parseDouble(one.toString()) == Math.abs(value)) {
+                    shortest = one.stripTrailingZeros();
+                }
+            }
+            String digits = shortest.unscaledValue().toString();
+            return new Decimal(negative, digits, digits.length() - 1 - shortest.scale());
+        }
+
+        /** {@code 0.0003}, {@code 123.0}, {@code 1000000000000000.0}. */
+        String fixed() {
+            String sign = negative ? "-" : "";
+            if (exponent < 0) {
+                return sign + "0." + "0".repeat(-exponent - 1) + digits;
+            }
+            if (digits.length() <= exponent + 1) {
+                return sign + digits + "0".repeat(exponent + 1 - digits.length()) + ".0";
+            }
+            return sign + digits.substring(0, exponent + 1) + "." + digits.substring(exponent + 1);
+        }
+
+        /** {@code 1.0e-05}, {@code 2.5e+16}: a dot and a signed exponent of at least two digits, as YAML 1.1 needs. */
+        String scientific() {
+            String mantissa = digits.charAt(0) + "." + (digits.length() > 1 ? digits.substring(1) : "0");
+            int magnitude = Math.abs(exponent);
+            return (negative ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "")
+                    + magnitude;
+        }
     }
 
     /**

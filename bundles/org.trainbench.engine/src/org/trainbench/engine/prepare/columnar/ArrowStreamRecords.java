@@ -23,8 +23,9 @@ import java.util.Set;
  * Types: utf8 and large_utf8 (String), binary and large_binary, fixed_size_binary (byte[]), signed and unsigned
  * integers, date, time, timestamp and duration (Long, their stored integer), float and double (Double), bool,
  * null, list, large_list and fixed_size_list (List), struct (Map) and map (Map with text keys). Others (decimal,
- * union, dictionary-encoded, view and run-end encoded types, compressed bodies) are refused with the column's name,
- * but only when that column is selected.
+ * union, dictionary-encoded, view and run-end encoded types) are refused with the column's name, but only when that
+ * column is selected. Record batches compressed with LZ4_FRAME or ZSTD ({@code pyarrow.ipc.IpcWriteOptions
+ * (compression=...)}) are decompressed buffer by buffer ({@link Compression}).
  */
 public final class ArrowStreamRecords implements ColumnarRecords {
     private static final int HEADER_SCHEMA = 1;
@@ -94,6 +95,8 @@ public final class ArrowStreamRecords implements ColumnarRecords {
     private byte[] body;
     private int nodeIndex;
     private int bufferIndex;
+    /** Where each buffer of a batch with a compressed body lies in the decompressed {@link #body}; null otherwise. */
+    private int[][] decompressedBuffers;
     private int variadicIndex;
     private int nodeCount;
     private int bufferCount;
@@ -315,11 +318,6 @@ public final class ArrowStreamRecords implements ColumnarRecords {
         }
         try {
             recordBatch = message.header;
-            if (recordBatch.has(3)) {
-                throw new ColumnarFileException(file, "the record batch at byte " + message.bodyPosition + " has a "
-                        + "compressed body (" + (recordBatch.table(3).int8(0, 0) == 0 ? "LZ4_FRAME" : "ZSTD")
-                        + "), which trainbench does not read; save the dataset without IPC compression");
-            }
             messageVersion = message.version;
             body = read(message.bodyPosition, (int) message.bodyLength);
             batchRows = (int) length;
@@ -327,6 +325,10 @@ public final class ArrowStreamRecords implements ColumnarRecords {
             batch = null;
             nodeCount = recordBatch.vectorLength(1);
             bufferCount = recordBatch.vectorLength(2);
+            decompressedBuffers = null;
+            if (recordBatch.has(3)) {
+                decompressBody(recordBatch.table(3), message.bodyPosition);
+            }
             nodeIndex = 0;
             bufferIndex = 0;
             variadicIndex = 0;
@@ -366,14 +368,88 @@ public final class ArrowStreamRecords implements ColumnarRecords {
         return node;
     }
 
+    /**
+     * A compressed body (BodyCompression: each buffer on its own, as an 8-byte little-endian uncompressed length, -1
+     * for a buffer stored as is, then the codec's bytes) is replaced by the buffers decompressed one after the other,
+     * and {@link #buffer()} then gives their places in it.
+     */
+    private void decompressBody(FlatBufferTable compression, long bodyPosition) throws ColumnarFileException {
+        int codecNumber = compression.int8(0, 0);
+        if (compression.int8(1, 0) != 0) {
+            throw new ColumnarFileException(file, "the record batch at byte " + bodyPosition + " compresses its body "
+                    + "with method " + compression.int8(1, 0) + "; Arrow defines only BUFFER (0)");
+        }
+        if (codecNumber < 0 || codecNumber >= Compression.ARROW.length) {
+            throw new ColumnarFileException(file, "the record batch at byte " + bodyPosition + " uses compression codec "
+                    + codecNumber + ", which Arrow does not define (LZ4_FRAME is 0, ZSTD 1)");
+        }
+        Compression codec = Compression.ARROW[codecNumber];
+        int[][] places = new int[bufferCount][];
+        byte[][] parts = new byte[bufferCount][];
+        long total = 0;
+        for (int i = 0; i < bufferCount; i++) {
+            int[] stored = storedBuffer(i);
+            if (stored[1] == 0) {
+                parts[i] = new byte[0];
+            } else {
+                if (stored[1] < 8) {
+                    throw new IllegalArgumentException("compressed buffer " + i + " has " + stored[1]
+                            + " bytes, fewer than its 8-byte length");
+                }
+                long uncompressed = littleEndianLong(body, stored[0]);
+                if (uncompressed == -1) {
+                    parts[i] = Arrays.copyOfRange(body, stored[0] + 8, stored[0] + stored[1]);
+                } else if (uncompressed < 0 || uncompressed > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("compressed buffer " + i + " declares " + uncompressed
+                            + " uncompressed bytes");
+                } else {
+                    try {
+                        parts[i] = codec.decompress(body, stored[0] + 8, stored[1] - 8, (int) uncompressed);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("buffer " + i + " (" + Compression.ARROW_NAMES[codecNumber]
+                                + "): " + e.getMessage(), e);
+                    }
+                }
+            }
+            places[i] = new int[] {(int) total, parts[i].length};
+            total += (parts[i].length + 7) / 8 * 8;
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new ColumnarFileException(file, "a record batch at byte " + bodyPosition + " decompresses to more "
+                        + "than trainbench reads at once (2 GB); rewrite the dataset with smaller batches");
+            }
+        }
+        byte[] decompressed = new byte[(int) total];
+        for (int i = 0; i < bufferCount; i++) {
+            System.arraycopy(parts[i], 0, decompressed, places[i][0], parts[i].length);
+        }
+        body = decompressed;
+        decompressedBuffers = places;
+    }
+
+    private static long littleEndianLong(byte[] b, int at) {
+        long value = 0;
+        for (int k = 7; k >= 0; k--) {
+            value = value << 8 | (b[at + k] & 0xFF);
+        }
+        return value;
+    }
+
     /** The next buffer as {offset, length} inside the body, checked to lie inside it. */
     private int[] buffer() {
         if (bufferIndex >= bufferCount) {
             throw new IllegalArgumentException("the batch has fewer buffers than the schema needs");
         }
-        long offset = recordBatch.structLong(2, bufferIndex, 2, 0);
-        long length = recordBatch.structLong(2, bufferIndex, 2, 1);
-        bufferIndex++;
+        if (decompressedBuffers != null) {
+            return decompressedBuffers[bufferIndex++];
+        }
+        return storedBuffer(bufferIndex++);
+    }
+
+    /** Buffer {@code index} as the batch stores it, {offset, length} inside the stored body, checked to lie inside it. */
+    private int[] storedBuffer(int index) {
+        int bufferIndex = index + 1;
+        long offset = recordBatch.structLong(2, index, 2, 0);
+        long length = recordBatch.structLong(2, index, 2, 1);
         if (offset < 0 || length < 0 || offset + length > body.length) {
             throw new IllegalArgumentException("buffer " + (bufferIndex - 1) + " (bytes " + offset + " to "
                     + (offset + length) + ") lies outside the batch body of " + body.length + " bytes");

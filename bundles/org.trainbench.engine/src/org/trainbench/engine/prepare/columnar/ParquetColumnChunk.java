@@ -1,11 +1,6 @@
 package org.trainbench.engine.prepare.columnar;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.DataFormatException;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
 
 /**
  * One column chunk of one row group, read page by page: its compressed bytes are held, and one page at a time is
@@ -14,11 +9,10 @@ import java.util.zip.Inflater;
  * {@link #definition()} and {@link #take()}.
  * <p>
  * Pages: dictionary, data page v1 and v2. Value encodings: PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (booleans).
- * Level encodings: RLE/bit-packed hybrid and the deprecated BIT_PACKED. Codecs: UNCOMPRESSED, SNAPPY, GZIP. Anything
- * else raises {@link UnsupportedFeature} naming the feature.
+ * Level encodings: RLE/bit-packed hybrid and the deprecated BIT_PACKED. Codecs: UNCOMPRESSED, SNAPPY, GZIP, ZSTD,
+ * LZ4 and LZ4_RAW ({@link Compression}). Anything else raises {@link UnsupportedFeature} naming the feature.
  */
 final class ParquetColumnChunk {
-    static final String[] CODECS = {"UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW"};
     static final String[] ENCODINGS = {"PLAIN", "GROUP_VAR_INT", "PLAIN_DICTIONARY", "RLE", "BIT_PACKED",
             "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY", "RLE_DICTIONARY", "BYTE_STREAM_SPLIT",
             "ALP"};
@@ -40,7 +34,7 @@ final class ParquetColumnChunk {
     }
 
     private final ParquetSchema.Node leaf;
-    private final int codec;
+    private final Compression codec;
     private final byte[] chunk;
     private final long totalEntries;
     private final int maxDefinition;
@@ -59,14 +53,15 @@ final class ParquetColumnChunk {
 
     ParquetColumnChunk(ParquetSchema.Node leaf, int codec, byte[] chunk, long totalEntries) {
         this.leaf = leaf;
-        this.codec = codec;
+        this.codec = codec >= 0 && codec < Compression.PARQUET.length ? Compression.PARQUET[codec] : null;
         this.chunk = chunk;
         this.totalEntries = totalEntries;
         this.maxDefinition = leaf.definitionLevel;
         this.maxRepetition = leaf.repetitionLevel;
-        if (codec < 0 || codec > 2) {
-            throw new UnsupportedFeature("uses the " + name(CODECS, codec) + " compression codec, which trainbench does "
-                    + "not read (it reads UNCOMPRESSED, SNAPPY and GZIP)");
+        if (this.codec == null) {
+            throw new UnsupportedFeature("uses the " + name(Compression.PARQUET_NAMES, codec) + " compression codec, which"
+                    + " trainbench does not read (it reads UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4 and LZ4_RAW); rewrite"
+                    + " the file with one of those");
         }
         checkType(leaf);
     }
@@ -231,7 +226,7 @@ final class ParquetColumnChunk {
                     RleBitPackedHybrid.bitWidth(maxDefinition), definitions, count);
         }
         int levels = repetitionBytes + definitionBytes;
-        if (isCompressed && codec != 0) {
+        if (isCompressed && codec != Compression.UNCOMPRESSED) {
             byte[] data = decompress(chunk, body + levels, compressed - levels, uncompressed - levels);
             decodeValues(encoding, data, 0, data.length, count);
         } else {
@@ -404,60 +399,7 @@ final class ParquetColumnChunk {
     }
 
     private byte[] decompress(byte[] in, int offset, int length, int uncompressed) {
-        // Deflate expands at most about 1032:1 and Snappy far less: a larger claim is a corrupt header, refused before
-        // the output is allocated.
-        if (length < 0 || uncompressed < 0 || uncompressed > 1100L * length + 4096) {
-            throw new IllegalArgumentException("a page claims " + uncompressed + " uncompressed bytes from " + length
-                    + " stored bytes");
-        }
-        return switch (codec) {
-            case 0 -> {
-                if (length != uncompressed) {
-                    throw new IllegalArgumentException("an uncompressed page declares " + length + " stored and "
-                            + uncompressed + " uncompressed bytes");
-                }
-                yield java.util.Arrays.copyOfRange(in, offset, offset + length);
-            }
-            case 1 -> Snappy.decompress(in, offset, length, uncompressed);
-            default -> gunzip(in, offset, length, uncompressed);
-        };
-    }
-
-    private static byte[] gunzip(byte[] in, int offset, int length, int uncompressed) {
-        boolean gzipHeader = length >= 2 && (in[offset] & 0xFF) == 0x1F && (in[offset + 1] & 0xFF) == 0x8B;
-        byte[] out;
-        try {
-            if (gzipHeader) {
-                try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(in, offset, length))) {
-                    out = gzip.readNBytes(uncompressed + 1);
-                }
-            } else {
-                // Some writers store the zlib stream without the gzip wrapper.
-                Inflater inflater = new Inflater();
-                try {
-                    inflater.setInput(in, offset, length);
-                    out = new byte[uncompressed];
-                    int n = 0;
-                    while (n < uncompressed && !inflater.finished()) {
-                        int got = inflater.inflate(out, n, uncompressed - n);
-                        if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                            break;
-                        }
-                        n += got;
-                    }
-                    out = java.util.Arrays.copyOf(out, n);
-                } finally {
-                    inflater.end();
-                }
-            }
-        } catch (IOException | DataFormatException e) {
-            throw new IllegalArgumentException("a GZIP page does not decompress: " + e.getMessage());
-        }
-        if (out.length != uncompressed) {
-            throw new IllegalArgumentException("a GZIP page decompresses to " + out.length + " bytes, its header says "
-                    + uncompressed);
-        }
-        return out;
+        return codec.decompress(in, offset, length, uncompressed);
     }
 
     static int littleEndianInt(byte[] b, int at) {

@@ -28,6 +28,11 @@ import org.trainbench.engine.files.ProtectedFilesException;
 import org.trainbench.engine.json.Json;
 import org.trainbench.engine.run.StepDirectory;
 import org.trainbench.engine.tensor.Parameter;
+import org.trainbench.engine.safetensors.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsFile;
+import org.trainbench.engine.safetensors.SafetensorsFormatException;
+import org.trainbench.engine.safetensors.SafetensorsWriter;
+import org.trainbench.engine.safetensors.SafetensorsWriter.NamedTensor;
 import org.trainbench.engine.train.optim.AdamW;
 
 /**
@@ -47,6 +52,9 @@ import org.trainbench.engine.train.optim.AdamW;
  */
 public final class CheckpointStore {
     public static final String MODEL_FILE = "model.safetensors";
+    /** Names of AdamW's moments of parameter {@code p} in {@link #OPTIMIZER_FILE}: {@code p.exp_avg}, {@code p.exp_avg_sq} (as PyTorch names them). */
+    static final String FIRST_MOMENT_SUFFIX = ".exp_avg";
+    static final String SECOND_MOMENT_SUFFIX = ".exp_avg_sq";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String STATE_FILE = "state.json";
     public static final String MANIFEST_FILE = "manifest.json";
@@ -144,16 +152,18 @@ public final class CheckpointStore {
         }
         Files.createDirectory(temporary);
 
-        List<TensorFile.Entry> model = new ArrayList<>();
-        List<TensorFile.Entry> moments = new ArrayList<>();
+        List<NamedTensor> model = new ArrayList<>();
+        List<NamedTensor> moments = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            model.add(new TensorFile.Entry(p.name(), p.shape(), p.data()));
-            moments.add(new TensorFile.Entry(p.name() + ".exp_avg", p.shape(), optimizer.firstMoment(i)));
-            moments.add(new TensorFile.Entry(p.name() + ".exp_avg_sq", p.shape(), optimizer.secondMoment(i)));
+            model.add(new NamedTensor(p.name(), p.shape(), p.data()));
+            moments.add(new NamedTensor(p.name() + FIRST_MOMENT_SUFFIX, p.shape(), optimizer.firstMoment(i)));
+            moments.add(new NamedTensor(p.name() + SECOND_MOMENT_SUFFIX, p.shape(), optimizer.secondMoment(i)));
         }
-        TensorFile.write(temporary.resolve(MODEL_FILE), model, Map.of("format", "pt"));
-        TensorFile.write(temporary.resolve(OPTIMIZER_FILE), moments, Map.of("optimizer_step", Long.toString(optimizer.step())));
+        // F32: checkpoints keep the exact training values.
+        SafetensorsWriter.write(temporary.resolve(MODEL_FILE), model, SafetensorsDType.F32, Map.of("format", "pt"));
+        SafetensorsWriter.write(temporary.resolve(OPTIMIZER_FILE), moments, SafetensorsDType.F32,
+                Map.of("optimizer_step", Long.toString(optimizer.step())));
         Map<String, Object> fullState = new LinkedHashMap<>(state);
         fullState.put("optimizer_step", optimizer.step());
         writeForced(temporary.resolve(STATE_FILE), Json.write(fullState));
@@ -293,19 +303,19 @@ public final class CheckpointStore {
     public static Map<String, Object> restore(Checkpoint checkpoint, List<Parameter> parameters, AdamW optimizer) throws IOException {
         Path stateFile = checkpoint.directory().resolve(STATE_FILE);
         Map<String, Object> state = Json.parseObject(Files.readString(stateFile, StandardCharsets.UTF_8), stateFile.toString());
-        List<TensorFile.Entry> model = new ArrayList<>();
-        List<TensorFile.Entry> moments = new ArrayList<>();
+        List<NamedTensor> model = new ArrayList<>();
+        List<NamedTensor> moments = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            model.add(new TensorFile.Entry(p.name(), p.shape(), p.data()));
+            model.add(new NamedTensor(p.name(), p.shape(), p.data()));
             if (optimizer != null) {
-                moments.add(new TensorFile.Entry(p.name() + ".exp_avg", p.shape(), optimizer.firstMoment(i)));
-                moments.add(new TensorFile.Entry(p.name() + ".exp_avg_sq", p.shape(), optimizer.secondMoment(i)));
+                moments.add(new NamedTensor(p.name() + FIRST_MOMENT_SUFFIX, p.shape(), optimizer.firstMoment(i)));
+                moments.add(new NamedTensor(p.name() + SECOND_MOMENT_SUFFIX, p.shape(), optimizer.secondMoment(i)));
             }
         }
-        TensorFile.read(checkpoint.directory().resolve(MODEL_FILE), model);
+        readTensors(checkpoint.directory().resolve(MODEL_FILE), model);
         if (optimizer != null) {
-            TensorFile.read(checkpoint.directory().resolve(OPTIMIZER_FILE), moments);
+            readTensors(checkpoint.directory().resolve(OPTIMIZER_FILE), moments);
             if (state.get("optimizer_step") instanceof Number step) {
                 optimizer.restoreStep(step.longValue());
             } else {
@@ -313,6 +323,40 @@ public final class CheckpointStore {
             }
         }
         return state;
+    }
+
+    /**
+     * Reads the named F32 tensors into the given arrays, checking every name, dtype and shape before reading any data.
+     *
+     * @throws CorruptCheckpointException if the file is not a readable safetensors file, lacks a tensor, or holds it in
+     *         another dtype
+     * @throws CheckpointMismatchException if a tensor's shape differs from the model's
+     */
+    private static void readTensors(Path file, List<NamedTensor> targets) throws IOException {
+        try (SafetensorsFile tensors = SafetensorsFile.open(file)) {
+            for (NamedTensor target : targets) {
+                if (!tensors.contains(target.name())) {
+                    throw new CorruptCheckpointException(file, "tensor " + target.name() + " is missing");
+                }
+                SafetensorsFile.TensorInfo info = tensors.info(target.name());
+                if (info.dtype() != SafetensorsDType.F32) {
+                    throw new CorruptCheckpointException(file, "tensor " + target.name() + " has dtype " + info.dtypeName()
+                            + ", expected F32");
+                }
+                if (!java.util.Arrays.equals(info.shape(), target.shape())) {
+                    throw new CheckpointMismatchException("tensor " + target.name() + " in " + file + " has shape "
+                            + java.util.Arrays.toString(info.shape()) + " but the model expects "
+                            + java.util.Arrays.toString(target.shape()) + ": the checkpoint was written for another model architecture");
+                }
+            }
+            for (NamedTensor target : targets) {
+                tensors.readFloats(target.name(), target.values());
+            }
+        } catch (SafetensorsFormatException e) {
+            String prefix = file + ": ";
+            throw new CorruptCheckpointException(file, e.getMessage().startsWith(prefix)
+                    ? e.getMessage().substring(prefix.length()) : e.getMessage());
+        }
     }
 
     static String sha256(Path file) throws IOException {

@@ -1,4 +1,4 @@
-package org.trainbench.engine.hf;
+package org.trainbench.engine.safetensors;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.trainbench.engine.hf;
+package org.trainbench.engine.safetensors;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +19,9 @@ import org.trainbench.engine.json.Json;
  * Reads one safetensors file: an 8-byte little-endian header length, a JSON header
  * ({@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}}), then the
  * raw little-endian tensor bytes, offsets counted from the end of the header. Tensors are read on demand, so a
- * file of many gigabytes costs only the tensors asked for.
+ * file of many gigabytes costs only the tensors asked for. The engine's one safetensors reader: Hugging Face model
+ * files and the engine's own checkpoints ({@code train.checkpoint.CheckpointStore}) alike; {@link SafetensorsWriter}
+ * writes both.
  */
 public final class SafetensorsFile implements AutoCloseable {
     /** One tensor's entry in the header. {@code dtype} is null for types the engine cannot decode. */
@@ -160,16 +162,31 @@ public final class SafetensorsFile implements AutoCloseable {
     /** The tensor converted to fp32, row-major. */
     public float[] readFloats(String name) throws IOException {
         TensorInfo t = info(name);
-        if (t.dtype() == null) {
-            throw new SafetensorsFormatException(path + ": tensor '" + name + "' has dtype " + t.dtypeName()
-                    + "; the engine reads F32, BF16 and F16");
-        }
         if (t.elements() > Integer.MAX_VALUE - 16) {
             throw new SafetensorsFormatException(path + ": tensor '" + name + "' has " + t.elements() + " elements, more than one Java array holds");
         }
         float[] out = new float[(int) t.elements()];
+        readFloats(name, out);
+        return out;
+    }
+
+    /**
+     * Reads the tensor, converted to fp32, row-major, into {@code out}, whose length must be the tensor's element count
+     * (checkpoints restore into the model's own arrays this way).
+     */
+    public void readFloats(String name, float[] out) throws IOException {
+        TensorInfo t = info(name);
+        if (t.dtype() == null) {
+            throw new SafetensorsFormatException(path + ": tensor '" + name + "' has dtype " + t.dtypeName()
+                    + "; the engine reads F32, BF16 and F16");
+        }
+        if (t.elements() != out.length) {
+            throw new SafetensorsFormatException(path + ": tensor '" + name + "' has " + t.elements() + " elements, expected "
+                    + out.length);
+        }
         int elementBytes = t.dtype().bytes();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(1 << 22, Math.max(elementBytes, t.end() - t.begin())))
+                .order(ByteOrder.LITTLE_ENDIAN);
         long position = dataStart + t.begin();
         int done = 0;
         while (done < out.length) {
@@ -193,7 +210,6 @@ public final class SafetensorsFile implements AutoCloseable {
             position += (long) count * elementBytes;
             done += count;
         }
-        return out;
     }
 
     /** The tensor's raw bytes as stored (for bit-exact comparisons). */

@@ -1,4 +1,4 @@
-package org.trainbench.engine.hf;
+package org.trainbench.engine.safetensors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.TestFixtures;
+import org.trainbench.engine.hf.SafetensorsDirectory;
 import org.trainbench.engine.json.Json;
 
 class SafetensorsTest {

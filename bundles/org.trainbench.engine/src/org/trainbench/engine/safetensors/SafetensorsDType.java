@@ -1,4 +1,4 @@
-package org.trainbench.engine.hf;
+package org.trainbench.engine.safetensors;
 
 /** Element types of safetensors files that the engine reads ({@code F32}, {@code BF16}, {@code F16}) and writes (F32, BF16). */
 public enum SafetensorsDType {
