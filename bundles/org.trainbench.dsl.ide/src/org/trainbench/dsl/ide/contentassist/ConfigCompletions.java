@@ -248,6 +248,11 @@ public final class ConfigCompletions {
 		if (!key.engineSupports().isEmpty()) {
 			doc.append("\n\nTrainbench's engine runs: ").append(String.join(", ", key.engineSupports()));
 		}
+		if (!key.versions().isEmpty()) {
+			doc.append("\n\nFast-LLM ").append(FastLlmVersion.describe(key.versions())).append(" only.");
+		}
+		key.notHonoured().ifPresent(info -> doc.append("\n\nNot honoured by Trainbench").append(info.changesResults()
+				? " (an error unless left at its default): " : " (a warning when set): ").append(info.instead()));
 		return doc.toString();
 	}
 

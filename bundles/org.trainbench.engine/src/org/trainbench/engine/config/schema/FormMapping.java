@@ -69,9 +69,83 @@ public final class FormMapping {
         }
     }
 
+    /**
+     * A key (or section) of the seeds' form and the key that means the same in later Fast-LLM versions. A {@code *}
+     * step matches any entry name of a map. Several later keys may share a seeds' key (the transformer's one
+     * normalization is the block's and the head's); read one way they map a later config onto the seeds' form, the
+     * other way {@code trainbench migrate} rewrites a config into the later form.
+     *
+     * @param seeds    the dotted path in the seeds' form
+     * @param later    the dotted path in the later versions
+     * @param versions the later versions that write {@code later}
+     */
+    public record Correspondence(String seeds, String later, Set<FastLlmVersion> versions) {
+    }
+
     private static final String BASE = "model.base_model";
     private static final String TRANSFORMER = BASE + ".transformer";
     private static final String BLOCK = BASE + ".decoder.block";
+
+    /** The correspondences of the forms, in the order a migrated config writes them. */
+    public static final List<Correspondence> CORRESPONDENCES = List.of(
+            later(TRANSFORMER + ".hidden_size", BASE + ".hidden_size"),
+            later(BASE + ".vocab_size", BASE + ".embeddings.vocab_size"),
+            later(BASE + ".num_position_embeddings", BASE + ".embeddings.num_position_embeddings"),
+            later(BASE + ".use_position_embeddings", BASE + ".embeddings.position_embeddings.enabled"),
+            later(BASE + ".tie_word_embeddings", BASE + ".tied_embedding_weight"),
+            later(TRANSFORMER + ".num_layers", BASE + ".decoder.num_blocks"),
+            later(TRANSFORMER + ".num_attention_heads", BLOCK + ".mixer.heads"),
+            later(TRANSFORMER + ".head_groups", BLOCK + ".mixer.head_groups"),
+            later(TRANSFORMER + ".kv_channels", BLOCK + ".mixer.head_size"),
+            later(TRANSFORMER + ".add_linear_biases", BLOCK + ".mixer.add_linear_biases"),
+            later(TRANSFORMER + ".use_flash_attention", BLOCK + ".mixer.use_flash_attention"),
+            later(TRANSFORMER + ".rotary", BLOCK + ".mixer.rotary"),
+            later(TRANSFORMER + ".ffn_hidden_size", BLOCK + ".mlp.intermediate_size"),
+            later(TRANSFORMER + ".gated", BLOCK + ".mlp.gated"),
+            later(TRANSFORMER + ".activation_type", BLOCK + ".mlp.activation"),
+            later(TRANSFORMER + ".add_linear_biases", BLOCK + ".mlp.add_linear_biases"),
+            later(TRANSFORMER + ".normalization", BLOCK + ".normalization"),
+            later(TRANSFORMER + ".normalization", BASE + ".head.normalization"),
+            later("model.distributed.training_dtype", "model.distributed.compute_dtype"),
+            new Correspondence("data.sampling.use_loss_masking_spans", "batch.use_loss_masking_spans", Set.of(V0_3)),
+            new Correspondence("data.truncate_documents", "batch.truncate_documents", Set.of(V0_3)),
+            new Correspondence("batch.cross_document_attention", BLOCK + ".mixer.cross_document_attention", Set.of(V0_3)),
+            new Correspondence("batch.sequence_length", "data.micro_batch_size", Set.of(V0_4)),
+            new Correspondence("data.sampling.seed", "data.seed", Set.of(V0_4)),
+            new Correspondence("data.sampling.shuffle", "data.shuffle", Set.of(V0_4)),
+            new Correspondence("data.sampling.gpu", "data.gpu", Set.of(V0_4)),
+            new Correspondence("training.evaluators.*.evaluator.type", "training.evaluators.*.type", Set.of(V0_4)),
+            new Correspondence("training.evaluators.*.evaluator.iterations", "training.evaluators.*.iterations", Set.of(V0_4)),
+            later("dataset.field", "dataset.source_schema.text"),
+            later("dataset.loss_masking_spans", "dataset.source_schema.loss_masking_spans"),
+            later("dataset.chat.messages", "dataset.source_schema.messages"),
+            later("tokenize_workers", "num_workers"));
+
+    private static Correspondence later(String seeds, String later) {
+        return new Correspondence(seeds, later, Set.of(V0_3, V0_4));
+    }
+
+    /**
+     * The concrete (from, to) path pairs of a pattern pair in a tree: {@code *} steps take every entry name written
+     * at that place in {@code tree} (read at {@code from}'s side).
+     */
+    public static List<String[]> expand(YamlNode tree, String from, String to) {
+        List<String> fromSteps = ConfigTree.path(from);
+        List<String> toSteps = ConfigTree.path(to);
+        int star = fromSteps.indexOf("*");
+        if (star < 0) {
+            return List.<String[]>of(new String[] {from, to});
+        }
+        List<String[]> pairs = new ArrayList<>();
+        if (ConfigTree.at(tree, fromSteps.subList(0, star)).orElse(null) instanceof MappingNode mapping) {
+            for (String name : mapping.keys()) {
+                String f = String.join(".", fromSteps.subList(0, star)) + "." + name + "." + String.join(".", fromSteps.subList(star + 1, fromSteps.size()));
+                String t = to.replaceFirst("\\*", java.util.regex.Matcher.quoteReplacement(name));
+                pairs.addAll(expand(tree, f, t));
+            }
+        }
+        return pairs;
+    }
 
     private FormMapping() {
     }
@@ -135,6 +209,7 @@ public final class FormMapping {
             mapper.model();
             mapper.training(version.get());
         }
+        mapper.correspondences(version.get());
         return mapper.tree;
     }
 
@@ -150,57 +225,39 @@ public final class FormMapping {
             boolean architectureWritten = isWritten(BASE + ".decoder") || isWritten(BASE + ".embeddings")
                     || isWritten(BASE + ".head") || isWritten(BASE + ".hidden_size");
             boolean pretrained = ConfigTree.at(tree, "pretrained").isPresent();
-            copy(BASE + ".hidden_size", TRANSFORMER + ".hidden_size");
-            copy(BASE + ".embeddings.vocab_size", BASE + ".vocab_size");
-            copy(BASE + ".embeddings.num_position_embeddings", BASE + ".num_position_embeddings");
-            copy(BASE + ".embeddings.position_embeddings.enabled", BASE + ".use_position_embeddings");
-            copy(BASE + ".tied_embedding_weight", BASE + ".tie_word_embeddings");
-            copy(BASE + ".decoder.num_blocks", TRANSFORMER + ".num_layers");
-            String mixer = BLOCK + ".mixer";
-            copy(mixer + ".heads", TRANSFORMER + ".num_attention_heads");
-            copy(mixer + ".head_groups", TRANSFORMER + ".head_groups");
-            copy(mixer + ".head_size", TRANSFORMER + ".kv_channels");
-            copy(mixer + ".add_linear_biases", TRANSFORMER + ".add_linear_biases");
-            copy(mixer + ".use_flash_attention", TRANSFORMER + ".use_flash_attention");
-            copy(mixer + ".rotary", TRANSFORMER + ".rotary");
-            String mlp = BLOCK + ".mlp";
-            copy(mlp + ".intermediate_size", TRANSFORMER + ".ffn_hidden_size");
-            copy(mlp + ".gated", TRANSFORMER + ".gated");
-            copy(mlp + ".activation", TRANSFORMER + ".activation_type");
-            copy(mlp + ".add_linear_biases", TRANSFORMER + ".add_linear_biases");
-            copy(BLOCK + ".normalization", TRANSFORMER + ".normalization");
-            copy(BASE + ".head.normalization", TRANSFORMER + ".normalization");
             if (architectureWritten && !pretrained) {
                 // Fast-LLM 0.3/0.4 defaults that differ from the seeds' form.
                 SourceRange at = keyRange(BASE).orElse(ConfigTree.documentAnchor(tree));
-                setIfAbsent(TRANSFORMER + ".kv_channels", "128", at);
-                setIfAbsent(TRANSFORMER + ".ffn_hidden_size", "4096", at);
-                setIfAbsent(BASE + ".tie_word_embeddings", "false", at);
-                setIfAbsent(BASE + ".use_position_embeddings", "false", at);
+                setIfAbsent(BLOCK + ".mixer.head_size", "128", at);
+                setIfAbsent(BLOCK + ".mlp.intermediate_size", "4096", at);
+                setIfAbsent(BASE + ".tied_embedding_weight", "false", at);
+                setIfAbsent(BASE + ".embeddings.position_embeddings.enabled", "false", at);
             }
         }
 
         void training(FastLlmVersion version) {
-            copy("model.distributed.compute_dtype", "model.distributed.training_dtype");
-            if (version == V0_3) {
-                copy("batch.use_loss_masking_spans", "data.sampling.use_loss_masking_spans");
-                copy("batch.truncate_documents", "data.truncate_documents");
-                copy(BLOCK + ".mixer.cross_document_attention", "batch.cross_document_attention");
-            } else {
+            if (version == V0_4) {
                 SourceRange at = keyRange("data").orElse(ConfigTree.documentAnchor(tree));
-                copy("data.micro_batch_size", "batch.sequence_length");
                 setIfAbsent("batch.micro_batch_size", "1", at);
                 long microBatches = integer("schedule.depth_first_micro_batches") * integer("schedule.breadth_first_micro_batches");
                 if (isWritten("schedule.depth_first_micro_batches") || isWritten("schedule.breadth_first_micro_batches")) {
-                    setIfAbsent("batch.batch_size", Long.toString(microBatches),
-                            keyRange("schedule").orElse(at));
+                    setIfAbsent("batch.batch_size", Long.toString(microBatches), keyRange("schedule").orElse(at));
                 }
                 // Fast-LLM 0.4 attends within documents only and always reads the loss-masking spans a dataset has.
                 setIfAbsent("batch.cross_document_attention", "false", at);
                 setIfAbsent("data.sampling.use_loss_masking_spans", "true", at);
-                copy("data.seed", "data.sampling.seed");
-                copy("data.shuffle", "data.sampling.shuffle");
                 flatEvaluators();
+            }
+        }
+
+        /** Every correspondence of {@code version}: the later form's key, where written, also at the seeds' key. */
+        void correspondences(FastLlmVersion version) {
+            for (Correspondence correspondence : CORRESPONDENCES) {
+                if (correspondence.versions().contains(version)) {
+                    for (String[] paths : expand(tree, correspondence.later(), correspondence.seeds())) {
+                        copy(paths[0], paths[1]);
+                    }
+                }
             }
         }
 
@@ -214,8 +271,6 @@ public final class FormMapping {
                 if (!(entry.value() instanceof MappingNode) || isWritten(path + ".evaluator")) {
                     continue;
                 }
-                copy(path + ".type", path + ".evaluator.type");
-                copy(path + ".iterations", path + ".evaluator.iterations");
                 if (ConfigTree.at(tree, path + ".evaluator.dataset_name").isEmpty()) {
                     tree = ConfigTree.with(tree, ConfigTree.path(path + ".evaluator.dataset_name"),
                             new ScalarNode(entry.name(), ScalarNode.Style.DOUBLE_QUOTED, entry.key().range()), entry.key().range());
@@ -224,13 +279,9 @@ public final class FormMapping {
         }
 
         void preparation() {
-            copy("dataset.source_schema.text", "dataset.field");
-            copy("dataset.source_schema.loss_masking_spans", "dataset.loss_masking_spans");
-            copy("dataset.source_schema.messages", "dataset.chat.messages");
             if (ConfigTree.scalar(tree, "dataset.source_schema.type").map(ScalarNode::text).filter("conversation"::equals).isPresent()) {
-                setIfAbsent("dataset.chat.messages", "messages", keyRange("dataset.source_schema").orElseThrow());
+                setIfAbsent("dataset.source_schema.messages", "messages", keyRange("dataset.source_schema").orElseThrow());
             }
-            copy("num_workers", "tokenize_workers");
         }
 
         /** Writes the node at {@code from} at {@code to}, unless {@code to} is written already. */
