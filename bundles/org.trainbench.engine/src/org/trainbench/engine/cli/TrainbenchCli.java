@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "trainbench", mixinStandardHelpOptions = true, versionProvider = TrainbenchVersion.class,
         description = "Trainbench: train Llama-family models from Fast-LLM-style YAML configs.",
-        subcommands = {ValidateCommand.class, TrainCommand.class, GenerateCommand.class, DemoCommand.class,
+        subcommands = {ValidateCommand.class, MigrateCommand.class, TrainCommand.class, GenerateCommand.class, DemoCommand.class,
                 PrepareCommand.class, TokenizeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class TrainbenchCli implements Runnable {
 

@@ -20,14 +20,14 @@ public final class ResolvedConfig {
     }
 
     public static String yaml(Record config) {
-        StringBuilder out = new StringBuilder("# The config as this run resolved it: every default filled in, legacy keys in their current form.\n");
+        StringBuilder out = new StringBuilder("# The config as this run resolved it: every default filled in, legacy keys in their current form, in the seeds' form (Fast-LLM 0.2) that the engine reads.\n");
         writeRecord(config, 0, out);
         return out.toString();
     }
 
     private static void writeRecord(Record record, int indent, StringBuilder out) {
         for (RecordComponent component : record.getClass().getRecordComponents()) {
-            if (component.isAnnotationPresent(org.trainbench.engine.config.schema.Legacy.class)) {
+            if (component.isAnnotationPresent(org.trainbench.engine.config.schema.Legacy.class) || !engineReads(component)) {
                 continue;
             }
             Object value;
@@ -42,6 +42,15 @@ public final class ResolvedConfig {
             }
             writeEntry(ConfigSchema.yamlName(component), value, indent, out);
         }
+    }
+
+    /**
+     * Whether the engine reads a key: keys of the 0.3/0.4 forms were mapped onto the seeds' form the engine reads.
+     */
+    private static boolean engineReads(RecordComponent component) {
+        org.trainbench.engine.config.schema.Versions versions = component.getAnnotation(org.trainbench.engine.config.schema.Versions.class);
+        return versions == null
+                || java.util.Arrays.asList(versions.value()).contains(org.trainbench.engine.config.schema.FastLlmVersion.V0_2);
     }
 
     private static void writeEntry(String name, Object value, int indent, StringBuilder out) {

@@ -237,7 +237,7 @@ public final class TrainingPlans {
     static Map<String, DatasetSource> datasets(DataConfig data, Consumer<String> notes) throws IOException {
         Map<String, DatasetSource> sources = new LinkedHashMap<>();
         for (Map.Entry<String, DatasetConfig> entry : data.datasets().entrySet()) {
-            sources.put(entry.getKey(), source(entry.getValue().type(), entry.getValue().path(), "data.datasets." + entry.getKey() + ".path"));
+            sources.put(entry.getKey(), source(entry.getValue(), "data.datasets." + entry.getKey()));
         }
         if (sources.isEmpty() && data.path() != null) {
             DatasetSource whole = legacySource(Path.of(data.path()));
@@ -258,6 +258,30 @@ public final class TrainingPlans {
             notes.accept("note: legacy data.path/split read as datasets " + sources.keySet());
         }
         return sources;
+    }
+
+    /** A named dataset: a file or memmap dataset, or a blend of those by weight. */
+    private static DatasetSource source(DatasetConfig dataset, String key) throws IOException {
+        DatasetType type = dataset.type() == null ? DatasetType.FILE : dataset.type();
+        if (type == DatasetType.BLENDED) {
+            List<org.trainbench.engine.config.training.BlendedDatasetConfig> parts = dataset.datasets() == null ? List.of() : dataset.datasets();
+            List<Double> weights = dataset.weights() == null ? List.of() : dataset.weights();
+            if (parts.size() < 2 || parts.size() != weights.size()) {
+                throw new IllegalArgumentException(key + ": a blended dataset needs two or more datasets and one weight each, got "
+                        + parts.size() + " and " + weights.size());
+            }
+            List<DatasetSource> sources = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                org.trainbench.engine.config.training.BlendedDatasetConfig part = parts.get(i);
+                sources.add(source(part.type() == null ? DatasetType.FILE : part.type(), part.path(), key + ".datasets[" + i + "].path"));
+            }
+            return new DatasetSource.Blended(sources, weights);
+        }
+        if (type != DatasetType.FILE && type != DatasetType.MEMMAP) {
+            throw new IllegalArgumentException(key + ".type: Trainbench's engine reads file, memmap and blended datasets, not "
+                    + type.yamlName());
+        }
+        return source(type, dataset.path(), key + ".path");
     }
 
     private static DatasetSource source(DatasetType type, Path path, String key) throws IOException {

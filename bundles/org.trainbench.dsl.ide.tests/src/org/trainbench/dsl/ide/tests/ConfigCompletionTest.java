@@ -68,6 +68,44 @@ class ConfigCompletionTest {
 	}
 
 	@Test
+	void keysAreProposedInTheFastLlmFormOfTheDocument() {
+		List<String> v04 = labels(complete(null, """
+				data:
+				  micro_batch_size: 4096
+				model:
+				  base_model:
+				    |
+				"""));
+		assertTrue(v04.containsAll(List.of("decoder", "embeddings", "head", "hidden_size", "tied_embedding_weight")), v04::toString);
+		assertFalse(v04.contains("transformer"), "the seeds' form, not Fast-LLM 0.4's");
+		assertFalse(v04.contains("tie_word_embeddings"), "the seeds' form, not Fast-LLM 0.4's");
+		List<String> seeds = labels(complete(null, """
+				batch:
+				  cross_document_attention: false
+				model:
+				  base_model:
+				    |
+				"""));
+		assertTrue(seeds.containsAll(List.of("transformer", "vocab_size", "tie_word_embeddings")), seeds::toString);
+		assertFalse(seeds.contains("decoder"), "Fast-LLM 0.3 and 0.4, not the seeds' form");
+		List<String> undecided = labels(complete(null, """
+				model:
+				  base_model:
+				    |
+				"""));
+		assertTrue(undecided.containsAll(List.of("transformer", "decoder")), "a document of no form yet gets every form's keys");
+		List<String> mixer = labels(complete(null, """
+				model:
+				  base_model:
+				    decoder:
+				      block:
+				        mixer:
+				          he|
+				"""));
+		assertEquals(List.of("heads", "head_groups", "head_size"), mixer);
+	}
+
+	@Test
 	void aKeyProposalCarriesItsTypeDefaultAndDoc() {
 		List<ContentAssistEntry> entries = complete(null, """
 				model:
@@ -176,7 +214,7 @@ class ConfigCompletionTest {
 	void anEntryOfANamedMapTakesItsKeysFromTheMapsElement() {
 		// data.datasets maps any name to a dataset section
 		List<String> labels = labels(complete(null, "data:\n  datasets:\n    my_split:\n      type: file\n      |\n"));
-		assertEquals(List.of("path"), labels);
+		assertEquals(List.of("path", "datasets", "weights"), labels, "datasets and weights are a blended dataset's");
 	}
 
 	@Test

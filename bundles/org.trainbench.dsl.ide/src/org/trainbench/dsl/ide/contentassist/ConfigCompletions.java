@@ -5,9 +5,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.trainbench.dsl.ide.contentassist.ConfigCursor.Place;
@@ -15,10 +18,14 @@ import org.trainbench.dsl.ide.text.BlockYaml;
 import org.trainbench.dsl.tree.DocumentPaths;
 import org.trainbench.engine.config.schema.ConfigKind;
 import org.trainbench.engine.config.schema.ConfigSchema;
+import org.trainbench.engine.config.schema.FastLlmVersion;
+import org.trainbench.engine.config.schema.FormMapping;
 import org.trainbench.engine.config.schema.SchemaKey;
 import org.trainbench.engine.config.schema.ValueType;
 import org.trainbench.engine.config.yaml.MappingNode;
 import org.trainbench.engine.config.yaml.YamlNode;
+import org.trainbench.engine.config.yaml.YamlParser;
+import org.trainbench.engine.config.yaml.YamlSyntaxException;
 import org.eclipse.xtext.ide.editor.contentassist.ContentAssistEntry;
 
 /**
@@ -46,7 +53,7 @@ public final class ConfigCompletions {
 		List<ContentAssistEntry> entries = new ArrayList<>();
 		switch (cursor.place()) {
 			case KEY -> {
-				keys(cursor, entries);
+				keys(cursor, possibleForms(text, offset), entries);
 				templates(cursor, entries);
 			}
 			case VALUE -> values(cursor, configFile, entries);
@@ -56,7 +63,26 @@ public final class ConfigCompletions {
 		return entries;
 	}
 
-	private static void keys(ConfigCursor cursor, List<ContentAssistEntry> entries) {
+	/**
+	 * The Fast-LLM versions the document can be in, from the keys written (the line being typed left out when the
+	 * text does not parse with it); every version when the text cannot be read or mixes forms.
+	 */
+	static Set<FastLlmVersion> possibleForms(String text, int offset) {
+		int lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+		int lineEnd = text.indexOf('\n', offset);
+		String withoutLine = text.substring(0, lineStart) + (lineEnd < 0 ? "" : text.substring(lineEnd + 1));
+		for (String candidate : List.of(text, withoutLine)) {
+			try {
+				FormMapping.Form form = FormMapping.form(YamlParser.parse(candidate));
+				return form.mixed() ? EnumSet.allOf(FastLlmVersion.class) : form.possible();
+			} catch (YamlSyntaxException e) {
+				// try without the line being typed
+			}
+		}
+		return EnumSet.allOf(FastLlmVersion.class);
+	}
+
+	private static void keys(ConfigCursor cursor, Set<FastLlmVersion> forms, List<ContentAssistEntry> entries) {
 		List<SchemaKey> candidates = new ArrayList<>();
 		if (cursor.path().isEmpty() && cursor.kind() == ConfigKind.UNKNOWN) {
 			candidates.addAll(ConfigSchema.training().currentChildren());
@@ -69,7 +95,8 @@ public final class ConfigCompletions {
 		// required keys first, then in the order the schema declares them
 		candidates.sort((a, b) -> Boolean.compare(b.required(), a.required()));
 		for (SchemaKey key : candidates) {
-			if (cursor.presentKeys().contains(key.name()) || !matches(key.name(), cursor.prefix())) {
+			if (cursor.presentKeys().contains(key.name()) || !matches(key.name(), cursor.prefix())
+					|| !key.versions().isEmpty() && Collections.disjoint(key.versions(), forms)) {
 				continue;
 			}
 			ContentAssistEntry entry = entry(cursor.prefix(), keyText(key, cursor.column()), key.name(),
@@ -221,6 +248,11 @@ public final class ConfigCompletions {
 		if (!key.engineSupports().isEmpty()) {
 			doc.append("\n\nTrainbench's engine runs: ").append(String.join(", ", key.engineSupports()));
 		}
+		if (!key.versions().isEmpty()) {
+			doc.append("\n\nFast-LLM ").append(FastLlmVersion.describe(key.versions())).append(" only.");
+		}
+		key.notHonoured().ifPresent(info -> doc.append("\n\nNot honoured by Trainbench").append(info.changesResults()
+				? " (an error unless left at its default): " : " (a warning when set): ").append(info.instead()));
 		return doc.toString();
 	}
 

@@ -78,7 +78,7 @@ class ConfigSchemaTest {
         SchemaKey path = training("data.datasets.anything.path");
         assertEquals("data.datasets.*.path", path.path());
         assertTrue(path.inputPath());
-        assertTrue(path.required());
+        assertFalse(path.required(), "blended and random datasets have no path; CrossFieldRules asks file and memmap for one");
         SchemaKey splits = ConfigSchema.lookup(ConfigKind.PREPARATION, "splits.training").orElseThrow();
         assertEquals(ValueType.FLOAT, splits.type());
         assertFalse(splits.range().orElseThrow().contains(0));
@@ -92,10 +92,10 @@ class ConfigSchemaTest {
 
     @Test
     void sectionsOfBothKindsAreDeclared() {
-        assertEquals(List.of("training", "batch", "data", "optimizer", "pretrained", "model", "run"),
+        assertEquals(List.of("training", "batch", "data", "optimizer", "pretrained", "model", "run", "schedule", "reference_models"),
                 ConfigSchema.training().children().stream().map(SchemaKey::name).toList());
         assertEquals(List.of("output_path", "loading_workers", "tokenize_workers", "saving_workers", "dataset", "tokenizer",
-                "splits", "seed"), ConfigSchema.preparation().children().stream().map(SchemaKey::name).toList());
+                "splits", "seed", "num_workers", "documents_per_shard"), ConfigSchema.preparation().children().stream().map(SchemaKey::name).toList());
         assertTrue(ConfigSchema.lookup(ConfigKind.PREPARATION, "dataset.chat.roles.human").isPresent());
         assertTrue(ConfigSchema.lookup(ConfigKind.TRAINING, "model.base_model.transformer.hiden_size").isEmpty());
     }

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.trainbench.engine.config.schema.ConfigKind;
 import org.trainbench.engine.config.schema.ConfigSchema;
 import org.trainbench.engine.config.schema.ConfigTree;
+import org.trainbench.engine.config.schema.FastLlmVersion;
+import org.trainbench.engine.config.schema.FormMapping;
 import org.trainbench.engine.config.schema.KeySuggestions;
 import org.trainbench.engine.config.schema.SchemaKey;
 import org.trainbench.engine.config.yaml.MappingNode;
@@ -41,6 +43,13 @@ public final class ConfigChecker {
             checkKnownKind(root, out);
         } else {
             new SchemaRules(schema.get(), root, kind == ConfigKind.TRAINING ? "training" : "data-preparation", out).run();
+            FormMapping.Form form = FormMapping.form(root);
+            if (form.mixed()) {
+                // The keys cannot be read as one Fast-LLM version: rules across keys would only add a cascade.
+                reportMixedForms(form, out);
+                out.sort(Comparator.comparingInt((Diagnostic d) -> d.range().offset()).thenComparing(Diagnostic::severity));
+                return List.copyOf(out);
+            }
             CrossFieldRules rules = new CrossFieldRules(root, schema.get(), configFile, out);
             if (kind == ConfigKind.TRAINING) {
                 rules.runTrainingRules();
@@ -66,6 +75,27 @@ public final class ConfigChecker {
     /** Whether any diagnostic is an error. */
     public static boolean hasErrors(List<Diagnostic> diagnostics) {
         return diagnostics.stream().anyMatch(d -> d.severity() == Severity.ERROR);
+    }
+
+    /**
+     * One diagnostic for a config that mixes Fast-LLM forms, at the first key that no version has together with the
+     * keys before it, naming which keys belong to which versions.
+     */
+    private static void reportMixedForms(FormMapping.Form form, List<Diagnostic> out) {
+        FormMapping.VersionedKey conflict = form.firstConflict().orElseThrow();
+        List<String> others = new ArrayList<>();
+        for (FormMapping.VersionedKey key : form.evidence()) {
+            if (key == conflict) {
+                break;
+            }
+            if (java.util.Collections.disjoint(key.versions(), conflict.versions()) && others.size() < 3) {
+                others.add("`" + key.path() + "` (line " + key.range().line() + ") only in " + FastLlmVersion.describe(key.versions()));
+            }
+        }
+        out.add(new Diagnostic(Severity.ERROR, IssueCodes.MIXED_FORMS, "This config mixes Fast-LLM forms: `" + conflict.path()
+                + "` exists only in Fast-LLM " + FastLlmVersion.describe(conflict.versions()) + ", but " + String.join(", ", others)
+                + ". Write the whole config in one form; `trainbench migrate` rewrites a config into Fast-LLM "
+                + FastLlmVersion.CURRENT.label() + ".", conflict.range(), conflict.path()));
     }
 
     /** Empty documents, non-mappings, and mappings without a single key of either kind. */

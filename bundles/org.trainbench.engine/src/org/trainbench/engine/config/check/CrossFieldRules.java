@@ -62,6 +62,7 @@ final class CrossFieldRules {
         checkRotaryTheta();
         checkEvaluatorDatasets();
         checkTrainingDataset();
+        checkDatasets();
         checkPretrainedPath();
         checkPretrainedArchitecture();
         checkExportInterval();
@@ -77,13 +78,13 @@ final class CrossFieldRules {
 
     /** Neither a pretrained model nor a transformer definition: the run has no architecture to build. */
     private void checkArchitectureDefined() {
-        if (pretrained || ConfigTree.at(written, TRANSFORMER).isPresent()) {
+        if (pretrained || ConfigTree.at(migrated, TRANSFORMER).isPresent()) {
             return;
         }
         SourceRange at = keyRange(written, "model.base_model").or(() -> keyRange(written, "model"))
                 .orElse(ConfigTree.documentAnchor(written));
         out.add(new Diagnostic(Severity.ERROR, IssueCodes.ARCHITECTURE_UNDEFINED, "The model architecture is undefined:"
-                + " neither `pretrained` nor `model.base_model.transformer` is given. Add a `pretrained` section (format,"
+                + " neither `pretrained` nor `model.base_model.transformer` (Fast-LLM 0.3 and 0.4: `model.base_model.decoder`) is given. Add a `pretrained` section (format,"
                 + " path; model_weights: no loads only the architecture), or define `model.base_model.transformer`"
                 + " (hidden_size, num_layers, num_attention_heads, head_groups, ffn_hidden_size, ...).", at,
                 "model.base_model.transformer", Map.of(Diagnostic.DATA_MISSING_KEY, "model.base_model.transformer")));
@@ -258,6 +259,54 @@ final class CrossFieldRules {
                 + " but `data.datasets` has no `training` dataset to train on" + (datasets.isEmpty() ? "" : " (defined: "
                 + String.join(", ", datasets) + ")") + ": add data.datasets.training with type and path.", at,
                 "data.datasets.training", Map.of(Diagnostic.DATA_MISSING_KEY, "data.datasets.training")));
+    }
+
+    /**
+     * A file or memmap dataset is read from its path; a blend samples from two or more datasets, one weight each, each
+     * with its path.
+     */
+    private void checkDatasets() {
+        if (!(ConfigTree.at(migrated, "data.datasets").orElse(null) instanceof MappingNode datasets)) {
+            return;
+        }
+        for (MappingNode.Entry entry : datasets.entries()) {
+            if (!(entry.value() instanceof MappingNode dataset)) {
+                continue;
+            }
+            String path = "data.datasets." + entry.name();
+            String type = dataset.get("type").filter(n -> n instanceof ScalarNode).map(n -> ((ScalarNode) n).text()).orElse("file");
+            if (type.equals("file") || type.equals("memmap")) {
+                requirePath(dataset, path, entry.key().range());
+            } else if (type.equals("blended")) {
+                checkBlend(dataset, path, entry.key().range());
+            }
+        }
+    }
+
+    private void requirePath(MappingNode dataset, String path, SourceRange at) {
+        if (dataset.get("path").filter(n -> !SchemaRules.isNull(n)).isEmpty()) {
+            out.add(new Diagnostic(Severity.ERROR, IssueCodes.MISSING_REQUIRED, "Missing `" + path + ".path`: a "
+                    + dataset.get("type").filter(n -> n instanceof ScalarNode).map(n -> ((ScalarNode) n).text()).orElse("file")
+                    + " dataset is read from its path. Add it under `" + path + "`.", at, path + ".path",
+                    Map.of(Diagnostic.DATA_MISSING_KEY, path + ".path")));
+        }
+    }
+
+    private void checkBlend(MappingNode dataset, String path, SourceRange at) {
+        List<YamlNode> parts = dataset.get("datasets").filter(n -> n instanceof org.trainbench.engine.config.yaml.SequenceNode)
+                .map(n -> ((org.trainbench.engine.config.yaml.SequenceNode) n).items()).orElse(List.of());
+        List<YamlNode> weights = dataset.get("weights").filter(n -> n instanceof org.trainbench.engine.config.yaml.SequenceNode)
+                .map(n -> ((org.trainbench.engine.config.yaml.SequenceNode) n).items()).orElse(List.of());
+        if (parts.size() < 2 || weights.size() != parts.size()) {
+            out.add(new Diagnostic(Severity.ERROR, IssueCodes.BLEND_MISMATCH, "`" + path + "` blends " + parts.size()
+                    + " dataset(s) with " + weights.size() + " weight(s): a blended dataset needs two or more `datasets`"
+                    + " and one `weights` entry per dataset, in the same order.", at, path));
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i) instanceof MappingNode part) {
+                requirePath(part, path + ".datasets[" + i + "]", part.range());
+            }
+        }
     }
 
     /** A pretrained model is loaded from a path: without one, neither weights nor architecture can be read. */

@@ -29,6 +29,20 @@ public final class IssueCodes {
     public static final String LEGACY_KEY = "legacy-key";
     /** A valid Fast-LLM value that Trainbench's engine cannot run (warning). */
     public static final String UNSUPPORTED_BY_ENGINE = "unsupported-by-engine";
+    /**
+     * A key Fast-LLM accepts that Trainbench's engine does not honour, set so that a run computes the same anyway
+     * (logging, data loading, parallel layouts run as data parallel): warning.
+     */
+    public static final String IGNORED_BY_ENGINE = "ignored-by-engine";
+    /** A key Fast-LLM accepts that Trainbench's engine does not honour, set so that a run would compute something else. */
+    public static final String NOT_HONOURED_BY_ENGINE = "not-honoured-by-engine";
+    /**
+     * Keys of Fast-LLM forms that no single version has (e.g. {@code batch} with {@code data.micro_batch_size}); one
+     * diagnostic for the whole config, at the first key that conflicts with the ones before it.
+     */
+    public static final String MIXED_FORMS = "mixed-forms";
+    /** A blended dataset with fewer than two datasets, or not one weight per dataset. */
+    public static final String BLEND_MISMATCH = "blend-mismatch";
     /** Neither {@code pretrained} nor {@code model.base_model.transformer} defines the model architecture. */
     public static final String ARCHITECTURE_UNDEFINED = "architecture-undefined";
     /** {@code num_attention_heads} is not a multiple of {@code head_groups}; data: the closest divisor. */
@@ -71,7 +85,8 @@ public final class IssueCodes {
             UNSUPPORTED_BY_ENGINE, ARCHITECTURE_UNDEFINED, HEADS_NOT_DIVISIBLE, HIDDEN_SIZE_MISMATCH, BATCH_NOT_DIVISIBLE,
             LR_SCHEDULE_ORDER, LR_MINIMUM_ABOVE_BASE, ROTARY_THETA_CONFLICT, UNKNOWN_EVALUATOR_DATASET,
             MISSING_TRAINING_DATASET, PRETRAINED_WITHOUT_PATH, PRETRAINED_ARCHITECTURE_MISMATCH, FILE_NOT_FOUND,
-            EXPORT_WITHOUT_INTERVAL, OUTPUT_HOLDS_INPUT);
+            EXPORT_WITHOUT_INTERVAL, OUTPUT_HOLDS_INPUT, IGNORED_BY_ENGINE, NOT_HONOURED_BY_ENGINE, MIXED_FORMS,
+            BLEND_MISMATCH);
 
     private IssueCodes() {
     }

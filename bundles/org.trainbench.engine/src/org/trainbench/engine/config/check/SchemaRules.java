@@ -58,6 +58,7 @@ final class SchemaRules {
                 if (child.get().isLegacy()) {
                     checkLegacyKey(child.get(), entry, childPath);
                 }
+                checkHonoured(child.get(), entry, childPath);
                 value(child.get(), entry.value(), childPath, entry.key().range());
             }
         }
@@ -168,6 +169,55 @@ final class SchemaRules {
             data.put(Diagnostic.DATA_REPLACED_KEYS, String.join(",", r.replacedKeys()));
         });
         out.add(new Diagnostic(Severity.WARNING, IssueCodes.LEGACY_KEY, message, entry.key().range(), path, data));
+    }
+
+    /**
+     * A key Fast-LLM accepts but the engine does not honour, written with a value other than its default (or the values
+     * the engine runs alike): a warning when a run computes the same anyway, an error when it would not.
+     */
+    private void checkHonoured(SchemaKey key, MappingNode.Entry entry, String path) {
+        Optional<SchemaKey.NotHonouredInfo> info = key.notHonoured();
+        if (info.isEmpty() || !setOtherThanDefault(key, entry.value(), info.get())) {
+            return;
+        }
+        String written = entry.value() instanceof ScalarNode scalar ? ": " + scalar.text() : "";
+        boolean error = info.get().changesResults();
+        String message = "`" + path + written + "` is a Fast-LLM setting that Trainbench's engine does not honour. In Fast-LLM: "
+                + firstSentence(key.doc()) + " " + info.get().instead()
+                + (!error ? "" : key.defaultValue().isPresent() ? " Remove it (or set it to " + key.defaultValue().get()
+                        + ") to run on Trainbench." : " Remove it to run on Trainbench.");
+        Map<String, String> data = key.defaultValue().isPresent() && entry.value() instanceof ScalarNode
+                ? Map.of(Diagnostic.DATA_SUGGESTED_VALUE, key.defaultValue().get()) : Map.of();
+        out.add(new Diagnostic(error ? Severity.ERROR : Severity.WARNING,
+                error ? IssueCodes.NOT_HONOURED_BY_ENGINE : IssueCodes.IGNORED_BY_ENGINE, message,
+                error ? entry.value().range() : entry.key().range(), path, data));
+    }
+
+    /** Whether a written value asks for something: not null, not empty, not the default nor an accepted value. */
+    private static boolean setOtherThanDefault(SchemaKey key, YamlNode node, SchemaKey.NotHonouredInfo info) {
+        return switch (node) {
+            case MappingNode mapping -> !mapping.entries().isEmpty();
+            case SequenceNode sequence -> !sequence.items().isEmpty();
+            case ScalarNode scalar -> {
+                if (scalar.kind() == ScalarNode.Kind.NULL) {
+                    yield false;
+                }
+                String text = scalar.kind() == ScalarNode.Kind.BOOLEAN ? String.valueOf(scalar.value())
+                        : key.type() == ValueType.CHOICE ? canonicalChoice(key, scalar.text()) : scalar.text();
+                if (info.accepts().contains(text)) {
+                    yield false;
+                }
+                Optional<String> literal = key.defaultValue();
+                if (literal.isEmpty()) {
+                    yield true;
+                }
+                ScalarNode fallback = new ScalarNode(literal.get(), ScalarNode.Style.PLAIN, scalar.range());
+                if (scalar.value() instanceof Number written && fallback.value() instanceof Number expected) {
+                    yield written.doubleValue() != expected.doubleValue();
+                }
+                yield !text.equals(literal.get());
+            }
+        };
     }
 
     /** Required keys of a written (or required) section that are missing or null. */

@@ -42,7 +42,7 @@ public final class ConfigBinder {
 
     /** The data-preparation config of a tree. */
     public static PreparationConfig preparation(YamlNode root) throws ConfigBindingException {
-        return bind(root, PreparationConfig.class);
+        return bind(FormMapping.toEngineForm(root), PreparationConfig.class);
     }
 
     /** Binds a tree to any config record (used for sub-sections too, e.g. the architecture alone). */

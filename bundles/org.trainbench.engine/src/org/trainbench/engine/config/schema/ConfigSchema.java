@@ -51,7 +51,7 @@ public final class ConfigSchema {
     public static SchemaKey of(Class<? extends Record> type) {
         return ROOTS.computeIfAbsent(type, t -> {
             SchemaKey root = new SchemaKey("", "", ValueType.SECTION, t, doc(t.getAnnotation(Doc.class)), null, null,
-                    null, List.of(), List.of(), List.of(), List.of(), false, false, false, false, null, null);
+                    null, List.of(), List.of(), List.of(), List.of(), false, false, false, false, null, java.util.Set.of(), null, null);
             root.setChildren(children(t, ""));
             return root;
         });
@@ -181,6 +181,8 @@ public final class ConfigSchema {
         DerivedDefault derived = element ? null : component.getAnnotation(DerivedDefault.class);
         InputPath inputPath = component.getAnnotation(InputPath.class);
         EngineSupports supports = component.getAnnotation(EngineSupports.class);
+        Versions versions = element ? null : component.getAnnotation(Versions.class);
+        NotHonoured notHonoured = element ? null : component.getAnnotation(NotHonoured.class);
         SchemaKey key = new SchemaKey(name, path, valueType, raw,
                 element ? "" : doc(component.getAnnotation(Doc.class)),
                 literal == null ? null : literal.value(), derived == null ? null : derived.value(),
@@ -189,7 +191,10 @@ public final class ConfigSchema {
                 !element && component.getAnnotation(Required.class) != null,
                 !element && component.getAnnotation(OptionalSection.class) != null,
                 inputPath != null && (valueType == ValueType.PATH || valueType == ValueType.STRING),
-                inputPath != null && inputPath.hubNameAllowed(), element ? null : legacy, component);
+                inputPath != null && inputPath.hubNameAllowed(), element ? null : legacy,
+                versions == null ? java.util.Set.of() : java.util.Set.of(versions.value()),
+                notHonoured == null ? null : new SchemaKey.NotHonouredInfo(notHonoured.value(), notHonoured.changesResults(),
+                        Arrays.asList(notHonoured.accepts())), component);
         switch (valueType) {
             case SECTION -> key.setChildren(children(raw, path));
             case MAP -> key.setElement(create("<name>", path + ".*", typeArgument(type, 1), component, null, true));

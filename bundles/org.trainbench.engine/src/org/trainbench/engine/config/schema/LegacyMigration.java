@@ -35,11 +35,15 @@ public final class LegacyMigration {
         return new java.math.BigDecimal(theta).round(new java.math.MathContext(12)).doubleValue();
     }
 
-    /** A training config tree with legacy keys rewritten; other trees are returned unchanged. */
+    /**
+     * A training config tree in the seeds' form ({@link FormMapping}) with legacy keys rewritten; other trees are
+     * returned unchanged.
+     */
     public static YamlNode migrate(YamlNode root) {
         if (!(root instanceof MappingNode)) {
             return root;
         }
+        root = FormMapping.toEngineForm(root);
         root = migrateValidation(root);
         root = migrateRotary(root);
         return root;

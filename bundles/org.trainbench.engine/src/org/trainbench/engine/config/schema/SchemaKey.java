@@ -43,6 +43,13 @@ public final class SchemaKey {
     public record LegacyInfo(String replacedByPath, String note) {
     }
 
+    /** What the engine does instead of honouring a key Fast-LLM accepts ({@link NotHonoured}). */
+    public record NotHonouredInfo(String instead, boolean changesResults, List<String> accepts) {
+        public NotHonouredInfo {
+            accepts = List.copyOf(accepts);
+        }
+    }
+
     private final String name;
     private final String path;
     private final ValueType type;
@@ -60,6 +67,8 @@ public final class SchemaKey {
     private final boolean inputPath;
     private final boolean hubNameAllowed;
     private final LegacyInfo legacy;
+    private final java.util.Set<FastLlmVersion> versions;
+    private final NotHonouredInfo notHonoured;
     private final RecordComponent component;
     private List<SchemaKey> children = List.of();
     private SchemaKey element;
@@ -67,7 +76,8 @@ public final class SchemaKey {
     SchemaKey(String name, String path, ValueType type, Class<?> javaType, String doc, String defaultValue,
             String derivedDefault, NumericRange range, List<String> allowedValues, List<String> acceptedValues,
             List<String> valueDocs, List<String> engineSupports, boolean required, boolean optionalSection,
-            boolean inputPath, boolean hubNameAllowed, LegacyInfo legacy, RecordComponent component) {
+            boolean inputPath, boolean hubNameAllowed, LegacyInfo legacy, java.util.Set<FastLlmVersion> versions,
+            NotHonouredInfo notHonoured, RecordComponent component) {
         this.name = name;
         this.path = path;
         this.type = type;
@@ -85,6 +95,8 @@ public final class SchemaKey {
         this.inputPath = inputPath;
         this.hubNameAllowed = hubNameAllowed;
         this.legacy = legacy;
+        this.versions = versions.isEmpty() ? java.util.Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(versions));
+        this.notHonoured = notHonoured;
         this.component = component;
     }
 
@@ -191,6 +203,29 @@ public final class SchemaKey {
     /** Where a legacy key belongs now. */
     public Optional<LegacyInfo> legacy() {
         return Optional.ofNullable(legacy);
+    }
+
+    /**
+     * The Fast-LLM versions whose configs have this key where it is declared; empty when every version has it (then
+     * its section's versions apply).
+     */
+    public java.util.Set<FastLlmVersion> versions() {
+        return versions;
+    }
+
+    /** Whether a config of {@code version} may write this key (ignoring its sections' versions). */
+    public boolean existsIn(FastLlmVersion version) {
+        return versions.isEmpty() || versions.contains(version);
+    }
+
+    /** What the engine does instead of honouring this key, when it does not ({@link NotHonoured}). */
+    public Optional<NotHonouredInfo> notHonoured() {
+        return Optional.ofNullable(notHonoured);
+    }
+
+    /** The current (non-legacy) keys of a section that a config of {@code version} may write: what completion proposes there. */
+    public List<SchemaKey> currentChildren(FastLlmVersion version) {
+        return children.stream().filter(child -> !child.isLegacy() && child.existsIn(version)).toList();
     }
 
     /** The keys of a {@link ValueType#SECTION}, in declaration order, legacy keys included. */

@@ -1,11 +1,31 @@
 package org.trainbench.engine.config.training;
 
 import org.trainbench.engine.config.schema.Doc;
+import org.trainbench.engine.config.schema.NotHonoured;
 import org.trainbench.engine.config.schema.Range;
 
 /** {@code model.multi_stage}. */
 public record MultiStageConfig(
         @Doc("ZeRO stage: 1 shards the optimizer state over data-parallel GPUs, 2 also the gradients, 3 also the weights. Unset: no sharding.")
         @Range(min = 1, max = 3)
-        Integer zeroStage) {
+        Integer zeroStage,
+        @Doc("Number of gradient buffers (ZeRO 3 prefetching).")
+        @Range(min = 1)
+        @NotHonoured(BUFFERS)
+        Integer numGradBuffers,
+        @Doc("Number of weight buffers (ZeRO 3 prefetching).")
+        @Range(min = 1)
+        @NotHonoured(BUFFERS)
+        Integer numWeightBuffers,
+        @Doc("Number of layers per stage (the unit of sharding and of pipeline parallelism).")
+        @Range(min = 0, minExclusive = true)
+        @NotHonoured(BUFFERS)
+        Double layersPerStage) {
+
+    private static final String BUFFERS = "Trainbench shards the flat parameter vector by rank (docs/DISTRIBUTED.md) without stages or buffers; the results are the same.";
+
+    /** The keys the engine reads. */
+    public MultiStageConfig(Integer zeroStage) {
+        this(zeroStage, null, null, null);
+    }
 }
