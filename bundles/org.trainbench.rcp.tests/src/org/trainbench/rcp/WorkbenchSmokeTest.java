@@ -5,7 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.eclipse.core.filesystem.EFS;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.ui.IEditorPart;
+import org.eclipse.ui.ide.IDE;
+import org.junit.jupiter.api.io.TempDir;
+import org.trainbench.testing.UiPump;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.ui.IViewPart;
@@ -40,6 +52,40 @@ public class WorkbenchSmokeTest {
         Rectangle before = Screenshots.fillScreen(shell);
         Screenshots.screen(shell.getDisplay(), "workbench.png");
         shell.setBounds(before);
+    }
+
+    @Test
+    void theDefaultLayoutGivesTheEditorRoomAt1600By1000(@TempDir Path temp) throws Exception {
+        IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
+        IWorkbenchPage page = window.getActivePage();
+        page.resetPerspective();
+        Path config = Files.writeString(temp.resolve("demo.yaml"), Files.readString(
+                Path.of(System.getProperty("trainbench.repository", "."), "examples/demo/demo.yaml")));
+        IEditorPart editor = IDE.openEditorOnFileStore(page, EFS.getLocalFileSystem().getStore(config.toUri()));
+        Shell shell = window.getShell();
+        Rectangle before = Screenshots.fillScreen(shell);
+        try {
+            UiPump.spin(Duration.ofMillis(300));
+            StyledText text = (StyledText) editor.getAdapter(Control.class);
+            int lines = text.getClientArea().height / text.getLineHeight();
+            int columns = text.getClientArea().width / averageCharWidth(text);
+            assertTrue(lines >= 25, "the editor shows " + lines + " lines at 1600 x 1000 (the first layout: 16)");
+            assertTrue(columns >= 80, "the editor is " + columns + " characters wide");
+            Screenshots.screen(shell.getDisplay(), "workbench-editor.png");
+        } finally {
+            page.closeAllEditors(false);
+            shell.setBounds(before);
+        }
+    }
+
+    private static int averageCharWidth(StyledText text) {
+        GC gc = new GC(text);
+        try {
+            gc.setFont(text.getFont());
+            return (int) Math.ceil(gc.getFontMetrics().getAverageCharacterWidth());
+        } finally {
+            gc.dispose();
+        }
     }
 
     @Test

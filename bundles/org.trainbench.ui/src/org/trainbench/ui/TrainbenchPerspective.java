@@ -17,16 +17,24 @@ public final class TrainbenchPerspective implements IPerspectiveFactory {
     public static final String ID = "org.trainbench.ui.perspective";
     /** The folder of run views below the editor area; other bundles may add views to it. */
     public static final String RUN_VIEWS_FOLDER = "org.trainbench.ui.runViews";
+    /** The window's width for Experiments (and the Outline stacked with it). */
+    static final float LEFT_RATIO = 0.35f;
+    /** The width beside Experiments for the editor; the rest goes to the Config Summary. */
+    static final float SUMMARY_RATIO = 0.70f;
+    /** The height of the editor column for the editor; the run views (charts, checkpoints, compare) get the rest. */
+    static final float EDITOR_HEIGHT_RATIO = 0.56f;
 
     @Override
     public void createInitialLayout(IPageLayout layout) {
         String editorArea = layout.getEditorArea();
-        IFolderLayout left = layout.createFolder("left", IPageLayout.LEFT, 0.42f, editorArea);
+        // At 1600 x 1000 the editor gets about 720 x 470 pixels, 27 lines of the text font (the first layout gave it 16,
+        // WorkbenchSmokeTest): Experiments keeps the width of its columns, the run views a little under half the height.
+        IFolderLayout left = layout.createFolder("left", IPageLayout.LEFT, LEFT_RATIO, editorArea);
         left.addView(ExperimentsView.ID);
         // Split off before the run views so that the summary runs the full height beside the editor: its memory
         // breakdown and step figures need more height than the editor keeps above the run views.
-        layout.addView(ConfigSummaryView.ID, IPageLayout.RIGHT, 0.62f, editorArea);
-        IFolderLayout runViews = layout.createFolder(RUN_VIEWS_FOLDER, IPageLayout.BOTTOM, 0.35f, editorArea);
+        layout.addView(ConfigSummaryView.ID, IPageLayout.RIGHT, SUMMARY_RATIO, editorArea);
+        IFolderLayout runViews = layout.createFolder(RUN_VIEWS_FOLDER, IPageLayout.BOTTOM, EDITOR_HEIGHT_RATIO, editorArea);
         runViews.addView(ChartsView.ID);
         runViews.addView(CheckpointsView.ID);
         runViews.addView(CompareView.ID);

@@ -27,9 +27,40 @@ class ConfigDiffTest {
                 "a", FakeRun.config("/runs/a", "0.0003", 16, 1000),
                 "b", FakeRun.config("/runs/b", "0.0001", 16, 2000)));
         assertEquals(List.of("a", "b"), diff.runs());
-        assertEquals(List.of("training.train_iters", "optimizer.learning_rate.base", "run.experiment_dir"),
+        assertEquals(List.of("training.train_iters", "optimizer.learning_rate.base"),
                 diff.rows().stream().map(ConfigDiff.Row::key).toList());
         assertEquals(List.of("0.0003", "0.0001"), diff.rows().get(1).values());
+        assertEquals(List.of("run.experiment_dir"), diff.runDirectoryRows().stream().map(ConfigDiff.Row::key).toList());
+        assertEquals(List.of("/runs/a", "/runs/b"), diff.runDirectoryRows().get(0).values());
+    }
+
+    @Test
+    void pathsResolvedFromEachRunsOwnDirectoryAreApartFromTheRealChanges() {
+        String a = """
+                data:
+                  training: /runs/lr-a/data/
+                  validation: /shared/val.bin
+                tokenizer: /runs/lr-a/tokenizer.json
+                run:
+                  experiment_dir: /runs/lr-a/
+                  cache: /runs/lr-a-cache
+                """;
+        String b = a.replace("/runs/lr-a/", "/runs/lr-b/").replace("/runs/lr-a-cache", "/runs/lr-b-cache")
+                .replace("/shared/val.bin", "/shared/val2.bin");
+        ConfigDiff diff = ConfigDiff.of(configs("a", a, "b", b));
+        assertEquals(List.of("data.training", "tokenizer", "run.experiment_dir"),
+                diff.runDirectoryRows().stream().map(ConfigDiff.Row::key).toList());
+        assertEquals(List.of("data.validation", "run.cache"), diff.rows().stream().map(ConfigDiff.Row::key).toList(),
+                "a sibling of the run directory and another file are real changes");
+    }
+
+    @Test
+    void aPathUnderTheRunDirectoryThatAlsoChangedItsNameIsARealChange() {
+        ConfigDiff diff = ConfigDiff.of(configs(
+                "a", "export: /runs/a/export\nrun:\n  experiment_dir: /runs/a\n",
+                "b", "export: /runs/b/hf\nrun:\n  experiment_dir: /runs/b\n"));
+        assertEquals(List.of("export"), diff.rows().stream().map(ConfigDiff.Row::key).toList());
+        assertEquals(List.of("run.experiment_dir"), diff.runDirectoryRows().stream().map(ConfigDiff.Row::key).toList());
     }
 
     @Test

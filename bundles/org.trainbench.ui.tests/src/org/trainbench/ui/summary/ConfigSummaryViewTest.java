@@ -188,8 +188,13 @@ class ConfigSummaryViewTest {
         useDefaultControls(view);
     }
 
-    /** Eight H100 at 40 %, the config's ZeRO stage, whatever an earlier test chose. */
+    /**
+     * Eight H100 at 40 %, the config's ZeRO stage, whatever an earlier test chose. The configs here have no launch
+     * configuration, which would start them on the CPU (as Run As would run them): the user picks CUDA GPUs.
+     */
     private static void useDefaultControls(ConfigSummaryView view) {
+        view.backendCombo.select(1);
+        view.backendCombo.notifyListeners(SWT.Selection, new Event());
         view.gpuCombo.select(TrainingEstimate.Gpu.H100_SXM.ordinal());
         view.gpuCombo.notifyListeners(SWT.Selection, new Event());
         view.gpuCountSpinner.setSelection(8);

@@ -58,6 +58,15 @@ class CompareViewTest {
         assertEquals(List.of("batch.batch_size", "optimizer.learning_rate.base", "run.experiment_dir"),
                 List.of(diff.getItem(0).getText(0), diff.getItem(1).getText(0), diff.getItem(2).getText(0)));
         assertEquals(3, diff.getItemCount());
+        assertTrue(!view.isRunDirectoryRow(0) && !view.isRunDirectoryRow(1) && view.isRunDirectoryRow(2),
+                "run.experiment_dir differs only because each run has its own directory: apart, after the real changes");
+        assertEquals(diff.getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY), diff.getItem(2).getForeground(0));
+        assertEquals(null == diff.getItem(0).getForeground(0) ? diff.getForeground() : diff.getItem(0).getForeground(0),
+                diff.getForeground(), "real changes in the table's own colour");
+        assertTrue(view.diffNote().getText().startsWith("2 key(s) differ; 1 more only because each run has its own directory"),
+                view.diffNote().getText());
+        assertEquals("Tokens/s (mean)", summary.getColumn(8).getText());
+        assertEquals("Tokens/s (last)", experiments.viewer().getTable().getColumn(4).getText());
         int columnA = diff.getColumn(1).getText().equals("lr-3e-4") ? 1 : 2;
         assertEquals("8", diff.getItem(0).getText(columnA));
         assertEquals("16", diff.getItem(0).getText(3 - columnA));

@@ -21,8 +21,19 @@ import org.trainbench.engine.run.RunDirectory;
  *
  * <p>Values are compared as PyYAML (so the engine) reads them: {@code 100_000} equals {@code 100000} and {@code yes}
  * equals {@code true}. A sequence of scalars is one value ({@code [0.9, 0.95]}).
+ *
+ * <p>Each run writes into its own directory, so {@value #EXPERIMENT_DIR} always differs, and so does every path the
+ * config resolves from it. Those keys are {@link #runDirectoryRows}, apart from the real changes in {@link #rows}: a
+ * key is a run-directory key when its values are equal once each run's own experiment directory at the start of the
+ * value is read as the same placeholder.
+ *
+ * @param rows             the keys that really differ
+ * @param runDirectoryRows the keys that differ only because each run has its own directory
  */
-public record ConfigDiff(List<String> runs, List<Row> rows) {
+public record ConfigDiff(List<String> runs, List<Row> rows, List<Row> runDirectoryRows) {
+
+    /** The key naming a run's own directory. */
+    public static final String EXPERIMENT_DIR = "run.experiment_dir";
 
     /** One differing key with each run's value (null where absent), in the order of {@link #runs}. */
     public record Row(String key, List<String> values) {
@@ -34,6 +45,7 @@ public record ConfigDiff(List<String> runs, List<Row> rows) {
     public ConfigDiff {
         runs = List.copyOf(runs);
         rows = List.copyOf(rows);
+        runDirectoryRows = List.copyOf(runDirectoryRows);
     }
 
     /**
@@ -57,25 +69,52 @@ public record ConfigDiff(List<String> runs, List<Row> rows) {
             flat.keySet().forEach(k -> keys.put(k, true));
             flats.add(flat);
         }
+        List<String> directories = new ArrayList<>();
+        for (Map<String, Flat> flat : flats) {
+            Flat dir = flat.get(EXPERIMENT_DIR);
+            directories.add(dir == null || !(dir.value instanceof String text) || text.isEmpty() ? null : withoutTrailingSlash(text));
+        }
         List<Row> rows = new ArrayList<>();
+        List<Row> runDirectoryRows = new ArrayList<>();
         for (String key : keys.keySet()) {
             List<String> texts = new ArrayList<>();
             List<Object> values = new ArrayList<>();
-            for (Map<String, Flat> flat : flats) {
-                Flat f = flat.get(key);
+            List<Object> relative = new ArrayList<>();
+            for (int i = 0; i < flats.size(); i++) {
+                Flat f = flats.get(i).get(key);
                 texts.add(f == null ? null : f.text);
                 values.add(f == null ? Marker.ABSENT : f.value);
+                relative.add(f == null ? Marker.ABSENT : relativeToRunDirectory(f.value, directories.get(i)));
             }
             if (values.stream().distinct().count() > 1) {
-                rows.add(new Row(key, texts));
+                boolean ownDirectory = key.equals(EXPERIMENT_DIR) || relative.stream().distinct().count() == 1;
+                (ownDirectory ? runDirectoryRows : rows).add(new Row(key, texts));
             }
         }
-        return new ConfigDiff(runs, rows);
+        return new ConfigDiff(runs, rows, runDirectoryRows);
     }
 
-    /** Stand-ins that compare equal only to themselves: a key a run does not set, and a YAML null. */
+    /** A path value under the run's own directory with that directory replaced by a placeholder; others unchanged. */
+    private static Object relativeToRunDirectory(Object value, String directory) {
+        if (directory == null || !(value instanceof String text)) {
+            return value;
+        }
+        if (text.equals(directory) || withoutTrailingSlash(text).equals(directory)) {
+            return Marker.RUN_DIRECTORY;
+        }
+        if (text.startsWith(directory + "/")) {
+            return List.of(Marker.RUN_DIRECTORY, text.substring(directory.length()));
+        }
+        return value;
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** Stand-ins that compare equal only to themselves: a key a run does not set, a YAML null, a run's own directory. */
     private enum Marker {
-        ABSENT, NULL
+        ABSENT, NULL, RUN_DIRECTORY
     }
 
     /** A leaf: its text as written and its value as PyYAML reads it. */

@@ -20,7 +20,7 @@ public sealed interface ConfigSummary {
      *
      * @param estimate        the engine's estimate, with the override's stage and the chosen data-parallel size
      * @param configZeroStage the stage the config itself asks for (its default 1 when unwritten)
-     * @param secondsPerStep  on the chosen GPUs at the chosen MFU
+     * @param secondsPerStep  on the chosen GPUs at the chosen MFU; NaN on the CPU
      */
     record Estimated(TrainingEstimate estimate, SummarySettings settings, int configZeroStage, double secondsPerStep)
             implements ConfigSummary {
@@ -53,12 +53,14 @@ public sealed interface ConfigSummary {
             return new Unreadable("This is a data-preparation config (output_path, dataset, tokenizer): the summary estimates"
                     + " training configs.");
         }
-        var estimate = TrainingEstimate.of(tree, settings.gpus(), configFile);
+        var estimate = TrainingEstimate.of(tree, settings.dataParallelSize(), configFile);
         if (estimate.isEmpty()) {
             return new Incomplete(TrainingEstimate.missingKeys(tree, configFile));
         }
         TrainingEstimate fromConfig = estimate.get();
         TrainingEstimate shown = settings.zeroOverride() == 0 ? fromConfig : fromConfig.withZeroStage(settings.zeroOverride());
-        return new Estimated(shown, settings, fromConfig.zeroStage(), shown.secondsPerStep(settings.gpu(), settings.gpus(), settings.mfu()));
+        // The CPU has no peak FLOP/s the estimate could take a fraction of: its run logs its own time per step.
+        return new Estimated(shown, settings, fromConfig.zeroStage(),
+                settings.cpu() ? Double.NaN : shown.secondsPerStep(settings.gpu(), settings.gpus(), settings.mfu()));
     }
 }

@@ -59,22 +59,23 @@ public final class ConfigSummaryView extends ViewPart {
     static final int DEBOUNCE_MILLIS = 300;
 
     /** One line of the summary; {@link #value} reads it from an estimate. */
-    enum Row {
+    public enum Row {
         PARAMETERS("Parameters", s -> ReadableNumbers.parameters(s.estimate().parameterCount())),
         WEIGHTS("Weights", s -> ReadableNumbers.bytes(s.estimate().weightBytes())),
         GRADIENTS("Gradients", s -> ReadableNumbers.bytes(s.estimate().gradientBytes())),
         OPTIMIZER("Optimizer state", s -> ReadableNumbers.bytes(s.estimate().optimizerStateBytes())),
         ACTIVATIONS("Activations", s -> ReadableNumbers.bytes(s.estimate().activationBytes())),
-        TOTAL("Total per GPU", s -> ReadableNumbers.bytes(s.estimate().memoryPerGpuBytes())),
-        FITS("GPU memory", s -> ReadableNumbers.bytes(s.settings().gpu().memoryBytes)
-                + (s.estimate().fitsOn(s.settings().gpu()) ? ": fits" : ": does not fit")),
+        TOTAL("Total", s -> ReadableNumbers.bytes(s.estimate().memoryPerGpuBytes())),
+        FITS("GPU memory", s -> s.settings().cpu() ? "none (CPU run)"
+                : ReadableNumbers.bytes(s.settings().gpu().memoryBytes) + (s.estimate().fitsOn(s.settings().gpu()) ? ": fits" : ": does not fit")),
         TOKENS_PER_STEP("Tokens per step", s -> ReadableNumbers.count(s.estimate().tokensPerStep())),
         MICRO_BATCHES("Micro-batches per GPU", s -> s.estimate().batchSplitProblem().isPresent()
                 ? String.format(Locale.ROOT, "%.3f: not whole", s.estimate().microBatchesPerGpu())
                 : String.format(Locale.ROOT, "%d", Math.round(s.estimate().microBatchesPerGpu()))),
         FLOPS_PER_TOKEN("FLOPs per token", s -> ReadableNumbers.flops(s.estimate().flopsPerToken())),
         FLOPS_PER_STEP("FLOPs per step", s -> ReadableNumbers.flops(s.estimate().flopsPerStep())),
-        TIME_PER_STEP("Time per step", s -> ReadableNumbers.seconds(s.secondsPerStep()));
+        TIME_PER_STEP("Time per step", s -> s.settings().cpu() ? "see the run's Charts"
+                : ReadableNumbers.seconds(s.secondsPerStep()));
 
         final String label;
         private final Function<ConfigSummary.Estimated, String> value;
@@ -100,6 +101,9 @@ public final class ConfigSummaryView extends ViewPart {
     private Label message;
     private Label shape;
     private final Map<Row, Label> values = new EnumMap<>(Row.class);
+    private Group memoryGroup;
+    /** CPU or GPUs, as the followed config's launch configuration says until the user chooses. */
+    Combo backendCombo;
     Combo gpuCombo;
     Spinner gpuCountSpinner;
     Spinner mfuSpinner;
@@ -110,6 +114,13 @@ public final class ConfigSummaryView extends ViewPart {
     private Display display;
 
     private SummarySettings settings = SummarySettings.DEFAULT;
+    /** Where the followed config's launch configuration trains, or null (no config, or no launch bundle installed). */
+    private RunTarget target;
+    /** What the user chose for a config while following it: kept when the editor comes back to the front. */
+    private final Map<Path, SummarySettings> chosen = new java.util.HashMap<>();
+    private Path followedFile;
+    /** Set while the controls are being set from the settings, so that their listeners do not count it as a choice. */
+    private boolean syncing;
     private ConfigEditor followed;
     private IDocument document;
     private long serial;
@@ -250,6 +261,7 @@ public final class ConfigSummaryView extends ViewPart {
         Composite model = group(valuesPage, "Model");
         row(model, Row.PARAMETERS);
         Composite memory = group(valuesPage, "Memory per GPU");
+        memoryGroup = (Group) memory;
         for (Row r : new Row[] {Row.WEIGHTS, Row.GRADIENTS, Row.OPTIMIZER, Row.ACTIVATIONS, Row.TOTAL, Row.FITS}) {
             row(memory, r);
         }
@@ -274,6 +286,13 @@ public final class ConfigSummaryView extends ViewPart {
         hardware.setText("Hardware");
         hardware.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         hardware.setLayout(new GridLayout(2, false));
+
+        new Label(hardware, SWT.NONE).setText("Backend:");
+        backendCombo = new Combo(hardware, SWT.READ_ONLY);
+        backendCombo.setItems(BACKENDS);
+        backendCombo.select(settings.cpu() ? 0 : 1);
+        backendCombo.setLayoutData(fill());
+        backendCombo.addListener(SWT.Selection, e -> changeSettings(settings.withCpu(backendCombo.getSelectionIndex() == 0)));
 
         new Label(hardware, SWT.NONE).setText("GPU:");
         gpuCombo = new Combo(hardware, SWT.READ_ONLY);
@@ -300,6 +319,30 @@ public final class ConfigSummaryView extends ViewPart {
         zeroCombo.select(settings.zeroOverride());
         zeroCombo.setLayoutData(fill());
         zeroCombo.addListener(SWT.Selection, e -> changeSettings(settings.withZeroOverride(zeroCombo.getSelectionIndex())));
+    }
+
+    /** The backend combo's items, as the launch configuration's Backend tab names them. */
+    static final String[] BACKENDS = {"CPU", "CUDA GPUs"};
+
+    /** Sets the controls from the settings without counting it as the user's choice; GPU controls off on the CPU. */
+    private void syncControls() {
+        syncing = true;
+        try {
+            backendCombo.select(settings.cpu() ? 0 : 1);
+            gpuCombo.select(settings.gpu().ordinal());
+            if (gpuCountSpinner.getSelection() != settings.gpus()) {
+                gpuCountSpinner.setSelection(settings.gpus());
+            }
+            if (mfuSpinner.getSelection() != settings.mfuPercent()) {
+                mfuSpinner.setSelection(settings.mfuPercent());
+            }
+            zeroCombo.select(settings.zeroOverride());
+            for (org.eclipse.swt.widgets.Control c : new org.eclipse.swt.widgets.Control[] {gpuCombo, gpuCountSpinner, mfuSpinner, zeroCombo}) {
+                c.setEnabled(!settings.cpu());
+            }
+        } finally {
+            syncing = false;
+        }
     }
 
     /** Fills the column without asking for the widest item's width, so that a narrow view does not clip. */
@@ -344,6 +387,17 @@ public final class ConfigSummaryView extends ViewPart {
         followed = editor;
         document = editor == null || editor.getDocumentProvider() == null ? null
                 : editor.getDocumentProvider().getDocument(editor.getEditorInput());
+        followedFile = editor == null ? null : fileOf(editor.getEditorInput());
+        // Start from where the config's launch configuration trains (the launch bundle's launch manager holds them in
+        // memory), unless the user chose otherwise for this config.
+        target = followedFile == null ? null : RunTarget.of(followedFile);
+        SummarySettings remembered = followedFile == null ? null : chosen.get(followedFile);
+        if (remembered != null) {
+            settings = remembered;
+        } else if (target != null) {
+            settings = settings.withTarget(target);
+        }
+        syncControls();
         if (document != null) {
             document.addDocumentListener(documentListener);
         }
@@ -351,8 +405,15 @@ public final class ConfigSummaryView extends ViewPart {
     }
 
     private void changeSettings(SummarySettings changed) {
+        if (syncing) {
+            return;
+        }
         if (!changed.equals(settings)) {
             settings = changed;
+            if (followedFile != null) {
+                chosen.put(followedFile, settings);
+            }
+            syncControls();
             refresh();
         }
     }
@@ -397,16 +458,21 @@ public final class ConfigSummaryView extends ViewPart {
                 }
                 TrainingEstimate e = estimated.estimate();
                 SummarySettings s = estimated.settings();
-                shape.setText(String.format(Locale.ROOT,
-                        "%d x %s at %d %% of %.0f TFLOP/s; ZeRO stage %d; micro-batch %d x %,d tokens; %s training",
-                        s.gpus(), s.gpu().label, s.mfuPercent(), s.gpu().peakBf16TeraFlops, e.zeroStage(), e.microBatchSize(),
-                        e.sequenceLength(), e.trainingDtypeBytes() == 4 ? "fp32" : "16-bit")
+                String hardware = s.cpu() ? "CPU, one engine process"
+                        : String.format(Locale.ROOT, "%d x %s at %d %% of %.0f TFLOP/s; ZeRO stage %d", s.gpus(), s.gpu().label,
+                                s.mfuPercent(), s.gpu().peakBf16TeraFlops, e.zeroStage());
+                // Where the launch trains, and whether the numbers are for that or for what the user chose here instead.
+                boolean asLaunched = target != null && target.cpu() == s.cpu() && (s.cpu() || target.gpus() == s.gpus());
+                shape.setText((target == null ? "" : (asLaunched ? "Launch: " : "Chosen here; the launch: ") + target.describe() + "\n") + hardware
+                        + String.format(Locale.ROOT, "; micro-batch %d x %,d tokens; %s training", e.microBatchSize(), e.sequenceLength(),
+                                e.trainingDtypeBytes() == 4 ? "fp32" : "16-bit")
                         + e.batchSplitProblem().map(problem -> "\n\u26a0 " + problem).orElse(""));
+                memoryGroup.setText(s.cpu() ? "Memory (host RAM)" : "Memory per GPU");
                 shape.setForeground(e.batchSplitProblem().isPresent() ? display.getSystemColor(SWT.COLOR_RED) : null);
                 for (Row row : Row.values()) {
                     values.get(row).setText(row.value(estimated));
                 }
-                values.get(Row.FITS).setForeground(display.getSystemColor(
+                values.get(Row.FITS).setForeground(s.cpu() ? null : display.getSystemColor(
                         e.fitsOn(estimated.settings().gpu()) ? SWT.COLOR_DARK_GREEN : SWT.COLOR_RED));
                 values.get(Row.MICRO_BATCHES).setForeground(e.batchSplitProblem().isPresent() ? display.getSystemColor(SWT.COLOR_RED) : null);
                 stack.topControl = valuesPage;
@@ -439,17 +505,17 @@ public final class ConfigSummaryView extends ViewPart {
         scroller.setMinSize(size);
     }
 
-    /** The text a summary line shows now. */
-    String value(Row row) {
+    /** The text a summary line shows now (tests read it). */
+    public String value(Row row) {
         return values.get(row).getText();
     }
 
     /** The explanation shown instead of the numbers (missing keys, syntax error), or empty while numbers show. */
-    String message() {
+    public String message() {
         return stack.topControl == message ? message.getText() : "";
     }
 
-    String header() {
+    public String header() {
         return header.getText();
     }
 
@@ -457,9 +523,24 @@ public final class ConfigSummaryView extends ViewPart {
         return settings;
     }
 
+    /** The shape line above the numbers: where the run trains and the batch's shape. */
+    public String shape() {
+        return shape.getText();
+    }
+
+    /** The title of the memory group (per GPU, or host RAM). */
+    public String memoryTitle() {
+        return memoryGroup.getText();
+    }
+
     /** The serial of the newest request: once {@link #appliedSerial} reaches it, the view shows the latest text and settings. */
     long requestedSerial() {
         return serial;
+    }
+
+    /** Whether the view shows the summary of the newest text and settings (tests wait for it). */
+    public boolean isCurrent() {
+        return appliedSerial == serial;
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class CompareView extends ViewPart {
 
     /** Summary columns: final training and validation loss, the best validation loss and its step, mean throughput. */
     public static final String[] SUMMARY_COLUMNS = {"Run", "Steps", "Tokens", "Train loss", "Val. loss", "Best val.", "at step", "Test loss",
-            "Tokens/s"};
+            "Tokens/s (mean)"};
 
     /** Which loss the overlay shows. */
     enum Shown {
@@ -84,6 +84,8 @@ public final class CompareView extends ViewPart {
     private TableColumnLayout diffLayout;
     private final List<RunSummary> summaries = new ArrayList<>();
     private final List<ConfigDiff.Row> diffRows = new ArrayList<>();
+    /** The rows of {@link #diffRows} that differ only because each run has its own directory: shown last, in grey. */
+    private final java.util.Set<ConfigDiff.Row> runDirectoryRows = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private List<Path> runs = List.of();
     private XAxis align = XAxis.STEP;
@@ -176,6 +178,8 @@ public final class CompareView extends ViewPart {
         summaryColumn(SUMMARY_COLUMNS[6], SWT.RIGHT, s -> s.bestValidationStep() < 0 ? "" : Formats.count(s.bestValidationStep()));
         summaryColumn(SUMMARY_COLUMNS[7], SWT.RIGHT, s -> Formats.loss(s.testLoss()));
         summaryColumn(SUMMARY_COLUMNS[8], SWT.RIGHT, s -> Formats.rate(s.meanTokensPerSecond()));
+        summaryViewer.getTable().getColumn(8).setToolTipText("Mean throughput over the whole run, weighted by the steps each log"
+                + " interval covers (the Experiments view shows the last interval's)");
         summaryViewer.setContentProvider(ArrayContentProvider.getInstance());
         summaryViewer.setInput(summaries);
 
@@ -360,11 +364,12 @@ public final class CompareView extends ViewPart {
             c.dispose();
         }
         diffRows.clear();
+        runDirectoryRows.clear();
         if (diff != null) {
             TableViewerColumn key = new TableViewerColumn(diffViewer, SWT.LEFT);
             key.getColumn().setText("Key");
             diffLayout.setColumnData(key.getColumn(), new ColumnWeightData(3, 120));
-            key.setLabelProvider(new ColumnLabelProvider() {
+            key.setLabelProvider(new DiffLabels() {
                 @Override
                 public String getText(Object element) {
                     return ((ConfigDiff.Row) element).key();
@@ -375,7 +380,7 @@ public final class CompareView extends ViewPart {
                 TableViewerColumn column = new TableViewerColumn(diffViewer, SWT.LEFT);
                 column.getColumn().setText(diff.runs().get(i));
                 diffLayout.setColumnData(column.getColumn(), new ColumnWeightData(2, 80));
-                column.setLabelProvider(new ColumnLabelProvider() {
+                column.setLabelProvider(new DiffLabels() {
                     @Override
                     public String getText(Object element) {
                         String value = ((ConfigDiff.Row) element).values().get(index);
@@ -384,11 +389,39 @@ public final class CompareView extends ViewPart {
                 });
             }
             diffRows.addAll(diff.rows());
+            diffRows.addAll(diff.runDirectoryRows());
+            runDirectoryRows.addAll(diff.runDirectoryRows());
         }
-        diffNote.setText(problem != null ? problem
-                : diff == null ? "" : diff.rows().isEmpty() ? "The configs are the same." : String.format(Locale.ROOT, "%d key(s) differ.", diff.rows().size()));
+        diffNote.setText(problem != null ? problem : diff == null ? "" : diffSummary(diff));
         diffNote.getParent().layout(true, true);
         diffViewer.refresh();
+    }
+
+    /** What the note above the diff says: how many keys really differ, and how many only by each run's directory. */
+    static String diffSummary(ConfigDiff diff) {
+        String real = diff.rows().isEmpty() ? "No real changes" : String.format(Locale.ROOT, "%d key(s) differ", diff.rows().size());
+        if (diff.runDirectoryRows().isEmpty()) {
+            return diff.rows().isEmpty() ? "The configs are the same." : real + ".";
+        }
+        return String.format(Locale.ROOT, "%s; %d more only because each run has its own directory (%s and paths under it; in grey,"
+                + " at the end).", real, diff.runDirectoryRows().size(), ConfigDiff.EXPERIMENT_DIR);
+    }
+
+    /** Labels of the diff table: the keys that differ only by each run's own directory in grey. */
+    private class DiffLabels extends ColumnLabelProvider {
+        @Override
+        public org.eclipse.swt.graphics.Color getForeground(Object element) {
+            return runDirectoryRows.contains(element) ? diffViewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY) : null;
+        }
+    }
+
+    /** Whether a row of the diff table differs only because each run has its own directory. */
+    boolean isRunDirectoryRow(int index) {
+        return runDirectoryRows.contains(diffRows.get(index));
+    }
+
+    Label diffNote() {
+        return diffNote;
     }
 
     TableViewer summaryViewer() {

@@ -51,7 +51,7 @@ public final class ExperimentsView extends ViewPart {
     public static final String ID = "org.trainbench.ui.views.experiments";
 
     /** Column titles, left to right. */
-    public static final String[] COLUMNS = {"Run", "Status", "Step", "Loss", "Tokens/s", "ETA"};
+    public static final String[] COLUMNS = {"Run", "Status", "Step", "Loss", "Tokens/s (last)", "ETA"};
 
     private TableViewer viewer;
     private Text details;
@@ -103,7 +103,8 @@ public final class ExperimentsView extends ViewPart {
         column(columnLayout, COLUMNS[1], 0, 68, SWT.LEFT, s -> s.status().label());
         column(columnLayout, COLUMNS[2], 0, 100, SWT.RIGHT, s -> Formats.step(s.step(), s.trainIters()));
         column(columnLayout, COLUMNS[3], 0, 62, SWT.RIGHT, s -> Formats.loss(s.lastLoss()));
-        column(columnLayout, COLUMNS[4], 0, 72, SWT.RIGHT, s -> Formats.rate(s.tokensPerSecond()));
+        column(columnLayout, COLUMNS[4], 0, 116, SWT.RIGHT, s -> Formats.rate(s.tokensPerSecond()));
+        viewer.getTable().getColumn(4).setToolTipText("Throughput of the last log interval (Compare shows the mean over the whole run)");
         column(columnLayout, COLUMNS[5], 0, 74, SWT.RIGHT, s -> Formats.eta(s.eta()));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.setInput(rows);
