@@ -56,16 +56,16 @@ if has logits; then
   rm -f "$R"/engine-logits-*.f32; rm -rf "$R/hf-logits/model"
 fi
 if has train; then
-  # TRAIN_RUNS: shape:micro-batch[:flash variant[:mlp recompute level]] (auto = the largest of 8, 4, 2, 1 that fits)
+  # TRAIN_RUNS: shape:micro-batch[:mlp recompute level] (auto = the largest of 8, 4, 2, 1 that fits)
   runs=${TRAIN_RUNS:-tiny:auto 1b:auto 8b-4layer:auto}
   for run in $runs; do
-    IFS=: read -r shape mb variant recompute <<< "$run"
+    IFS=: read -r shape mb recompute <<< "$run"
     seq=4096; [[ $shape == tiny ]] && seq=1024
-    name="train-$shape-$mb${variant:+-$variant}${recompute:+-$recompute}"
-    step "$name" 300 $JAVA -Xmx60g ${variant:+-Dtrainbench.flash.variant=$variant} -cp "$CP" \
+    name="train-$shape-$mb${recompute:+-$recompute}"
+    step "$name" 300 $JAVA -Xmx60g -cp "$CP" \
       org.trainbench.engine.cuda.bench.TrainingBenchmark --shape "$shape" --seq $seq \
       --micro-batch "$mb" ${recompute:+--recompute $recompute} --steps 10 --warmup 3 --profile --out "$R/train-java.json"
-    grep -E 'tokens/s|micro-batch' "$R/$name.txt" | tail -n 3 | sed "s/^/${variant:-BASELINE} /" | tee -a "$OUT/summary.txt"
+    grep -E 'tokens/s|micro-batch' "$R/$name.txt" | tail -n 3 | tee -a "$OUT/summary.txt"
   done
 fi
 if has torch; then
@@ -80,9 +80,9 @@ if has torch; then
   grep -hE 'tokens/s|tok/s' "$R"/torch-*.txt | tail -n 8 | tee -a "$OUT/summary.txt"
 fi
 if has attention; then
-  step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --variants all --out "$R/attention-java.json" --warmup 5 --reps 20
+  step attention-java 300 $JAVA -cp "$CP" org.trainbench.engine.cuda.bench.AttentionBenchmark --out "$R/attention-java.json" --warmup 5 --reps 20
   step attention-torch 180 python3 tools/bench/torch_attention_bench.py --out "$R/attention-torch.json" --warmup 5 --reps 20
-  grep -E 'TFLOP|BROKEN|variant' "$R/attention-java.txt" | tail -n 60 > "$R/attention-java-table.txt"; tail -n 16 "$R/attention-torch.txt" >> "$OUT/summary.txt"
+  grep -E '^shape |TFLOP' "$R/attention-java.txt" | tee -a "$OUT/summary.txt"; tail -n 16 "$R/attention-torch.txt" >> "$OUT/summary.txt"
 fi
 if has demo; then
   set_kv="--set model.base_model.transformer.kv_channels=32"

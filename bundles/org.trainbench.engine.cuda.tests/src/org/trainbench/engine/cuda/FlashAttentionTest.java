@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.trainbench.engine.cuda.FlashAttention.Variant;
+import org.trainbench.engine.cuda.FlashAttention.Tiles;
 import org.trainbench.engine.model.GroupedQueryAttention;
 
 /**
@@ -23,8 +19,7 @@ import org.trainbench.engine.model.GroupedQueryAttention;
  * same bf16-rounded random inputs: forward out and lse, backward dq, dk, dv. q, k, v are column ranges of one fused
  * (N, H*D + 2*G*D) buffer and dq, dk, dv the same ranges of a fused gradient buffer, as in the model; every output is
  * filled with NaN first, so an element the kernels do not write fails the comparison. The GPU cases skip without an
- * NVIDIA driver; the argument checks run everywhere. Every GPU case runs for every {@link Variant} (tile shapes), each
- * compiled once.
+ * NVIDIA driver; the argument checks run everywhere. The kernels are compiled once for all cases.
  *
  * <p>Tolerance for bf16 outputs: relative L2 error (||gpu - cpu|| / ||cpu||) at most 1e-2 and max |gpu - cpu| over
  * max |cpu| at most 2e-2. Rounding an output to bf16 alone costs up to 2^-9 = 2e-3 of each element; inside, the
@@ -41,7 +36,7 @@ class FlashAttentionTest {
     private static final short BF16_NAN = (short) 0x7fc0;
 
     private static CudaContext gpu;
-    private static final Map<Variant, FlashAttention> FLASH = new EnumMap<>(Variant.class);
+    private static FlashAttention compiled;
 
     @BeforeAll
     static void openGpu() {
@@ -52,68 +47,67 @@ class FlashAttentionTest {
 
     @AfterAll
     static void closeGpu() {
-        FLASH.values().forEach(FlashAttention::close);
-        FLASH.clear();
+        if (compiled != null) {
+            compiled.close();
+            compiled = null;
+        }
         if (gpu != null) {
             gpu.close();
         }
     }
 
-    private static FlashAttention flash(Variant variant) {
-        return FLASH.computeIfAbsent(variant, v -> new FlashAttention(gpu, v));
+    private static FlashAttention flash() {
+        if (compiled == null) {
+            compiled = new FlashAttention(gpu);
+        }
+        return compiled;
     }
 
     // ------------------------------------------------------------------------------------------- GPU cases
 
-    @ParameterizedTest
-    @EnumSource(Variant.class)
-    void headWidth32MatchesTheCpuWithSeveralDocumentsPerSequenceAndARaggedLength(Variant variant) {
+    @Test
+    void headWidth32MatchesTheCpuWithSeveralDocumentsPerSequenceAndARaggedLength() {
         GpuAvailability.assumeGpu();
-        check(variant, 2, 200, 8, 2, 32, new int[][] {{0, 50, 130}, {0, 7, 100, 199}}, 1);
+        check(2, 200, 8, 2, 32, new int[][] {{0, 50, 130}, {0, 7, 100, 199}}, 1);
     }
 
-    @ParameterizedTest
-    @EnumSource(Variant.class)
-    void headWidth64MatchesTheCpuWhenTheLengthIsNotAMultipleOfTheTile(Variant variant) {
+    @Test
+    void headWidth64MatchesTheCpuWhenTheLengthIsNotAMultipleOfTheTile() {
         GpuAvailability.assumeGpu();
-        check(variant, 2, 77, 8, 2, 64, new int[][] {{0, 30, 31}, {0}}, 2);
+        check(2, 77, 8, 2, 64, new int[][] {{0, 30, 31}, {0}}, 2);
     }
 
-    @ParameterizedTest
-    @EnumSource(Variant.class)
-    void headWidth128MatchesTheCpuWithDocumentsStartingInsideTiles(Variant variant) {
+    @Test
+    void headWidth128MatchesTheCpuWithDocumentsStartingInsideTiles() {
         GpuAvailability.assumeGpu();
-        check(variant, 2, 200, 8, 2, 128, new int[][] {{0, 64, 150}, {0, 1, 65, 129}}, 3);
+        check(2, 200, 8, 2, 128, new int[][] {{0, 64, 150}, {0, 1, 65, 129}}, 3);
     }
 
-    @ParameterizedTest
-    @EnumSource(Variant.class)
-    void headWidth128MatchesTheCpuOnALongerSequence(Variant variant) {
+    @Test
+    void headWidth128MatchesTheCpuOnALongerSequence() {
         GpuAvailability.assumeGpu();
-        check(variant, 1, 512, 8, 2, 128, new int[][] {{0, 100, 300, 450}}, 4);
+        check(1, 512, 8, 2, 128, new int[][] {{0, 100, 300, 450}}, 4);
     }
 
-    @ParameterizedTest
-    @EnumSource(Variant.class)
-    void oneQueryHeadPerKvHeadWritesBf16GradientsDirectly(Variant variant) {
+    @Test
+    void oneQueryHeadPerKvHeadWritesBf16GradientsDirectly() {
         GpuAvailability.assumeGpu();
-        check(variant, 2, 130, 4, 4, 64, new int[][] {{0, 60, 61}, {0}}, 5);
+        check(2, 130, 4, 4, 64, new int[][] {{0, 60, 61}, {0}}, 5);
     }
 
-    @ParameterizedTest
-    @EnumSource(Variant.class)
-    void headWidth16AndASingleDocumentMatchTheCpu(Variant variant) {
+    @Test
+    void headWidth16AndASingleDocumentMatchTheCpu() {
         GpuAvailability.assumeGpu();
-        check(variant, 1, 65, 2, 1, 16, new int[][] {{0}}, 6);
+        check(1, 65, 2, 1, 16, new int[][] {{0}}, 6);
     }
 
     /**
      * Runs forward and backward on the GPU and the CPU and compares. docs[s] lists the document starts of sequence s
      * (the first is 0).
      */
-    private static void check(Variant variant, int b, int t, int heads, int groups, int d, int[][] docs, long seed) {
-        FlashAttention flash = flash(variant);
-        String name = variant + " b=" + b + " t=" + t + " heads=" + heads + " groups=" + groups + " d=" + d;
+    private static void check(int b, int t, int heads, int groups, int d, int[][] docs, long seed) {
+        FlashAttention flash = flash();
+        String name = "b=" + b + " t=" + t + " heads=" + heads + " groups=" + groups + " d=" + d;
         int n = b * t;
         int qw = heads * d;
         int kw = groups * d;
@@ -295,49 +289,40 @@ class FlashAttentionTest {
     }
 
     @Test
-    void bundledSourcesDefineTheKernelsOfEverySupportedWidthWithoutIncludes() {
-        for (String name : new String[] {FlashAttention.SOURCE, FlashAttention.TILED_SOURCE}) {
-            String source = FlashAttention.source(name);
-            assertFalse(source.contains("#include"), name + ": NVRTC compiles the source without an include path");
-            for (int d : FlashAttention.HEAD_WIDTHS) {
-                assertTrue(source.contains("FLASH_KERNELS(" + d + ")") || source.contains("FLASH_KERNELS(" + d + ","),
-                        name + ": no kernels for head width " + d);
-            }
-            assertTrue(source.contains("flash_backward_delta") && source.contains("flash_sum_heads"), name);
+    void bundledSourceDefinesTheKernelsOfEverySupportedWidthWithoutIncludes() {
+        String source = FlashAttention.source();
+        assertFalse(source.contains("#include"), FlashAttention.SOURCE + ": NVRTC compiles the source without an include path");
+        for (int d : FlashAttention.HEAD_WIDTHS) {
+            assertTrue(source.contains("FLASH_KERNELS(" + d + ","), FlashAttention.SOURCE + ": no kernels for head width " + d);
         }
+        assertTrue(source.contains("flash_backward_delta") && source.contains("flash_sum_heads"), FlashAttention.SOURCE);
+    }
+
+    /** The sizes the kernels' comments give: forward (128 + 4 * 64) * (D + 8) * 2 bytes, and so on. */
+    @Test
+    void launchShapesAndSharedMemoryComeFromTheSourcesDefines() {
+        Tiles tiles = Tiles.of(FlashAttention.source());
+        assertEquals(128, tiles.forwardRows());
+        assertEquals(64, tiles.dqRows());
+        assertEquals(64, tiles.dkvKeys());
+        assertEquals((128 + 4 * 64) * (128 + 8) * 2, tiles.forwardSharedBytes(128));
+        assertEquals((2 * 64 + 4 * 64) * (64 + 8) * 2, tiles.dqSharedBytes(64));
+        assertEquals((2 * 64 + 2 * 2 * 64) * (16 + 8) * 2 + 2 * 3 * 64 * 4, tiles.dkvSharedBytes(16));
+        // derived, not copied: another #define gives other shapes
+        String fourWarps = FlashAttention.source().replace("#define FWD_WARPS 8", "#define FWD_WARPS 4");
+        assertEquals(64, Tiles.of(fourWarps).forwardRows());
     }
 
     @Test
-    void tiledVariantsDefineTheTilesOfEveryHeadWidth() {
-        for (Variant variant : Variant.values()) {
-            if (variant.sourceName().equals(FlashAttention.TILED_SOURCE)) {
-                for (int d : FlashAttention.HEAD_WIDTHS) {
-                    String forwardWarps = "-DFLASH_TILES_D" + d + "_FWD_WARPS=" + variant.tiles(d).forwardWarps();
-                    assertTrue(variant.compileOptions().contains(forwardWarps), variant + " d=" + d + ": " + variant.compileOptions());
-                    assertEquals(1 + 12 * FlashAttention.HEAD_WIDTHS.size(), variant.compileOptions().size(), variant + ": 12 per width");
-                }
-            } else {
-                assertEquals(FlashAttention.Tiles.BASELINE, variant.tiles(64), variant + " compiles the baseline source");
-                assertEquals(FlashAttention.Tiles.BASELINE, variant.tiles(128), variant + " compiles the baseline source");
-            }
-        }
-    }
-
-    @Test
-    void variantPropertyNamesTheAllowedValuesWhenWrong() {
-        String old = System.getProperty(Variant.PROPERTY);
-        try {
-            System.setProperty(Variant.PROPERTY, "two_atoms");
-            assertEquals(Variant.TWO_ATOMS, Variant.configured());
-            System.setProperty(Variant.PROPERTY, "fastest");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Variant::configured);
-            assertTrue(e.getMessage().contains("fastest") && e.getMessage().contains("BASELINE"), e.getMessage());
-        } finally {
-            if (old == null) {
-                System.clearProperty(Variant.PROPERTY);
-            } else {
-                System.setProperty(Variant.PROPERTY, old);
-            }
-        }
+    void aMissingTileDefineOrKernelLineIsNamed() {
+        String source = FlashAttention.source();
+        IllegalStateException define = assertThrows(IllegalStateException.class,
+                () -> Tiles.of(source.replace("#define DQ_WARPS", "#define DQ_WARP_COUNT")));
+        assertTrue(define.getMessage().contains(FlashAttention.SOURCE) && define.getMessage().contains("#define DQ_WARPS"),
+                define.getMessage());
+        IllegalStateException kernels = assertThrows(IllegalStateException.class,
+                () -> Tiles.of(source.replace("FLASH_KERNELS(128, 64)", "")));
+        assertTrue(kernels.getMessage().contains("FLASH_KERNELS(128,") && kernels.getMessage().contains("head width 128"),
+                kernels.getMessage());
     }
 }

@@ -1,8 +1,10 @@
 package org.trainbench.engine.cuda;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Causal grouped-query attention with per-document masking in bf16 on the tensor cores, flash-attention style: no
@@ -18,163 +20,85 @@ import java.util.List;
  * same ranges of its gradient. All tensors are device addresses; launches are asynchronous on the default stream.
  *
  * <p>Backward is deterministic (no atomics): dQ and dK/dV are separate kernels, and with G &lt; H the per-query-head
- * dK, dV are summed in a fixed order, from an fp32 workspace of 2 * N * H * D floats (grown on demand and kept), or
- * inside one CTA per kv head where the {@link Variant}'s tiles say so.
- *
- * <p>Tile shapes are a {@link Variant}: {@code BASELINE} is {@value #SOURCE} as measured; the others build
- * {@value #TILED_SOURCE} with their {@link Tiles} as compiler options, so that one benchmark run compares them all
- * ({@code bench.AttentionBenchmark --variants all}). The no-argument constructor takes the system property
- * {@value Variant#PROPERTY}.
+ * dK, dV are summed in a fixed order from an fp32 workspace of 2 * N * H * D floats, grown on demand and kept.
  */
 public final class FlashAttention implements AutoCloseable {
     /** The kernels' CUDA C source, a resource beside this class. */
     public static final String SOURCE = "flash_attention.cu";
-    /** The same kernels with their tile shapes as compile-time options (the non-baseline variants). */
-    public static final String TILED_SOURCE = "flash_attention_tiled.cu";
     /** Head widths with kernels in {@value #SOURCE}. */
     public static final List<Integer> HEAD_WIDTHS = List.of(16, 32, 64, 128);
 
     private static final int BLOCK = 256;  // delta and sum kernels
 
     /**
-     * Tile shapes of the three main kernels for one head width. A warp owns {@code 16 * atoms} rows (forward, dQ: query
-     * rows; dK/dV: key rows); keys or queries per tile are the streamed dimension. {@code ...InRegisters}: the warp keeps
-     * its A fragments (Q; Q and dO) in registers instead of reading them from shared memory per tile.
-     * {@code dkvWholeGroup}: one dK/dV CTA walks the H/G query heads of its kv head and writes bf16 directly (no fp32
-     * workspace, no sum kernel). Each component is a macro FLASH_TILES_D&lt;d&gt;_&lt;name&gt; of
-     * {@value FlashAttention#TILED_SOURCE}.
+     * The tile shapes of {@value FlashAttention#SOURCE}, read from its text so that they are declared there only: the
+     * #defines KEY_TILE, FWD_WARPS, DQ_WARPS and DKV_WARPS, and per head width the dK/dV query tile, the second argument
+     * of its {@code FLASH_KERNELS(D, DKV_BM)} line. A warp owns 16 rows (the m16 of mma.m16n8k16): forward and dQ query
+     * rows, dK/dV key rows.
      */
-    public record Tiles(int forwardWarps, int forwardAtoms, int forwardKeys, boolean forwardQueryInRegisters, int dqWarps,
-            int dqAtoms, int dqKeys, boolean dqQueryInRegisters, int dkvWarps, int dkvAtoms, int dkvQueries, boolean dkvWholeGroup) {
-        /** The shapes of {@value FlashAttention#SOURCE}'s #defines and FLASH_KERNELS arguments. */
-        public static final Tiles BASELINE = new Tiles(8, 1, 64, false, 4, 1, 64, false, 4, 1, 64, false);
+    record Tiles(int keyTile, int forwardWarps, int dqWarps, int dkvWarps, Map<Integer, Integer> dkvQueriesByWidth) {
+        private static final int ROWS_PER_WARP = 16;
+        private static final Pattern KERNELS = Pattern.compile("(?m)^FLASH_KERNELS\\((\\d+),\\s*(\\d+)\\)");
+
+        /** The tiles of {@code source} (the text of {@value FlashAttention#SOURCE}), with kernels for every head width. */
+        static Tiles of(String source) {
+            Map<Integer, Integer> dkvQueries = new HashMap<>();
+            Matcher m = KERNELS.matcher(source);
+            while (m.find()) {
+                dkvQueries.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            }
+            for (int d : HEAD_WIDTHS) {
+                if (!dkvQueries.containsKey(d)) {
+                    throw new IllegalStateException(SOURCE + " has no line FLASH_KERNELS(" + d + ", <dK/dV query tile>) for "
+                            + "head width " + d + " of FlashAttention.HEAD_WIDTHS " + HEAD_WIDTHS
+                            + "; add the kernels or drop the width");
+                }
+            }
+            return new Tiles(define(source, "KEY_TILE"), define(source, "FWD_WARPS"), define(source, "DQ_WARPS"),
+                    define(source, "DKV_WARPS"), Map.copyOf(dkvQueries));
+        }
+
+        private static int define(String source, String name) {
+            Matcher m = Pattern.compile("(?m)^#define " + name + " +(\\d+)\\b").matcher(source);
+            if (!m.find()) {
+                throw new IllegalStateException(SOURCE + " has no line '#define " + name + " <number>': FlashAttention reads its "
+                        + "launch shapes and shared-memory sizes from those #defines; restore the line");
+            }
+            return Integer.parseInt(m.group(1));
+        }
 
         int forwardRows() {
-            return forwardWarps * 16 * forwardAtoms;
+            return forwardWarps * ROWS_PER_WARP;
         }
 
         int dqRows() {
-            return dqWarps * 16 * dqAtoms;
+            return dqWarps * ROWS_PER_WARP;
         }
 
         int dkvKeys() {
-            return dkvWarps * 16 * dkvAtoms;
+            return dkvWarps * ROWS_PER_WARP;
+        }
+
+        int dkvQueries(int d) {
+            return dkvQueriesByWidth.get(d);
         }
 
         // Shared memory of each kernel, as laid out at the top of its body in the source: tiles of pitch D + 8 bf16.
         int forwardSharedBytes(int d) {
-            return (forwardRows() + 4 * forwardKeys) * (d + 8) * 2;
+            return (forwardRows() + 4 * keyTile) * (d + 8) * 2;
         }
 
         int dqSharedBytes(int d) {
-            return (2 * dqRows() + 4 * dqKeys) * (d + 8) * 2;
+            return (2 * dqRows() + 4 * keyTile) * (d + 8) * 2;
         }
 
         int dkvSharedBytes(int d) {
-            return (2 * dkvKeys() + 4 * dkvQueries) * (d + 8) * 2 + 3 * 2 * dkvQueries * 4;
-        }
-
-        /** The -D options of head width d, one per component (booleans as 0 or 1); the source's names. */
-        List<String> macros(int d) {
-            int[] values = {forwardWarps, forwardAtoms, forwardKeys, bit(forwardQueryInRegisters), dqWarps, dqAtoms, dqKeys,
-                    bit(dqQueryInRegisters), dkvWarps, dkvAtoms, dkvQueries, bit(dkvWholeGroup)};
-            String[] names = {"FWD_WARPS", "FWD_ATOMS", "FWD_KEYS", "FWD_QREGS", "DQ_WARPS", "DQ_ATOMS", "DQ_KEYS", "DQ_QREGS",
-                    "DKV_WARPS", "DKV_ATOMS", "DKV_QUERIES", "DKV_GROUP"};
-            List<String> macros = new ArrayList<>();
-            for (int i = 0; i < names.length; i++) {
-                macros.add("-DFLASH_TILES_D" + d + "_" + names[i] + "=" + values[i]);
-            }
-            return macros;
-        }
-
-        private static int bit(boolean b) {
-            return b ? 1 : 0;
-        }
-    }
-
-    /**
-     * Kernel builds under measurement, each deterministic: tiles for head widths up to 64 and for 128. The benchmark
-     * times forward (forward tiles only) and backward (dQ and dK/dV tiles) separately, so the best forward and the best
-     * backward of different variants combine. ptxas (nvcc 13.0, sm_90) is quoted per kernel for d = 64 | 128.
-     */
-    public enum Variant {
-        /** {@value FlashAttention#SOURCE}: 16 rows per warp everywhere, per-head dK/dV summed through the workspace. */
-        BASELINE(SOURCE, Tiles.BASELINE, Tiles.BASELINE),
-        /**
-         * Two 16-row atoms per warp (each K, V, Q, dO fragment read by ldmatrix feeds two mma: half the shared-memory
-         * reads per mma), Q kept in registers at d &lt;= 64, dK/dV of the whole group per CTA. ptxas d64: forward 254
-         * registers, dQ 252, dK/dV 255, no spills; d128: forward 255 with a 4-byte spill, dQ 174, dK/dV 255, no spills.
-         */
-        TWO_ATOMS(TILED_SOURCE, new Tiles(4, 2, 64, true, 4, 2, 16, true, 4, 2, 16, true),
-                new Tiles(4, 2, 32, false, 4, 1, 16, false, 4, 1, 16, true)),
-        /**
-         * 256-row forward CTAs (8 warps of two atoms) at d &lt;= 64, dQ of 8 warps of two atoms with 16-key tiles, dK/dV
-         * 32-query tiles; d128: two-atom forward over 16-key tiles, 8-warp (128-key) dK/dV CTAs. ptxas d64: forward
-         * 239, dQ 214, dK/dV 183; d128: forward 250, dQ 174, dK/dV 255; no spills.
-         */
-        WIDE_CTA(TILED_SOURCE, new Tiles(8, 2, 64, false, 8, 2, 16, false, 4, 1, 32, true),
-                new Tiles(4, 2, 16, false, 4, 1, 16, false, 8, 1, 16, true)),
-        /**
-         * The baseline's one-atom warps with 128-key forward tiles and Q in registers at d &lt;= 64 (half the barriers and
-         * rescales per key), dQ with Q and dO in registers; d128 the baseline forward with per-warp tile skipping.
-         * ptxas d64: forward 212, dQ 180, dK/dV 134; d128: forward 194, dQ 174, dK/dV 255; no spills.
-         */
-        KEYS128(TILED_SOURCE, new Tiles(8, 1, 128, true, 4, 1, 32, true, 4, 1, 16, true),
-                new Tiles(8, 1, 64, false, 4, 1, 16, false, 4, 1, 16, true));
-
-        /** System property naming the variant that {@link FlashAttention#FlashAttention(CudaContext)} builds. */
-        public static final String PROPERTY = "trainbench.flash.variant";
-
-        private final String source;
-        private final Tiles narrow;
-        private final Tiles wide;
-
-        Variant(String source, Tiles narrow, Tiles wide) {
-            this.source = source;
-            this.narrow = narrow;
-            this.wide = wide;
-        }
-
-        /** The tiles of the kernels for head width d: {@code narrow} up to 64, {@code wide} for 128. */
-        public Tiles tiles(int d) {
-            return d <= 64 ? narrow : wide;
-        }
-
-        /** The kernel source this variant compiles, a resource beside {@link FlashAttention}. */
-        public String sourceName() {
-            return source;
-        }
-
-        /** NVRTC options beyond the architecture: the tile shapes of every head width, for the tiled source. */
-        public List<String> compileOptions() {
-            List<String> options = new ArrayList<>();
-            options.add("--std=c++17");
-            if (source.equals(TILED_SOURCE)) {
-                for (int d : HEAD_WIDTHS) {
-                    options.addAll(tiles(d).macros(d));
-                }
-            }
-            return options;
-        }
-
-        /** The variant named by {@value #PROPERTY} (case-insensitive), {@link #BASELINE} when it is not set. */
-        public static Variant configured() {
-            String name = System.getProperty(PROPERTY);
-            if (name == null || name.isBlank()) {
-                return BASELINE;
-            }
-            for (Variant v : values()) {
-                if (v.name().equalsIgnoreCase(name.strip())) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("system property " + PROPERTY + "=" + name + " names no flash attention variant; "
-                    + "expected one of " + Arrays.toString(values()) + " (or leave it unset for BASELINE)");
+            return (2 * dkvKeys() + 4 * dkvQueries(d)) * (d + 8) * 2 + 3 * 2 * dkvQueries(d) * 4;
         }
     }
 
     private final CudaContext context;
-    private final Variant variant;
+    private final Tiles tiles;
     private final KernelModule module;
     private final KernelModule.Kernel[] forward = new KernelModule.Kernel[HEAD_WIDTHS.size()];
     private final KernelModule.Kernel[] backwardDq = new KernelModule.Kernel[HEAD_WIDTHS.size()];
@@ -185,23 +109,17 @@ public final class FlashAttention implements AutoCloseable {
     private DeviceBuffer dkPart;
     private DeviceBuffer dvPart;
 
-    /** The variant named by the system property {@value Variant#PROPERTY}, {@link Variant#BASELINE} by default. */
+    /** Compiles the kernels for the context's GPU with NVRTC, loads them and allows them their shared memory. */
     public FlashAttention(CudaContext context) {
-        this(context, Variant.configured());
-    }
-
-    /** Compiles the variant's kernels for the context's GPU with NVRTC, loads them and allows them their shared memory. */
-    public FlashAttention(CudaContext context, Variant variant) {
         this.context = context;
-        this.variant = variant;
-        List<String> options = new ArrayList<>(variant.compileOptions());
-        options.addFirst("--gpu-architecture=" + context.virtualArchitecture());
-        byte[] ptx = Nvrtc.load().compileToPtx(source(variant.sourceName()), variant.sourceName(), options);
-        module = context.loadModule(ptx, variant.sourceName());
+        String source = source();
+        tiles = Tiles.of(source);
+        byte[] ptx = Nvrtc.load().compileToPtx(source, SOURCE,
+                List.of("--gpu-architecture=" + context.virtualArchitecture(), "--std=c++17"));
+        module = context.loadModule(ptx, SOURCE);
         try {
             for (int w = 0; w < HEAD_WIDTHS.size(); w++) {
                 int d = HEAD_WIDTHS.get(w);
-                Tiles tiles = variant.tiles(d);
                 forward[w] = module.kernel("flash_forward_d" + d);
                 forward[w].allowDynamicSharedMemory(tiles.forwardSharedBytes(d));
                 backwardDq[w] = module.kernel("flash_backward_dq_d" + d);
@@ -217,14 +135,9 @@ public final class FlashAttention implements AutoCloseable {
         }
     }
 
-    /** The variant this instance runs. */
-    public Variant variant() {
-        return variant;
-    }
-
-    /** The CUDA C source {@code name} ({@value #SOURCE} or {@value #TILED_SOURCE}), read from this bundle. */
-    public static String source(String name) {
-        return KernelSource.read(name);
+    /** The CUDA C source of the kernels ({@value #SOURCE}), read from this bundle. */
+    public static String source() {
+        return KernelSource.read(SOURCE);
     }
 
     /** Whether there are kernels for heads of width {@code headDim}; the model takes another path where not. */
@@ -249,10 +162,9 @@ public final class FlashAttention implements AutoCloseable {
         checkRows("forward", "out", out, outStride, heads * d);
         checkWords("forward", "lse", lse);
         checkWords("forward", "docStart", docStart);
-        Tiles tiles = variant.tiles(d);
         forward[w].launchWithSharedMemory(ceilDiv(t, tiles.forwardRows()), b * heads, tiles.forwardWarps() * 32,
-                tiles.forwardSharedBytes(d), out,
-                outStride, lse, q, qStride, k, kStride, v, vStride, docStart, t, heads, groups, scale(d));
+                tiles.forwardSharedBytes(d), out, outStride, lse, q, qStride, k, kStride, v, vStride, docStart, t, heads, groups,
+                scale(d));
     }
 
     /**
@@ -276,8 +188,7 @@ public final class FlashAttention implements AutoCloseable {
         long n = (long) b * t;
         long statistics = (long) b * heads * t;
         deltaBuffer = grow(deltaBuffer, 4 * statistics);
-        Tiles tiles = variant.tiles(d);
-        boolean shared = heads != groups && !tiles.dkvWholeGroup();
+        boolean shared = heads != groups;
         if (shared) {
             dkPart = grow(dkPart, 4 * n * heads * d);
             dvPart = grow(dvPart, 4 * n * heads * d);
@@ -287,12 +198,12 @@ public final class FlashAttention implements AutoCloseable {
         float scale = scale(d);
         delta.launch(Math.toIntExact(ceilDiv(statistics, BLOCK / 32)), 1, BLOCK, deltaBuffer, dout, doutStride, out, outStride,
                 (int) n, t, heads, d);
-        backwardDq[w].launchWithSharedMemory(ceilDiv(t, tiles.dqRows()), b * heads, tiles.dqWarps() * 32, tiles.dqSharedBytes(d), dq,
-                dqStride, dout, doutStride, lse, deltaBuffer, q, qStride, k, kStride, v, vStride, docStart, t, heads, groups, scale);
-        backwardDkDv[w].launchWithSharedMemory(ceilDiv(t, tiles.dkvKeys()), b * (tiles.dkvWholeGroup() ? groups : heads),
-                tiles.dkvWarps() * 32, tiles.dkvSharedBytes(d), dk, dkStride,
-                dv, dvStride, kPart, vPart, dout, doutStride, lse, deltaBuffer, q, qStride, k, kStride, v, vStride, docStart, t,
-                heads, groups, scale);
+        backwardDq[w].launchWithSharedMemory(ceilDiv(t, tiles.dqRows()), b * heads, tiles.dqWarps() * 32,
+                tiles.dqSharedBytes(d), dq, dqStride, dout, doutStride, lse, deltaBuffer, q, qStride, k, kStride, v, vStride,
+                docStart, t, heads, groups, scale);
+        backwardDkDv[w].launchWithSharedMemory(ceilDiv(t, tiles.dkvKeys()), b * heads, tiles.dkvWarps() * 32,
+                tiles.dkvSharedBytes(d), dk, dkStride, dv, dvStride, kPart, vPart, dout, doutStride, lse, deltaBuffer, q, qStride,
+                k, kStride, v, vStride, docStart, t, heads, groups, scale);
         if (shared) {
             long pairs = n * groups * d / 2;
             int grid = context.gridStrideBlocks(pairs, BLOCK);
