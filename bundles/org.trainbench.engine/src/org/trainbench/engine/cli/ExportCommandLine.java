@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-import org.trainbench.engine.hf.SafetensorsDType;
+import org.trainbench.engine.safetensors.SafetensorsDType;
 
 /**
  * {@code trainbench export PATH --format llama --output DIR [--dtype bfloat16] [--overwrite]} as a value: option names,
