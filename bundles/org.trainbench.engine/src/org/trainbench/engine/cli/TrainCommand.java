@@ -99,11 +99,18 @@ public final class TrainCommand implements Callable<Integer> {
             // a known backend whose jar is missing cannot run here; an unknown name is a typo
             return backend.equalsIgnoreCase(Backends.CUDA) ? ExitCodes.BACKEND_UNAVAILABLE : ExitCodes.USAGE;
         }
-        if (gpus != 1) {
-            err.println("--gpus " + gpus + ": " + (provider.name().equals(CpuBackend.NAME)
-                    ? "the cpu backend does not use GPUs; leave --gpus out, use --workers N for several CPU workers, or --backend cuda"
-                    : "training on several GPUs (data parallel, ZeRO) is not built yet; use --gpus 1"));
-            return provider.name().equals(CpuBackend.NAME) ? ExitCodes.USAGE : ExitCodes.NOT_IMPLEMENTED;
+        if (gpus < 1 || gpus != 1 && provider.name().equals(CpuBackend.NAME)) {
+            err.println("--gpus " + gpus + ": " + (gpus < 1 ? "expected 1 or more"
+                    : "the cpu backend does not use GPUs; leave --gpus out, use --workers N for several CPU workers, or --backend cuda"));
+            return ExitCodes.USAGE;
+        }
+        if (gpus > 1) {
+            // one worker process per GPU, each on the device of its LOCAL_RANK, joined by NCCL
+            if (workers > 1 && workers != gpus) {
+                err.println("--gpus " + gpus + " with --workers " + workers + ": on GPUs there is one worker per GPU; give --gpus only");
+                return ExitCodes.USAGE;
+            }
+            workers = gpus;
         }
         LaunchEnvironment launch;
         try {
@@ -120,11 +127,6 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("--workers " + workers + ": this process is already rank " + launch.rank() + " of " + launch.worldSize()
                     + " (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS are set): an outer launcher starts the workers, so leave --workers out");
             return ExitCodes.USAGE;
-        }
-        if ((workers > 1 || launch.distributed()) && !provider.name().equals(CpuBackend.NAME)) {
-            err.println("trainbench train --backend " + provider.name() + " with several workers: data parallel on GPUs (NCCL) is not built"
-                    + " yet; train on one GPU, or with --backend cpu --workers N (docs/DISTRIBUTED.md)");
-            return ExitCodes.NOT_IMPLEMENTED;
         }
         TrainingConfigFile file;
         try {
@@ -227,6 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         List<String> arguments = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         withoutOption(arguments, "--workers");
+        withoutOption(arguments, "--gpus");
         withoutOption(arguments, "--master-addr");
         withoutOption(arguments, "--master-port");
         if (!arguments.contains("train")) {

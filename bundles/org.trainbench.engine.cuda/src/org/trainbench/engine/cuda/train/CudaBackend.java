@@ -11,6 +11,7 @@ import org.trainbench.engine.cuda.CudaException;
 import org.trainbench.engine.cuda.FlashAttention;
 import org.trainbench.engine.cuda.LlamaKernels;
 import org.trainbench.engine.cuda.MixedPrecisionKernels;
+import org.trainbench.engine.cuda.NcclGroup;
 import org.trainbench.engine.cuda.StridedCopy;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
@@ -18,6 +19,9 @@ import org.trainbench.engine.model.SequenceBatch;
 import org.trainbench.engine.train.TrainingPlan;
 import org.trainbench.engine.train.backend.BackendUnavailableException;
 import org.trainbench.engine.train.backend.ModelBackend;
+import org.trainbench.engine.train.distributed.DataParallel;
+import org.trainbench.engine.train.distributed.LaunchEnvironment;
+import org.trainbench.engine.train.distributed.ZeroStage;
 import org.trainbench.engine.train.optim.AdamW;
 
 /**
@@ -41,6 +45,7 @@ public final class CudaBackend implements ModelBackend {
     private final DeviceLlamaModel model;
     private final AdamW optimizer;
     private final TrainingDtype dtype;
+    private final NcclGroup nccl;
     private CudaContext.Trace trace;
     /**
      * Whether the host model and optimizer hold what the device holds: an export and a checkpoint of the same step,
@@ -49,8 +54,9 @@ public final class CudaBackend implements ModelBackend {
     private boolean hostCurrent;
 
     private CudaBackend(CudaContext context, Cublas cublas, LlamaKernels kernels, MixedPrecisionKernels mixed, FlashAttention flash,
-            StridedCopy strided, DeviceLlamaModel model, AdamW optimizer, TrainingDtype dtype) {
+            StridedCopy strided, DeviceLlamaModel model, AdamW optimizer, TrainingDtype dtype, NcclGroup nccl) {
         this.context = context;
+        this.nccl = nccl;
         this.cublas = cublas;
         this.kernels = kernels;
         this.mixed = mixed;
@@ -74,6 +80,20 @@ public final class CudaBackend implements ModelBackend {
     /** As {@link #open(LlamaModel, AdamW, TrainingPlan)} with the shape given directly ({@code plan} only for messages, may be null). */
     public static CudaBackend open(LlamaModel host, AdamW optimizer, TrainingDtype dtype, int microBatch, int sequenceLength,
             MlpRecomputeLevel recompute, TrainingPlan plan) {
+        return open(host, optimizer, dtype, microBatch, sequenceLength, recompute, plan, null);
+    }
+
+    /**
+     * As one rank of a data-parallel {@code group} (null: a single process), this process's GPU being device 0 of its
+     * CUDA_VISIBLE_DEVICES: the ranks join one NCCL communicator (unique id sent over the group's communicator),
+     * gradients are all-reduced or, under ZeRO 1 and 2, reduce-scattered, and each rank updates its shard.
+     */
+    public static CudaBackend open(LlamaModel host, AdamW optimizer, TrainingDtype dtype, int microBatch, int sequenceLength,
+            MlpRecomputeLevel recompute, TrainingPlan plan, DataParallel group) {
+        if (group != null && group.zeroStage() == ZeroStage.WEIGHTS) {
+            throw new BackendUnavailableException("model.multi_stage.zero_stage 3 (sharded weights) is not built in the cuda backend;"
+                    + " use zero_stage 1 or 2");
+        }
         LlamaArchitecture arch = host.architecture();
         checkSupported(arch, dtype);
         CudaDriver.Availability gpu = CudaDriver.probe();
@@ -91,8 +111,11 @@ public final class CudaBackend implements ModelBackend {
         MixedPrecisionKernels mixed = null;
         FlashAttention flash = null;
         StridedCopy strided = null;
+        NcclGroup nccl = null;
         try {
-            context = CudaContext.open(0);
+            // a rank's GPU: its LOCAL_RANK among the devices it sees (all of the host's, or the one CUDA_VISIBLE_DEVICES leaves)
+            context = CudaContext.open(group == null ? 0 : localRank() % Math.max(1, gpu.deviceCount()));
+            nccl = group == null ? null : NcclGroup.join(group.communicator(), context);
             cublas = Cublas.create(context);
             kernels = new LlamaKernels(context);
             boolean low = dtype == TrainingDtype.BFLOAT16;
@@ -104,17 +127,25 @@ public final class CudaBackend implements ModelBackend {
                 }
             }
             DeviceLlamaModel model = new DeviceLlamaModel(context, cublas, kernels, mixed, flash, strided, host, microBatch, sequenceLength,
-                    recompute);
-            return new CudaBackend(context, cublas, kernels, mixed, flash, strided, model, optimizer, dtype);
+                    recompute, nccl == null ? null : new DeviceParameters.Group(nccl, group.communicator(), group.zeroStage()));
+            return new CudaBackend(context, cublas, kernels, mixed, flash, strided, model, optimizer, dtype, nccl);
         } catch (CudaException e) {
-            closeAll(strided, flash, mixed, kernels, cublas, context);
+            closeAll(strided, flash, mixed, kernels, cublas, nccl, context);
             if (e.call().startsWith("cuMemAlloc")) {
                 throw new BackendUnavailableException(outOfMemory(e, context, plan, arch), e);
             }
             throw new BackendUnavailableException(e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            closeAll(strided, flash, mixed, kernels, cublas, context);
+            closeAll(strided, flash, mixed, kernels, cublas, nccl, context);
             throw e;
+        }
+    }
+
+    private static int localRank() {
+        try {
+            return LaunchEnvironment.from(System.getenv()).localRank();
+        } catch (LaunchEnvironment.InvalidLaunchException e) {
+            return 0;
         }
     }
 
@@ -175,7 +206,9 @@ public final class CudaBackend implements ModelBackend {
     @Override
     public String description() {
         String attention = dtype == TrainingDtype.FLOAT32 ? "" : model.usesFlashAttention() ? ", flash attention" : ", fp32 reference attention";
-        return "cuda: " + context.deviceName() + " (sm_" + context.computeCapability().replace(".", "") + "), " + dtype.yamlName() + attention;
+        String ranks = nccl == null ? "" : ", NCCL rank " + nccl.rank() + " of " + nccl.worldSize();
+        return "cuda: " + context.deviceName() + " (sm_" + context.computeCapability().replace(".", "") + "), " + dtype.yamlName() + attention
+                + ranks;
     }
 
     @Override
@@ -194,6 +227,11 @@ public final class CudaBackend implements ModelBackend {
     @Override
     public void zeroGradients() {
         model.weights().zeroGradients();
+    }
+
+    @Override
+    public void synchronizeGradients() {
+        model.weights().synchronizeGradients();
     }
 
     @Override
@@ -256,6 +294,6 @@ public final class CudaBackend implements ModelBackend {
 
     @Override
     public void close() {
-        closeAll(model, strided, flash, mixed, kernels, cublas, context);
+        closeAll(model, strided, flash, mixed, kernels, cublas, nccl, context);
     }
 }

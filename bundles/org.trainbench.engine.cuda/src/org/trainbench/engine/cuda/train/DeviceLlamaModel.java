@@ -124,7 +124,7 @@ final class DeviceLlamaModel implements AutoCloseable {
      * through {@link DeviceAttention} on fp32 copies of q, k, v).
      */
     DeviceLlamaModel(CudaContext context, Cublas cublas, LlamaKernels kernels, MixedPrecisionKernels mixed, FlashAttention flash,
-            StridedCopy strided, LlamaModel host, int maxB, int t, MlpRecomputeLevel recompute) {
+            StridedCopy strided, LlamaModel host, int maxB, int t, MlpRecomputeLevel recompute, DeviceParameters.Group group) {
         this.context = context;
         this.cublas = cublas;
         this.kernels = kernels;
@@ -150,7 +150,7 @@ final class DeviceLlamaModel implements AutoCloseable {
         int act = low ? 2 : 4;
         headRows = (int) Math.max(1, Math.min(n, HEAD_CHUNK_BYTES / ((long) vocab * (low ? 6 : 4))));
         try {
-            weights = new DeviceParameters(context, kernels, mixed, host);
+            weights = new DeviceParameters(context, kernels, mixed, host, group);
             batch = new DeviceBatch(context, n);
             rotary = kernels.rotaryTable(arch.rotary(), d, t);
             referenceAttention = !low || flash == null ? new DeviceAttention(cublas, kernels, maxB, t, heads, groups, d) : null;

@@ -9,9 +9,14 @@ import org.trainbench.engine.cuda.CudaContext;
 import org.trainbench.engine.cuda.DeviceBuffer;
 import org.trainbench.engine.cuda.LlamaKernels;
 import org.trainbench.engine.cuda.MixedPrecisionKernels;
+import org.trainbench.engine.cuda.Nccl;
+import org.trainbench.engine.cuda.NcclGroup;
 import org.trainbench.engine.model.LlamaArchitecture;
 import org.trainbench.engine.model.LlamaModel;
 import org.trainbench.engine.tensor.Parameter;
+import org.trainbench.engine.train.distributed.Communicator;
+import org.trainbench.engine.train.distributed.FlatPartition;
+import org.trainbench.engine.train.distributed.ZeroStage;
 import org.trainbench.engine.train.optim.AdamW;
 import org.trainbench.engine.train.optim.NonFiniteGradientException;
 
@@ -24,6 +29,11 @@ import org.trainbench.engine.train.optim.NonFiniteGradientException;
  * without) instead of one per tensor, and the gradient norm is one reduction. Within a layer q, k, v are adjacent
  * (one (H*D + 2*G*D, C) matrix for one fused projection GEMM) and so are gate and up ((2F, C)). Groups start on
  * 64-element boundaries (aligned vector loads and tensor-core GEMMs); the padding is zero and stays zero.
+ *
+ * <p>In a data-parallel group ({@link Group}) the buffers are padded to {@code worldSize} equal shards of the
+ * {@link FlatPartition} of the flat vector (NCCL's in-place layout): gradients are all-reduced (no ZeRO) or
+ * reduce-scattered (ZeRO 1 and 2, each rank keeping the sum of its shard); with ZeRO each rank updates its shard and
+ * the master weights are all-gathered, and the moments are all-gathered before they go to the host.
  */
 final class DeviceParameters implements AutoCloseable {
     /** Elements a tensor group is aligned to. */
@@ -40,6 +50,9 @@ final class DeviceParameters implements AutoCloseable {
     private final List<Parameter> hostOrder;
     private final LlamaArchitecture arch;
     private final long total;
+    /** Elements allocated per flat buffer: {@link #total} padded to the group's equal shards. */
+    private final long capacity;
+    private final Group group;
     private final long decayed;
     private final DeviceBuffer master;
     private final DeviceBuffer gradients;
@@ -52,8 +65,24 @@ final class DeviceParameters implements AutoCloseable {
      * Allocates for {@code model}'s parameters; {@code mixed} non-null keeps bf16 weight copies. Call {@link #upload}
      * before use.
      */
+    /**
+     * One rank's view of a data-parallel group: NCCL for the device buffers, the run's host communicator for the
+     * gradient norm's partial sums, the ZeRO stage.
+     */
+    record Group(NcclGroup nccl, Communicator host, ZeroStage stage) {
+        boolean shards() {
+            return stage.shardsOptimizerState();
+        }
+    }
+
     DeviceParameters(CudaContext context, LlamaKernels kernels, MixedPrecisionKernels mixed, LlamaModel model) {
+        this(context, kernels, mixed, model, null);
+    }
+
+    /** As above, as one rank of {@code group} (null: a single process). */
+    DeviceParameters(CudaContext context, LlamaKernels kernels, MixedPrecisionKernels mixed, LlamaModel model, Group group) {
         this.context = context;
+        this.group = group;
         this.kernels = kernels;
         this.mixed = mixed;
         arch = model.architecture();
@@ -75,14 +104,15 @@ final class DeviceParameters implements AutoCloseable {
         }
         plainGroups.add(List.of("model.norm.weight"));
         long at = 0;
-        for (List<String> group : decayGroups) {
-            at = place(model, group, at, true);
+        for (List<String> tensors : decayGroups) {
+            at = place(model, tensors, at, true);
         }
         decayed = at;
-        for (List<String> group : plainGroups) {
-            at = place(model, group, at, false);
+        for (List<String> tensors : plainGroups) {
+            at = place(model, tensors, at, false);
         }
         total = at;
+        capacity = group == null ? total : partition(group.nccl().worldSize()).shardSize() * group.nccl().worldSize();
         if (slots.size() != model.parameters().size()) {
             List<String> missing = new ArrayList<>();
             for (Parameter p : model.parameters()) {
@@ -95,18 +125,23 @@ final class DeviceParameters implements AutoCloseable {
         }
         List<DeviceBuffer> made = new ArrayList<>();
         try {
-            master = track(made, context.allocateFloats(total));
-            gradients = track(made, context.allocateFloats(total));
-            firstMoments = track(made, context.allocateFloats(total));
-            secondMoments = track(made, context.allocateFloats(total));
+            master = track(made, context.allocateFloats(capacity));
+            gradients = track(made, context.allocateFloats(capacity));
+            firstMoments = track(made, context.allocateFloats(capacity));
+            secondMoments = track(made, context.allocateFloats(capacity));
             bf16 = mixed != null ? track(made, context.allocate(2 * total)) : null;
         } catch (RuntimeException e) {
             made.forEach(DeviceBuffer::close);
             throw e;
         }
         for (DeviceBuffer b : List.of(master, gradients, firstMoments, secondMoments)) {
-            context.fill32(b.address(), 0, total);
+            context.fill32(b.address(), 0, capacity);
         }
+    }
+
+    /** The one partition rule of the flat vector over {@code ranks} ranks. */
+    private FlatPartition partition(int ranks) {
+        return FlatPartition.of(total, ranks);
     }
 
     private static DeviceBuffer track(List<DeviceBuffer> made, DeviceBuffer b) {
@@ -202,11 +237,20 @@ final class DeviceParameters implements AutoCloseable {
         context.fill32(firstMoments.address(), 0, total);
         context.fill32(secondMoments.address(), 0, total);
         step = 0;
+        if (group != null) {
+            // the same seed draws the same numbers on every rank's GPU; rank 0's are made the rule, not the assumption
+            group.nccl().broadcast(master.address(), total, Nccl.DataType.FLOAT32, 0);
+        }
         refreshBf16();
     }
 
     /** Weights, moments and step back into the host model and optimizer. */
     void download(AdamW optimizer) {
+        if (group != null && group.shards()) {
+            long shard = partition(group.nccl().worldSize()).shardSize();
+            group.nccl().allGather(firstMoments.address(), shard, Nccl.DataType.FLOAT32);
+            group.nccl().allGather(secondMoments.address(), shard, Nccl.DataType.FLOAT32);
+        }
         List<Parameter> tensors = optimizer.tensors();
         for (Slot s : slots.values()) {
             context.copy(master.slice(4 * s.offset, 4 * s.size), s.host.data());
@@ -240,7 +284,19 @@ final class DeviceParameters implements AutoCloseable {
     }
 
     void zeroGradients() {
-        context.fill32(gradients.address(), 0, total);
+        context.fill32(gradients.address(), 0, capacity);
+    }
+
+    /** The group's gradient sum after the last micro-batch: all-reduce, or reduce-scatter under ZeRO 1 and 2. */
+    void synchronizeGradients() {
+        if (group == null) {
+            return;
+        }
+        if (group.shards()) {
+            group.nccl().reduceScatterSum(gradients.address(), partition(group.nccl().worldSize()).shardSize(), Nccl.DataType.FLOAT32);
+        } else {
+            group.nccl().allReduceSum(gradients.address(), capacity, Nccl.DataType.FLOAT32);
+        }
     }
 
     /**
@@ -251,15 +307,25 @@ final class DeviceParameters implements AutoCloseable {
      * @throws NonFiniteGradientException naming the first tensor (in the host's order) with a non-finite gradient
      */
     AdamW.Update update(AdamW.Settings settings, double learningRate) {
-        double squares = kernels.sumOfSquares(gradients, total);
+        boolean sharded = group != null && group.shards();
+        FlatPartition partition = sharded ? partition(group.nccl().worldSize()) : null;
+        long from = sharded ? partition.start(group.nccl().rank()) : 0;
+        long to = sharded ? partition.end(group.nccl().rank()) : total;
+        double squares = to > from ? kernels.sumOfSquares(gradients.slice(4 * from, 4 * (to - from)), to - from) : 0;
+        if (sharded) {
+            squares = group.host().allReduceSum(squares)[0];
+        }
         double norm = Math.sqrt(squares);
         if (!Double.isFinite(norm)) {
             throw new NonFiniteGradientException(norm, firstNonFinite());
         }
         step++;
         AdamW.StepScalars scalars = AdamW.stepScalars(settings, step, learningRate, norm);
-        updateRange(0, decayed, scalars, true);
-        updateRange(decayed, total, scalars, false);
+        updateRange(from, Math.min(decayed, to), scalars, true);
+        updateRange(Math.max(decayed, from), to, scalars, false);
+        if (sharded) {
+            group.nccl().allGather(master.address(), partition.shardSize(), Nccl.DataType.FLOAT32);
+        }
         refreshBf16();
         return new AdamW.Update(step, learningRate, norm);
     }
