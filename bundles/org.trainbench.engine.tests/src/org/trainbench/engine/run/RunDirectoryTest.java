@@ -30,9 +30,9 @@ class RunDirectoryTest {
     @Test
     void aDirectoryIsARunOnceItHoldsMetricsAResolvedConfigOrCheckpoints() throws Exception {
         RunDirectory run = RunDirectory.of(dir);
-        assertFalse(run.exists());
+        assertFalse(run.holdsRun());
         Files.createDirectories(run.checkpoints());
-        assertTrue(run.exists());
+        assertTrue(run.holdsRun());
     }
 
     @Test

@@ -11,13 +11,16 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.trainbench.engine.files.TextFiles;
-import org.trainbench.engine.json.Json;
 import org.trainbench.engine.hf.HfLlamaConfig;
 import org.trainbench.engine.hf.HfLlamaFormat;
+import org.trainbench.engine.json.Json;
 import org.trainbench.engine.model.LlamaModel;
+import org.trainbench.engine.run.RunDirectory;
+import org.trainbench.engine.run.StepDirectory;
 import org.trainbench.engine.tokenizer.Tokenizer;
 import org.trainbench.engine.tokenizer.TokenizerFormatException;
 import org.trainbench.engine.train.PositionLimit;
+import org.trainbench.engine.train.checkpoint.CheckpointStore;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -118,8 +121,9 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (loaded == null) {
             err.println("trainbench generate: " + path + " is not a Hugging Face Llama directory (config.json with "
-                    + "model.safetensors or model.safetensors.index.json), not an experiment directory (config.resolved.yaml "
-                    + "and checkpoints/ with a complete checkpoint) and not a checkpoint directory (checkpoints/step-N with manifest.json)");
+                    + "model.safetensors or model.safetensors.index.json), not an experiment directory (" + RunDirectory.RESOLVED_CONFIG
+                    + " and " + RunDirectory.CHECKPOINTS + "/ with a complete checkpoint) and not a checkpoint directory ("
+                    + RunDirectory.CHECKPOINTS + "/" + StepDirectory.TEMPLATE + " with " + CheckpointStore.MANIFEST_FILE + ")");
             return ExitCodes.USAGE;
         }
         int[] ids;

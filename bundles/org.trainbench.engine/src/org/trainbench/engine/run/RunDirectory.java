@@ -88,7 +88,7 @@ public record RunDirectory(Path root) {
     }
 
     /** Whether a directory looks like a run's: it holds metrics, a resolved config or checkpoints. */
-    public boolean exists() {
+    public boolean holdsRun() {
         return Files.isRegularFile(metrics()) || Files.isRegularFile(resolvedConfig()) || Files.isDirectory(checkpoints());
     }
 

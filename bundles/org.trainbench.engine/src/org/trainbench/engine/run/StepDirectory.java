@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class StepDirectory {
     public static final String PREFIX = "step-";
+    /** How messages name a step directory: {@code step-N}. */
+    public static final String TEMPLATE = PREFIX + "N";
     /** Prefix of a directory being written. */
     public static final String TEMPORARY_PREFIX = ".tmp-";
     /** Prefix of a directory being deleted. */

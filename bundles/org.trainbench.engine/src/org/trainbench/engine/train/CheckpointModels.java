@@ -51,7 +51,7 @@ public final class CheckpointModels {
         Path absolute = path.toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
             throw new IllegalArgumentException(absolute + ": expected an experiment directory or a checkpoint directory"
-                    + " (EXPERIMENT/checkpoints/step-N), found no directory");
+                    + " (EXPERIMENT/" + RunDirectory.CHECKPOINTS + "/" + StepDirectory.TEMPLATE + "), found no directory");
         }
         if (Files.isRegularFile(absolute.resolve(RunDirectory.RESOLVED_CONFIG))) {
             Path checkpoints = RunDirectory.of(absolute).checkpoints();
@@ -74,7 +74,8 @@ public final class CheckpointModels {
             return restore(experiment, new Checkpoint(step, absolute));
         }
         throw new IllegalArgumentException(absolute + ": expected an experiment directory (with " + RunDirectory.RESOLVED_CONFIG
-                + " and checkpoints/) or a checkpoint directory (checkpoints/step-N with " + CheckpointStore.MANIFEST_FILE
+                + " and " + RunDirectory.CHECKPOINTS + "/) or a checkpoint directory (" + RunDirectory.CHECKPOINTS + "/" + StepDirectory.TEMPLATE
+                + " with " + CheckpointStore.MANIFEST_FILE
                 + "), found neither");
     }
 
@@ -92,7 +93,7 @@ public final class CheckpointModels {
             CheckpointStore.restore(checkpoint, model.parameters(), null);
         } catch (CheckpointMismatchException e) {
             throw new CheckpointMismatchException(e.getMessage() + " (the architecture is read from " + configFile
-                    + "): restore the run's config.resolved.yaml as it was when the checkpoint was written, or export and"
+                    + "): restore the run's " + RunDirectory.RESOLVED_CONFIG + " as it was when the checkpoint was written, or export and"
                     + " generate from the run that wrote this checkpoint");
         }
         return new CheckpointModel(model, experiment, checkpoint, plan, HuggingFaceLlama.positionLimit(plan, configFile));

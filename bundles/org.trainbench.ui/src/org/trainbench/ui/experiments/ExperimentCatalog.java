@@ -116,7 +116,7 @@ public final class ExperimentCatalog {
             scan(root, root, 0, found);
         }
         for (Path dir : explicit) {
-            if (RunDirectory.of(dir).exists() || !Files.isDirectory(dir)) {
+            if (RunDirectory.of(dir).holdsRun() || !Files.isDirectory(dir)) {
                 found.putIfAbsent(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
             } else {
                 scan(dir, dir.getParent() == null ? dir : dir.getParent(), 0, found);
@@ -126,7 +126,7 @@ public final class ExperimentCatalog {
     }
 
     private static void scan(Path dir, Path root, int depth, Map<Path, String> found) {
-        if (RunDirectory.of(dir).exists()) {
+        if (RunDirectory.of(dir).holdsRun()) {
             String name = root.equals(dir) ? String.valueOf(dir.getFileName()) : root.relativize(dir).toString();
             found.putIfAbsent(dir, name);
             return;

@@ -100,7 +100,7 @@ public final class RunFollower {
 
     /** Reads what the engine appended and recomputes the status. */
     public synchronized RunSnapshot refresh(Instant now) {
-        seenRun = seenRun || RunDirectory.of(directory).exists();
+        seenRun = seenRun || RunDirectory.of(directory).holdsRun();
         if (!seenRun) {
             // Nothing of a run yet: a launched engine is still starting (or ended before it wrote anything), else
             // the experiment was created and not started.

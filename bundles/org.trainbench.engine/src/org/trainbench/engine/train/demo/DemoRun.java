@@ -167,8 +167,8 @@ public final class DemoRun {
                 kind.name().toLowerCase(Locale.ROOT), 100 * share)));
         out.println(accuracy + "  (additions: all 100 occur in training; reverse/sort questions are new)");
         out.println("loss curve: " + result.plot());
-        out.println(String.format(Locale.ROOT, "demo took %s; the run directory is %s (metrics.jsonl, checkpoints/, logs/)",
-                duration(result.seconds()), directory));
+        out.println(String.format(Locale.ROOT, "demo took %s; the run directory is %s (%s, %s/, %s/)", duration(result.seconds()), directory,
+                RunDirectory.METRICS, RunDirectory.CHECKPOINTS, RunDirectory.LOGS));
         out.println(result.learned() ? "the model learned the task."
                 : "the model did not learn as expected (loss ratio or accuracy too low); see " + RunDirectory.of(directory).trainLog());
     }
