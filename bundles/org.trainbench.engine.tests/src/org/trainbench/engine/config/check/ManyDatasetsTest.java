@@ -30,9 +30,9 @@ class ManyDatasetsTest {
         return text.replace("  datasets:\n", datasets.toString());
     }
 
-    private static long bestOfTwoNanos(String text) {
+    private static long bestOfThreeNanos(String text) {
         long best = Long.MAX_VALUE;
-        for (int run = 0; run < 2; run++) {
+        for (int run = 0; run < 3; run++) {
             long start = System.nanoTime();
             List<Diagnostic> diagnostics = ConfigChecker.check(text, null);
             best = Math.min(best, System.nanoTime() - start);
@@ -43,12 +43,13 @@ class ManyDatasetsTest {
 
     @Test
     void checkingTimeGrowsLinearlyWithTheNumberOfDatasets() {
-        bestOfTwoNanos(configWithDatasets(2_000)); // warm-up
-        long small = bestOfTwoNanos(configWithDatasets(5_000));
-        long large = bestOfTwoNanos(configWithDatasets(40_000));
-        // 8x the entries: about 8x the time when linear, 64x when quadratic (before the index: over 100x).
+        bestOfThreeNanos(configWithDatasets(2_000)); // warm-up
+        long small = bestOfThreeNanos(configWithDatasets(5_000));
+        long large = bestOfThreeNanos(configWithDatasets(40_000));
+        // 8x the entries: about 8x the time when linear, 64x when quadratic (before the index: over 100x). The bound sits
+        // between the two, with room for a loaded machine's collector pauses (24 tripped once under a load of 7 on 2 cores).
         double ratio = (double) large / small;
-        assertTrue(ratio < 24, "8x the datasets took " + String.format("%.1f", ratio) + "x the time (" + small / 1_000_000
+        assertTrue(ratio < 32, "8x the datasets took " + String.format("%.1f", ratio) + "x the time (" + small / 1_000_000
                 + " ms -> " + large / 1_000_000 + " ms)");
     }
 
