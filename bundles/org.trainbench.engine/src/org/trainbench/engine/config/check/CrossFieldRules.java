@@ -68,6 +68,11 @@ final class CrossFieldRules {
                 "biases of the attention and of the MLP");
         checkOneSettingForBoth(block + ".normalization.type", "model.base_model.head.normalization.type", "layer_norm",
                 "normalization of the blocks and after the last block");
+        for (String layer : List.of("mixer.query_layer", "mixer.key_layer", "mixer.value_layer", "mixer.dense_layer", "mlp.layer_1",
+                "mlp.layer_2")) {
+            String owner = block + "." + layer.substring(0, layer.indexOf('.'));
+            checkLayerBias(block + "." + layer + ".bias.enabled", owner + ".add_linear_biases");
+        }
         checkOneSettingForBoth(block + ".normalization.epsilon", "model.base_model.head.normalization.epsilon", "1.0e-05",
                 "normalization epsilon of the blocks and after the last block");
         checkPretrainedPath();
@@ -288,6 +293,24 @@ final class CrossFieldRules {
         out.add(new Diagnostic(Severity.ERROR, IssueCodes.NOT_HONOURED_BY_ENGINE, "`" + second + "` (" + secondText + ") differs from `"
                 + first + "` (" + firstText + "): Fast-LLM sets the " + what + " apart, Trainbench's engine has one setting for both."
                 + " Make them equal to run on Trainbench.", ConfigTree.at(written, at).orElseThrow().range(), at));
+    }
+
+    /**
+     * A layer's own bias switch (Qwen2: biases on q, k and v only) that differs from its mixer's or MLP's
+     * add_linear_biases: the engine's Llama has biases on all its linear layers or on none.
+     */
+    private void checkLayerBias(String enabledPath, String blockPath) {
+        Optional<ScalarNode> enabled = ConfigTree.scalar(written, enabledPath).filter(s -> s.value() instanceof Boolean);
+        if (enabled.isEmpty()) {
+            return;
+        }
+        boolean block = ConfigTree.scalar(written, blockPath).map(s -> !Boolean.FALSE.equals(s.value())).orElse(true);
+        if (!enabled.get().value().equals(block)) {
+            out.add(new Diagnostic(Severity.ERROR, IssueCodes.NOT_HONOURED_BY_ENGINE, "`" + enabledPath + ": " + enabled.get().text()
+                    + "` differs from `" + blockPath + "` (" + block + "): in Fast-LLM a layer may have a bias of its own (Qwen2's"
+                    + " q, k and v), Trainbench's engine has biases on all the linear layers or on none. Remove it to run on"
+                    + " Trainbench.", enabled.get().range(), enabledPath));
+        }
     }
 
     /**
