@@ -12,6 +12,7 @@ import org.trainbench.engine.config.check.Diagnostic;
 import org.trainbench.engine.config.check.IssueCodes;
 import org.trainbench.engine.config.migrate.ConfigMigration;
 import org.trainbench.engine.config.schema.FastLlmVersion;
+import org.trainbench.engine.config.schema.FormMapping;
 import org.trainbench.engine.config.schema.ConfigKind;
 import org.trainbench.engine.config.schema.ConfigSchema;
 import org.trainbench.engine.config.schema.ConfigTree;
@@ -90,7 +91,8 @@ public final class ConfigFixes {
 				}
 			}
 			case IssueCodes.ARCHITECTURE_UNDEFINED -> {
-				addTemplate(SectionTemplate.LLAMA_3_1_8B).ifPresent(fixes::add);
+				SectionTemplate.LLAMA_3_1_8B.inForms(FormMapping.form(tree).possible()).flatMap(this::addTemplate)
+						.ifPresent(fixes::add);
 				ScalarNode format = new ScalarNode("llama", ScalarNode.Style.PLAIN, SourceRange.START);
 				ScalarNode path = ScalarNode.empty(SourceRange.START);
 				ScalarNode weights = new ScalarNode("no", ScalarNode.Style.PLAIN, SourceRange.START);
