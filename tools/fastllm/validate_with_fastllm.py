@@ -14,6 +14,8 @@ import sys
 import yaml
 
 import fast_llm.data.auto  # noqa: F401  registers the dataset types (file, memmap, blended, ...)
+import fast_llm.layers.attention.config  # noqa: F401  registers the attention mixer (Fast-LLM 0.3)
+import fast_llm.models.auto  # noqa: F401  registers the models and checkpoint formats
 from fast_llm.models.gpt.config import GPTTrainerConfig
 
 
