@@ -200,6 +200,7 @@ public final class DatasetConfigFile {
                 map.put("datasets", blended.datasets().stream().map(d -> (Object) tree(d, directory)).toList());
                 map.put("weights", List.copyOf(blended.weights()));
             }
+            case DatasetSource.Random random -> map.put("type", "random");
         }
         return map;
     }

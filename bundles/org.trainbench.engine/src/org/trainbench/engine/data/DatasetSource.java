@@ -13,6 +13,7 @@ import java.util.List;
  * <li>{@link Slice}: {@code type: slice, dataset: ..., begin: 0.0, end: 0.9}, fractions of the documents</li>
  * <li>{@link Concatenated}: {@code type: concatenated, datasets: [...]}</li>
  * <li>{@link Blended}: {@code type: blended, datasets: [...], weights: [...]}, sampled by weight, so not indexed</li>
+ * <li>{@link Random}: {@code type: random}, random tokens for throughput tests (a training config's dataset only)</li>
  * </ul>
  * A nested {@code type: file} is read in place.
  */
@@ -67,6 +68,17 @@ public sealed interface DatasetSource {
                 throw e;
             }
             return new ConcatenatedDataset(opened);
+        }
+    }
+
+    /**
+     * Documents of random tokens below {@code vocabSize}, each {@code documentLength} long (a training sequence and its
+     * last label), drawn from their index and {@code seed}.
+     */
+    record Random(int vocabSize, int documentLength, long seed) implements DatasetSource {
+        @Override
+        public DocumentDataset open() {
+            return new RandomDocuments(vocabSize, documentLength, seed);
         }
     }
 

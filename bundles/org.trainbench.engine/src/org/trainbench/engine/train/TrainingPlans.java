@@ -138,7 +138,7 @@ public final class TrainingPlans {
                 optimizer.gradientNormClipping());
 
         return new TrainingPlan(architecture, modelSeed, trainingDtype, recompute, pretrained, batch.batchSize(), batch.microBatchSize(), batch.sequenceLength(),
-                batch.crossDocumentAttention(), datasets(data, notes), data.truncateDocuments(), sampling.useLossMaskingSpans(),
+                batch.crossDocumentAttention(), datasets(data, architecture.vocabSize(), batch.sequenceLength() + 1, notes), data.truncateDocuments(), sampling.useLossMaskingSpans(),
                 sampling.shuffle() == null ? Shuffling.EPOCH : Shuffling.fromConfig(sampling.shuffle().yamlName()), sampling.seed(),
                 loop.trainIters(), logPeriod, evaluations, loop.testIters(), checkpoints, keepCheckpoints, exports, exportFormat,
                 keepExports, settings, schedule, config.run().experimentDir(), resolvedYaml);
@@ -234,10 +234,13 @@ public final class TrainingPlans {
     }
 
     /** {@code data.datasets}, or the legacy {@code data.path} split into training/validation/test. */
-    static Map<String, DatasetSource> datasets(DataConfig data, Consumer<String> notes) throws IOException {
+    static Map<String, DatasetSource> datasets(DataConfig data, int vocabSize, int randomDocumentLength, Consumer<String> notes)
+            throws IOException {
         Map<String, DatasetSource> sources = new LinkedHashMap<>();
         for (Map.Entry<String, DatasetConfig> entry : data.datasets().entrySet()) {
-            sources.put(entry.getKey(), source(entry.getValue(), "data.datasets." + entry.getKey()));
+            sources.put(entry.getKey(), entry.getValue().type() == DatasetType.RANDOM
+                    ? new DatasetSource.Random(vocabSize, randomDocumentLength, entry.getKey().hashCode())
+                    : source(entry.getValue(), "data.datasets." + entry.getKey()));
         }
         if (sources.isEmpty() && data.path() != null) {
             DatasetSource whole = legacySource(Path.of(data.path()));

@@ -79,6 +79,15 @@ class ConfigCompletionTest {
 		assertTrue(v04.containsAll(List.of("decoder", "embeddings", "head", "hidden_size", "tied_embedding_weight")), v04::toString);
 		assertFalse(v04.contains("transformer"), "the seeds' form, not Fast-LLM 0.4's");
 		assertFalse(v04.contains("tie_word_embeddings"), "the seeds' form, not Fast-LLM 0.4's");
+		ContentAssistEntry architecture = complete(null, """
+				data:
+				  micro_batch_size: 4096
+				model:
+				  base_model:
+				    |
+				""").stream().filter(e -> e.getLabel().equals("Llama 3.1 8B architecture")).findFirst().orElseThrow();
+		assertTrue(architecture.getProposal().contains("decoder:") && !architecture.getProposal().contains("transformer:"),
+				"the template in the document's form: " + architecture.getProposal());
 		List<String> seeds = labels(complete(null, """
 				batch:
 				  cross_document_attention: false

@@ -42,6 +42,17 @@ class ConfigHoverTest {
 	}
 
 	@Test
+	void aKeyOfALaterFormSaysWhichVersionsHaveItAndWhatTrainbenchDoesInstead() {
+		String config = "model:\n  base_model:\n    decoder:\n      block:\n        mixer:\n          window_size: 4096\n  distributed:\n    compute_dtype: bf16\n";
+		XtextResource resource = SERVICES.parse(config, null);
+		HoverText window = SERVICES.hover(resource, config.indexOf("window_size") + 2).orElseThrow();
+		assertTrue(window.markdown().contains("Size of the sliding attention window"), window.markdown());
+		assertTrue(window.markdown().contains("Not honoured by Trainbench (an error unless left at its default)"), window.markdown());
+		HoverText dtype = SERVICES.hover(resource, config.indexOf("compute_dtype") + 2).orElseThrow();
+		assertTrue(dtype.markdown().contains("Fast-LLM 0.3 and 0.4 only."), dtype.markdown());
+	}
+
+	@Test
 	void theArchitectureShowsItsParameterCount() {
 		XtextResource resource = Configs.parseExample(FROM_SCRATCH);
 		String text = textOf(resource);

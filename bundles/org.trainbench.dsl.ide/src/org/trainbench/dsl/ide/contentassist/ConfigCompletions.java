@@ -53,8 +53,9 @@ public final class ConfigCompletions {
 		List<ContentAssistEntry> entries = new ArrayList<>();
 		switch (cursor.place()) {
 			case KEY -> {
-				keys(cursor, possibleForms(text, offset), entries);
-				templates(cursor, entries);
+				Set<FastLlmVersion> forms = possibleForms(text, offset);
+				keys(cursor, forms, entries);
+				templates(cursor, forms, entries);
 			}
 			case VALUE -> values(cursor, configFile, entries);
 			case NONE -> {
@@ -118,8 +119,8 @@ public final class ConfigCompletions {
 	}
 
 	/** Templates that fit here: their section below the cursor's path, unless its first key is already written. */
-	private static void templates(ConfigCursor cursor, List<ContentAssistEntry> entries) {
-		for (SectionTemplate template : SectionTemplate.ALL) {
+	private static void templates(ConfigCursor cursor, Set<FastLlmVersion> forms, List<ContentAssistEntry> entries) {
+		for (SectionTemplate template : SectionTemplate.ALL.stream().flatMap(t -> t.inForms(forms).stream()).toList()) {
 			YamlNode below = template.fits(cursor.path()) ? template.below(cursor.path()) : null;
 			if (!(below instanceof MappingNode mapping) || mapping.entries().isEmpty()) {
 				continue;

@@ -2,6 +2,9 @@ package org.trainbench.dsl.ide.contentassist;
 
 import java.util.List;
 
+import org.trainbench.engine.config.migrate.ConfigMigration;
+import org.trainbench.engine.config.schema.FastLlmVersion;
+import org.trainbench.engine.config.schema.FormMapping;
 import org.trainbench.engine.config.yaml.MappingNode;
 import org.trainbench.engine.config.yaml.YamlNode;
 import org.trainbench.engine.config.yaml.YamlParser;
@@ -62,6 +65,24 @@ public record SectionTemplate(String name, String description, List<String> anch
 			""");
 
 	public static final List<SectionTemplate> ALL = List.of(LLAMA_3_1_8B, SFT_DATA);
+
+	/**
+	 * The template for a document of the given possible Fast-LLM versions: as written (the seeds' form) when the
+	 * document may be in it, else rewritten in today's form by the engine's migration; empty when that form does not fit
+	 * the document either.
+	 */
+	public java.util.Optional<SectionTemplate> inForms(java.util.Set<FastLlmVersion> forms) {
+		if (forms.contains(FastLlmVersion.V0_2)) {
+			return java.util.Optional.of(this);
+		}
+		try {
+			String migrated = ConfigMigration.toCurrent(body).text();
+			boolean fits = !java.util.Collections.disjoint(FormMapping.form(YamlParser.parse(migrated)).possible(), forms);
+			return fits ? java.util.Optional.of(new SectionTemplate(name, description, anchor, migrated)) : java.util.Optional.empty();
+		} catch (YamlSyntaxException | ConfigMigration.NotMigratableException e) {
+			throw new IllegalStateException("template " + name + " cannot be migrated: " + e.getMessage(), e);
+		}
+	}
 
 	/** The template as a tree. */
 	public MappingNode tree() {

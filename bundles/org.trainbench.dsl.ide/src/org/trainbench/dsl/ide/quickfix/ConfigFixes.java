@@ -10,6 +10,9 @@ import org.trainbench.dsl.ide.contentassist.SectionTemplate;
 import org.trainbench.dsl.ide.text.BlockYaml;
 import org.trainbench.engine.config.check.Diagnostic;
 import org.trainbench.engine.config.check.IssueCodes;
+import org.trainbench.engine.config.migrate.ConfigMigration;
+import org.trainbench.engine.config.schema.FastLlmVersion;
+import org.trainbench.engine.config.schema.FormMapping;
 import org.trainbench.engine.config.schema.ConfigKind;
 import org.trainbench.engine.config.schema.ConfigSchema;
 import org.trainbench.engine.config.schema.ConfigTree;
@@ -88,7 +91,8 @@ public final class ConfigFixes {
 				}
 			}
 			case IssueCodes.ARCHITECTURE_UNDEFINED -> {
-				addTemplate(SectionTemplate.LLAMA_3_1_8B).ifPresent(fixes::add);
+				SectionTemplate.LLAMA_3_1_8B.inForms(FormMapping.form(tree).possible()).flatMap(this::addTemplate)
+						.ifPresent(fixes::add);
 				ScalarNode format = new ScalarNode("llama", ScalarNode.Style.PLAIN, SourceRange.START);
 				ScalarNode path = ScalarNode.empty(SourceRange.START);
 				ScalarNode weights = new ScalarNode("no", ScalarNode.Style.PLAIN, SourceRange.START);
@@ -98,7 +102,10 @@ public final class ConfigFixes {
 						.ifPresent(change -> fixes.add(new Fix("Add a `pretrained` section (architecture from a Hugging Face model)", change)));
 			}
 			case IssueCodes.DUPLICATE_KEY -> duplicateRemovals(problem, fixes);
-			case IssueCodes.LEGACY_KEY -> legacyMigration(problem).ifPresent(fixes::add);
+			case IssueCodes.LEGACY_KEY -> {
+				legacyMigration(problem).ifPresent(fixes::add);
+				migrationToCurrentForm().ifPresent(fixes::add);
+			}
 			default -> {
 			}
 		}
@@ -109,6 +116,20 @@ public final class ConfigFixes {
 			addMissing(missing).ifPresent(fixes::add);
 		}
 		return fixes;
+	}
+
+	/** The whole config in today's Fast-LLM form, as `trainbench migrate` writes it. */
+	private Optional<Fix> migrationToCurrentForm() {
+		try {
+			ConfigMigration.Result result = ConfigMigration.toCurrent(text);
+			if (result.text().equals(text)) {
+				return Optional.empty();
+			}
+			return Optional.of(new Fix("Rewrite the config in Fast-LLM " + FastLlmVersion.CURRENT.label()
+					+ "'s form (trainbench migrate)", difference(text, result.text())));
+		} catch (YamlSyntaxException | ConfigMigration.NotMigratableException e) {
+			return Optional.empty();
+		}
 	}
 
 	// ------------------------------------------------------------------------------------------ values

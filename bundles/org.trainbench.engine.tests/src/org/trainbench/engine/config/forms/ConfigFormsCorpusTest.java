@@ -70,6 +70,15 @@ class ConfigFormsCorpusTest {
     }
 
     @Test
+    void factsReadTheLaterFormsToo() throws Exception {
+        for (String name : List.of("llama-v0.2.yaml", "llama-v0.3.yaml", "llama-v0.4.yaml")) {
+            assertEquals(8L * 4096, org.trainbench.engine.config.check.ConfigFacts.tokensPerStep(tree(name)).orElseThrow(), name);
+            assertEquals(org.trainbench.engine.config.check.ConfigFacts.parameterCount(tree("llama-v0.2.yaml")).orElseThrow(),
+                    org.trainbench.engine.config.check.ConfigFacts.parameterCount(tree(name)).orElseThrow(), name);
+        }
+    }
+
+    @Test
     void eachFormIsRecognizedFromItsKeys() throws Exception {
         assertEquals(FastLlmVersion.V0_2, FormMapping.form(tree("llama-v0.2.yaml")).version().orElseThrow());
         assertEquals(FastLlmVersion.V0_3, FormMapping.form(tree("llama-v0.3.yaml")).version().orElseThrow());

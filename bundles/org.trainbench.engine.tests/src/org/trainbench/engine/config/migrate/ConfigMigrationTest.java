@@ -71,13 +71,36 @@ class ConfigMigrationTest {
         assertEquals(List.of(), errors);
         // Same model, optimizer and 480 sequences of 4096 tokens per step; a step accumulates 480 micro-batches of one
         // sequence instead of 120 of four; attention across documents cannot be written in 0.4.
-        assertSameRun(source, text, "cross_document_attention", "use_loss_masking_spans", "micro_batch_size", "cross_entropy_impl");
+        assertSameResolved(withoutSection(resolved(source), "data"), withoutSection(resolved(text), "data"), text,
+                "cross_document_attention", "use_loss_masking_spans", "micro_batch_size", "cross_entropy_impl");
+        // The legacy dataset (one file split by ratios) names the split files `trainbench prepare` writes.
+        assertTrue(text.contains("  datasets: {training: {type: file, path: fast-llm-tutorial/dataset/fast_llm_config_training.yaml}"), text);
+        assertFalse(text.contains("split:"), text);
+    }
+
+    /** A resolved config without one of its top-level sections. */
+    private static String withoutSection(String yaml, String section) {
+        StringBuilder out = new StringBuilder();
+        boolean skipping = false;
+        for (String line : yaml.split("\n")) {
+            if (!line.startsWith(" ")) {
+                skipping = line.startsWith(section + ":");
+            }
+            if (!skipping) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** The two configs resolve to the same engine config except for lines of the keys named. */
     private static void assertSameRun(String source, String migrated, String... differing) throws Exception {
-        List<String> before = List.of(resolved(source).split("\n"));
-        List<String> after = List.of(resolved(migrated).split("\n"));
+        assertSameResolved(resolved(source), resolved(migrated), migrated, differing);
+    }
+
+    private static void assertSameResolved(String resolvedSource, String resolvedMigrated, String migrated, String... differing) {
+        List<String> before = List.of(resolvedSource.split("\n"));
+        List<String> after = List.of(resolvedMigrated.split("\n"));
         assertEquals(before.size(), after.size(), migrated);
         for (int i = 0; i < before.size(); i++) {
             String line = before.get(i);

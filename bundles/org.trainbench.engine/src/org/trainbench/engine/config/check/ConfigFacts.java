@@ -81,8 +81,12 @@ public final class ConfigFacts {
         return LegacyMigration.thetaFromRotaryEmbeddingScale(rotaryEmbeddingScale);
     }
 
-    /** Input tokens per optimizer step, batch_size * sequence_length, when both are written as integers. */
+    /**
+     * Input tokens per optimizer step, batch_size * sequence_length, when both are written as integers (in the seeds'
+     * form, or mapped from a later form's data.micro_batch_size and schedule).
+     */
     public static OptionalLong tokensPerStep(YamlNode root) {
+        root = LegacyMigration.migrate(root);
         Optional<ScalarNode> batch = ConfigTree.scalar(root, "batch.batch_size");
         Optional<ScalarNode> length = ConfigTree.scalar(root, "batch.sequence_length");
         if (batch.isPresent() && length.isPresent() && batch.get().value() instanceof Long b

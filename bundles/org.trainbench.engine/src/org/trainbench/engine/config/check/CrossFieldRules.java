@@ -63,6 +63,18 @@ final class CrossFieldRules {
         checkEvaluatorDatasets();
         checkTrainingDataset();
         checkDatasets();
+        String block = "model.base_model.decoder.block";
+        checkOneSettingForBoth(block + ".mixer.add_linear_biases", block + ".mlp.add_linear_biases", "true",
+                "biases of the attention and of the MLP");
+        checkOneSettingForBoth(block + ".normalization.type", "model.base_model.head.normalization.type", "layer_norm",
+                "normalization of the blocks and after the last block");
+        for (String layer : List.of("mixer.query_layer", "mixer.key_layer", "mixer.value_layer", "mixer.dense_layer", "mlp.layer_1",
+                "mlp.layer_2")) {
+            String owner = block + "." + layer.substring(0, layer.indexOf('.'));
+            checkLayerBias(block + "." + layer + ".bias.enabled", owner + ".add_linear_biases");
+        }
+        checkOneSettingForBoth(block + ".normalization.epsilon", "model.base_model.head.normalization.epsilon", "1.0e-05",
+                "normalization epsilon of the blocks and after the last block");
         checkPretrainedPath();
         checkPretrainedArchitecture();
         checkExportInterval();
@@ -259,6 +271,46 @@ final class CrossFieldRules {
                 + " but `data.datasets` has no `training` dataset to train on" + (datasets.isEmpty() ? "" : " (defined: "
                 + String.join(", ", datasets) + ")") + ": add data.datasets.training with type and path.", at,
                 "data.datasets.training", Map.of(Diagnostic.DATA_MISSING_KEY, "data.datasets.training")));
+    }
+
+    /**
+     * Fast-LLM 0.3/0.4 set some things apart that the engine's Llama has once (transformer.add_linear_biases,
+     * transformer.normalization): written differently, a run would compute another model.
+     */
+    private void checkOneSettingForBoth(String first, String second, String defaultValue, String what) {
+        if (ConfigTree.at(written, first).isEmpty() && ConfigTree.at(written, second).isEmpty()) {
+            return;
+        }
+        Object a = ConfigTree.scalar(written, first).map(ScalarNode::value).orElse(new ScalarNode(defaultValue, ScalarNode.Style.PLAIN, SourceRange.START).value());
+        Object b = ConfigTree.scalar(written, second).map(ScalarNode::value).orElse(new ScalarNode(defaultValue, ScalarNode.Style.PLAIN, SourceRange.START).value());
+        boolean same = a instanceof Number x && b instanceof Number y ? x.doubleValue() == y.doubleValue() : a.equals(b);
+        if (same) {
+            return;
+        }
+        String at = ConfigTree.at(written, second).isPresent() ? second : first;
+        String firstText = ConfigTree.scalar(written, first).map(ScalarNode::text).orElse(defaultValue);
+        String secondText = ConfigTree.scalar(written, second).map(ScalarNode::text).orElse(defaultValue);
+        out.add(new Diagnostic(Severity.ERROR, IssueCodes.NOT_HONOURED_BY_ENGINE, "`" + second + "` (" + secondText + ") differs from `"
+                + first + "` (" + firstText + "): Fast-LLM sets the " + what + " apart, Trainbench's engine has one setting for both."
+                + " Make them equal to run on Trainbench.", ConfigTree.at(written, at).orElseThrow().range(), at));
+    }
+
+    /**
+     * A layer's own bias switch (Qwen2: biases on q, k and v only) that differs from its mixer's or MLP's
+     * add_linear_biases: the engine's Llama has biases on all its linear layers or on none.
+     */
+    private void checkLayerBias(String enabledPath, String blockPath) {
+        Optional<ScalarNode> enabled = ConfigTree.scalar(written, enabledPath).filter(s -> s.value() instanceof Boolean);
+        if (enabled.isEmpty()) {
+            return;
+        }
+        boolean block = ConfigTree.scalar(written, blockPath).map(s -> !Boolean.FALSE.equals(s.value())).orElse(true);
+        if (!enabled.get().value().equals(block)) {
+            out.add(new Diagnostic(Severity.ERROR, IssueCodes.NOT_HONOURED_BY_ENGINE, "`" + enabledPath + ": " + enabled.get().text()
+                    + "` differs from `" + blockPath + "` (" + block + "): in Fast-LLM a layer may have a bias of its own (Qwen2's"
+                    + " q, k and v), Trainbench's engine has biases on all the linear layers or on none. Remove it to run on"
+                    + " Trainbench.", enabled.get().range(), enabledPath));
+        }
     }
 
     /**

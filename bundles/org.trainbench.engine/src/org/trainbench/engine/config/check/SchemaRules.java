@@ -150,7 +150,8 @@ final class SchemaRules {
             Optional<String> elsewhere = placeOf(name);
             message = elsewhere.isPresent()
                     ? "`" + name + "` is not a key of " + where + ": it belongs in `" + elsewhere.get() + "`; move it there"
-                    : "Unknown key `" + name + "` in " + where + ": remove it, or use one of: " + String.join(", ", siblings);
+                    : "Unknown key `" + name + "` in " + where + ": remove it, or use one of: " + String.join(", ",
+                            schema.currentChildren().stream().filter(k -> k.notHonoured().isEmpty()).map(SchemaKey::name).toList());
         }
         out.add(new Diagnostic(Severity.ERROR, IssueCodes.UNKNOWN_KEY, message, entry.key().range(), join(path, name), data));
     }

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.trainbench.engine.config.check.ConfigChecker;
+import org.trainbench.engine.config.check.Diagnostic;
+import org.trainbench.engine.config.check.IssueCodes;
 import org.trainbench.engine.config.schema.ConfigBinder;
 import org.trainbench.engine.config.schema.ConfigBindingException;
 import org.trainbench.engine.config.schema.ConfigKind;
@@ -86,6 +89,7 @@ public final class ConfigMigration {
         private final List<String> notes = new ArrayList<>();
         private final Map<String, String> evaluatorRenames = new LinkedHashMap<>();
         private final String[] lines;
+        private boolean legacyDatasetWritten;
 
         Migration(String source, YamlNode root, ConfigKind kind, FastLlmVersion from) {
             this.source = source;
@@ -132,6 +136,9 @@ public final class ConfigMigration {
                 if (child.isPresent() && child.get().isLegacy() && replacementWritten(child.get(), tree)) {
                     continue;
                 }
+                if (child.isPresent() && child.get().isLegacy() && legacyDataset(childPath)) {
+                    continue;
+                }
                 // Sections are walked key by key (a flow section is written out as a block), so that each key finds its place.
                 boolean container = entry.value() instanceof MappingNode m && !m.entries().isEmpty()
                         && (child.isEmpty() ? m.style() == YamlNode.CollectionStyle.BLOCK
@@ -142,6 +149,28 @@ public final class ConfigMigration {
                     leaf(childPath, entry, child.isPresent());
                 }
             }
+        }
+
+        /**
+         * The legacy dataset keys (data.format, path, split) become data.datasets naming the split files that
+         * `trainbench prepare` writes, as the checker's legacy-key fix has them (written once, for the first of them).
+         */
+        private boolean legacyDataset(String path) {
+            if (!path.equals("data.format") && !path.equals("data.path") && !path.equals("data.split")) {
+                return false;
+            }
+            if (!legacyDatasetWritten) {
+                legacyDatasetWritten = true;
+                ConfigChecker.check(root, null).stream()
+                        .filter(d -> d.code().equals(IssueCodes.LEGACY_KEY) && d.keyPath().equals(path))
+                        .map(d -> d.data().get(Diagnostic.DATA_REPLACEMENT_VALUE)).filter(java.util.Objects::nonNull).findFirst()
+                        .ifPresent(value -> {
+                            output.put("data.datasets", value, "");
+                            notes.add("data.format, data.path and data.split became data.datasets naming the split files"
+                                    + " that `trainbench prepare` writes with `splits:`: prepare the dataset that way first");
+                        });
+            }
+            return true;
         }
 
         private boolean replacementWritten(SchemaKey legacy, YamlNode tree) {

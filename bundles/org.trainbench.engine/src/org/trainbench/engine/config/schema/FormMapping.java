@@ -240,9 +240,7 @@ public final class FormMapping {
                 SourceRange at = keyRange("data").orElse(ConfigTree.documentAnchor(tree));
                 setIfAbsent("batch.micro_batch_size", "1", at);
                 long microBatches = integer("schedule.depth_first_micro_batches") * integer("schedule.breadth_first_micro_batches");
-                if (isWritten("schedule.depth_first_micro_batches") || isWritten("schedule.breadth_first_micro_batches")) {
-                    setIfAbsent("batch.batch_size", Long.toString(microBatches), keyRange("schedule").orElse(at));
-                }
+                setIfAbsent("batch.batch_size", Long.toString(microBatches), keyRange("schedule").orElse(at));
                 // Fast-LLM 0.4 attends within documents only and always reads the loss-masking spans a dataset has.
                 setIfAbsent("batch.cross_document_attention", "false", at);
                 setIfAbsent("data.sampling.use_loss_masking_spans", "true", at);

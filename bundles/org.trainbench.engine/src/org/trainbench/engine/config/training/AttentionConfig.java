@@ -55,5 +55,20 @@ public record AttentionConfig(
         AttentionImplementation implementation,
         @Doc("Whether tokens attend to tokens of other documents packed into the same sequence (Fast-LLM 0.3; 0.4 never does).")
         @Default("true") @Versions(V0_3)
-        boolean crossDocumentAttention) {
+        boolean crossDocumentAttention,
+        @Doc("The query projection: initialization, bias, learning-rate factor.")
+        @OptionalSection
+        LinearLayerConfig queryLayer,
+        @Doc("The key projection: initialization, bias, learning-rate factor.")
+        @OptionalSection
+        LinearLayerConfig keyLayer,
+        @Doc("The value projection: initialization, bias, learning-rate factor.")
+        @OptionalSection
+        LinearLayerConfig valueLayer,
+        @Doc("The output projection: initialization, bias, learning-rate factor.")
+        @OptionalSection
+        LinearLayerConfig denseLayer,
+        @Doc("Factor on the learning rate of this layer's weights.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }

@@ -13,8 +13,8 @@ import org.trainbench.engine.config.schema.Range;
 public record DatasetConfig(
         @Doc(TYPE_DOC)
         @Default("file")
-        @NotHonoured(value = "Trainbench's engine reads file, memmap and blended datasets; a run would read other data.",
-                changesResults = true, accepts = {"memmap", "blended"})
+        @NotHonoured(value = "Trainbench's engine reads file, memmap, blended and random datasets; a run would read other data.",
+                changesResults = true, accepts = {"memmap", "blended", "random"})
         DatasetType type,
         @Doc(PATH_DOC)
         @InputPath

@@ -7,7 +7,7 @@ public enum DatasetType implements ConfigChoice {
     FILE("file", "A dataset config file written by `trainbench prepare` (fast_llm_config_<split>.yaml); it may hold memmaps, slices and blends."),
     MEMMAP("memmap", "A memory-mapped token dataset: path is its prefix (without .bin/.idx)."),
     BLENDED("blended", "Samples from datasets in proportion to weights."),
-    RANDOM("random", "Random tokens, for testing throughput."),
+    RANDOM("random", "Random tokens below the vocabulary size, for throughput tests (Trainbench: 65,536 documents of one sequence each, drawn from their index)."),
     SAMPLED("sampled", "Fast-LLM 0.3: a dataset with its own sampling settings."),
     CONCATENATED("concatenated", "Indexed datasets one after the other."),
     SLICE("slice", "A fraction [begin, end) of an indexed dataset."),

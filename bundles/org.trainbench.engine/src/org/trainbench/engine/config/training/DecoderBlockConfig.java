@@ -21,5 +21,8 @@ public record DecoderBlockConfig(
         @Doc("Dropout applied to the residual connections.")
         @Default("0.0") @Range(min = 0)
         @NotHonoured(value = "Trainbench's engine has no dropout.", changesResults = true)
-        double dropout) {
+        double dropout,
+        @Doc("Factor on the learning rate of this layer's weights.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }

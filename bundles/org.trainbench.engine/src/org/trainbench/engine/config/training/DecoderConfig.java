@@ -32,5 +32,8 @@ public record DecoderConfig(
         Map<String, DecoderBlockConfig> blocks,
         @Doc("pattern: the names of the blocks (keys of blocks) in order, repeated up to num_blocks.")
         @NotHonoured(value = "Trainbench's engine builds num_blocks copies of one block.", changesResults = true)
-        List<String> pattern) {
+        List<String> pattern,
+        @Doc("Factor on the learning rate of this layer's weights.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }

@@ -51,12 +51,29 @@ public record DistributedConfig(
         @Doc("Rank of this process; unset: from the launcher.")
         @Range(min = 0)
         @NotHonoured("Trainbench takes the rank from its launch.")
-        Integer rank) {
+        Integer rank,
+        @Doc("Number of processes on this node; unset: from the launcher.")
+        @Range(min = 1)
+        @NotHonoured("Trainbench takes the ranks from its own launch (docs/DISTRIBUTED.md).")
+        Integer localWorldSize,
+        @Doc("Communication backend: nccl or gloo.")
+        @Default("nccl")
+        @NotHonoured("Trainbench communicates over its own TCP communicator (docs/DISTRIBUTED.md), with the same results.")
+        String backend,
+        @Doc("Whether to run on CUDA GPUs.")
+        @Default("true")
+        @NotHonoured("Trainbench runs on the CPU unless trainbench train --backend cuda; the results are the same up to rounding.")
+        boolean useCuda,
+        @Doc("Whether the initialization is the same for every parallel layout (slower).")
+        @Default("false")
+        @NotHonoured("Trainbench's initialization does not depend on the layout anyway (it draws every weight from the model seed).")
+        boolean reproducibleInit) {
 
     private static final String NOT_SPLIT = "Trainbench runs every GPU as a data-parallel rank (docs/DISTRIBUTED.md): the model is not split, the results are the same, memory use and speed are not.";
 
     /** The keys the engine reads, the others at their defaults. */
     public DistributedConfig(double timeout, TrainingDtype trainingDtype, long seed) {
-        this(timeout, trainingDtype, seed, TrainingDtype.FLOAT32, TrainingDtype.FLOAT32, 1, 1, 1, false, null, null);
+        this(timeout, trainingDtype, seed, TrainingDtype.FLOAT32, TrainingDtype.FLOAT32, 1, 1, 1, false, null, null, null, "nccl",
+                true, false);
     }
 }

@@ -32,5 +32,11 @@ public record EmbeddingsConfig(
         @Doc("Whether the residual stream is kept in full precision (optimization_dtype).")
         @Default("false")
         @NotHonoured(value = "Trainbench keeps the residual stream in the compute type.", changesResults = true)
-        boolean fullPrecisionResidual) {
+        boolean fullPrecisionResidual,
+        @Doc("The token embedding matrix: initialization and learning-rate factor.")
+        @OptionalSection
+        ParameterConfig wordEmbeddings,
+        @Doc("Factor on the learning rate of this layer's weights.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }

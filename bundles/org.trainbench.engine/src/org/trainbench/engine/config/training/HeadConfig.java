@@ -25,5 +25,11 @@ public record HeadConfig(
         @Doc("Number of pieces the logits and the cross-entropy are computed in, to save memory.")
         @Default("1") @Range(min = 1)
         @NotHonoured(value = "Trainbench computes the loss in one pass, with the same result.")
-        int crossEntropySplits) {
+        int crossEntropySplits,
+        @Doc("The output layer's weight (unused when tied to the embeddings): initialization and learning-rate factor.")
+        @OptionalSection
+        ParameterConfig outputWeight,
+        @Doc("Factor on the learning rate of this layer's weights.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }

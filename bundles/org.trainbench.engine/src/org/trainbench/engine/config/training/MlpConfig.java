@@ -4,6 +4,7 @@ import org.trainbench.engine.config.schema.Default;
 import org.trainbench.engine.config.schema.DerivedDefault;
 import org.trainbench.engine.config.schema.Doc;
 import org.trainbench.engine.config.schema.EngineSupports;
+import org.trainbench.engine.config.schema.Key;
 import org.trainbench.engine.config.schema.NotHonoured;
 import org.trainbench.engine.config.schema.OptionalSection;
 import org.trainbench.engine.config.schema.Range;
@@ -27,5 +28,20 @@ public record MlpConfig(
         boolean gated,
         @Doc("Activation of the MLP's intermediate state.")
         @DerivedDefault("silu when gated, gelu otherwise") @EngineSupports("silu")
-        ActivationType activation) {
+        ActivationType activation,
+        @Doc("The first layer (gate and up projections): initialization, bias, learning-rate factor.")
+        @OptionalSection
+        @Key("layer_1")
+        LinearLayerConfig layer1,
+        @Doc("The second layer (down projection): initialization, bias, learning-rate factor.")
+        @OptionalSection
+        @Key("layer_2")
+        LinearLayerConfig layer2,
+        @Doc("Which intermediate activations are recomputed in the backward pass, to save memory.")
+        @Default("none")
+        @NotHonoured("Trainbench keeps what its backward pass needs; the results are the same.")
+        String recomputeLevel,
+        @Doc("Factor on the learning rate of this layer's weights.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }

@@ -14,5 +14,12 @@ import static org.trainbench.engine.config.schema.FastLlmVersion.V0_3;
 public record PositionEmbeddingsConfig(
         @Doc("Whether learned absolute position embeddings are added to the token embeddings.")
         @Default("false") @EngineSupports("false")
-        boolean enabled) {
+        boolean enabled,
+        @Doc("How the position embeddings are initialized.")
+        @OptionalSection
+        @NotHonoured(value = ParameterConfig.INIT, changesResults = true)
+        InitializationConfig initialization,
+        @Doc("Factor on the learning rate of the position embeddings.")
+        @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
+        Double lrScale) {
 }
