@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.eclipse.core.commands.Command;
@@ -24,12 +23,8 @@ import org.eclipse.jface.action.Separator;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.TableColumnLayout;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ColumnPixelData;
 import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
-import org.eclipse.jface.viewers.ColumnWeightData;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.dnd.Clipboard;
 import org.eclipse.swt.dnd.TextTransfer;
@@ -101,26 +96,27 @@ public final class CheckpointsView extends ViewPart {
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
         // Widths fit "checkpoint", "1,000,000", "2026-11-25 06:52:20", "123.4 GiB", "10.1234"; Format takes the rest.
-        column(layout, COLUMNS[0], 0, 88, SWT.LEFT, m -> m.kind().label());
-        column(layout, COLUMNS[1], 0, 76, SWT.RIGHT, m -> Formats.count(m.step()));
-        column(layout, COLUMNS[2], 0, 150, SWT.LEFT, m -> Formats.time(m.time()));
-        column(layout, COLUMNS[3], 0, 84, SWT.RIGHT, m -> Formats.bytes(m.sizeBytes()));
-        column(layout, COLUMNS[4], 0, 80, SWT.RIGHT, m -> Formats.loss(m.trainLoss()));
-        column(layout, COLUMNS[5], 0, 120, SWT.RIGHT, m -> Formats.loss(m.validationLoss()));
-        column(layout, COLUMNS[6], 10, 90, SWT.LEFT, m -> m.complete() ? m.format() : m.format() + " (incomplete)");
+        TableColumns<StoredModel> columns = new TableColumns<>(viewer, layout, StoredModel.class, m -> m.path().toString());
+        columns.add(COLUMNS[0], 0, 88, SWT.LEFT, m -> m.kind().label());
+        columns.add(COLUMNS[1], 0, 76, SWT.RIGHT, m -> Formats.count(m.step()));
+        columns.add(COLUMNS[2], 0, 150, SWT.LEFT, m -> Formats.time(m.time()));
+        columns.add(COLUMNS[3], 0, 84, SWT.RIGHT, m -> Formats.bytes(m.sizeBytes()));
+        columns.add(COLUMNS[4], 0, 80, SWT.RIGHT, m -> Formats.loss(m.trainLoss()));
+        columns.add(COLUMNS[5], 0, 120, SWT.RIGHT, m -> Formats.loss(m.validationLoss()));
+        columns.add(COLUMNS[6], 10, 90, SWT.LEFT, m -> m.complete() ? m.format() : m.format() + " (incomplete)");
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.setInput(rows);
         ColumnViewerToolTipSupport.enableFor(viewer);
         getSite().setSelectionProvider(viewer);
 
-        resume = action("Resume Training", () -> selected().ifPresent(m -> execute(RESUME_COMMAND, m,
+        resume = new RunnableAction("Resume Training", () -> selected().ifPresent(m -> execute(RESUME_COMMAND, m,
                 "Resuming needs the Trainbench launch support (bundle org.trainbench.launch). Until it is installed, run\n"
                         + "  trainbench train <config>\nwith run.experiment_dir: " + run + "\nto continue from the newest checkpoint.")));
-        export = action("Export to Hugging Face", () -> selected().ifPresent(m -> execute(EXPORT_COMMAND, m,
+        export = new RunnableAction("Export to Hugging Face", () -> selected().ifPresent(m -> execute(EXPORT_COMMAND, m,
                 "Exporting needs the Trainbench launch support (bundle org.trainbench.launch), which starts the engine.")));
-        reveal = action("Reveal", () -> selected().ifPresent(this::reveal));
-        delete = action("Delete...", () -> selected().ifPresent(this::confirmAndDelete));
-        Action refresh = action("Refresh", this::list);
+        reveal = new RunnableAction("Reveal", () -> selected().ifPresent(this::reveal));
+        delete = new RunnableAction("Delete...", () -> selected().ifPresent(this::confirmAndDelete));
+        Action refresh = new RunnableAction("Refresh", this::list);
         IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
         toolbar.add(resume);
         toolbar.add(export);
@@ -139,32 +135,6 @@ public final class CheckpointsView extends ViewPart {
         viewer.addSelectionChangedListener(e -> enableActions());
         enableActions();
         LiveRuns.get().addListener(listener);
-    }
-
-    private void column(TableColumnLayout layout, String title, int weight, int minimum, int alignment, Function<StoredModel, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, alignment);
-        column.getColumn().setText(title);
-        layout.setColumnData(column.getColumn(), weight == 0 ? new ColumnPixelData(minimum, true) : new ColumnWeightData(weight, minimum));
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((StoredModel) element);
-            }
-
-            @Override
-            public String getToolTipText(Object element) {
-                return ((StoredModel) element).path().toString();
-            }
-        });
-    }
-
-    private static Action action(String text, Runnable run) {
-        return new Action(text) {
-            @Override
-            public void run() {
-                run.run();
-            }
-        };
     }
 
     private void enableActions() {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import org.eclipse.core.filesystem.EFS;
 import org.eclipse.jface.action.Action;
@@ -15,14 +14,10 @@ import org.eclipse.jface.action.Separator;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.layout.TableColumnLayout;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ColumnPixelData;
 import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
-import org.eclipse.jface.viewers.ColumnWeightData;
 import org.eclipse.jface.viewers.IElementComparer;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.graphics.Color;
@@ -99,13 +94,15 @@ public final class ExperimentsView extends ViewPart {
             }
         });
         // Minimum widths fit "finished", "12,000 / 100,000", "10.1234", "123,456" and "2 h 05 min".
-        column(columnLayout, COLUMNS[0], 30, 120, SWT.LEFT, RunSnapshot::name);
-        column(columnLayout, COLUMNS[1], 0, 68, SWT.LEFT, s -> s.status().label());
-        column(columnLayout, COLUMNS[2], 0, 100, SWT.RIGHT, s -> Formats.step(s.step(), s.trainIters()));
-        column(columnLayout, COLUMNS[3], 0, 62, SWT.RIGHT, s -> Formats.loss(s.lastLoss()));
-        column(columnLayout, COLUMNS[4], 0, 116, SWT.RIGHT, s -> Formats.rate(s.tokensPerSecond()));
+        TableColumns<RunSnapshot> columns = new TableColumns<>(viewer, columnLayout, RunSnapshot.class,
+                s -> s.detail() != null ? s.detail() : s.directory().toString());
+        columns.add(COLUMNS[0], 30, 120, SWT.LEFT, RunSnapshot::name);
+        columns.add(COLUMNS[1], 0, 68, SWT.LEFT, s -> s.status().label(), this::statusColour);
+        columns.add(COLUMNS[2], 0, 100, SWT.RIGHT, s -> Formats.step(s.step(), s.trainIters()));
+        columns.add(COLUMNS[3], 0, 62, SWT.RIGHT, s -> Formats.loss(s.lastLoss()));
+        columns.add(COLUMNS[4], 0, 116, SWT.RIGHT, s -> Formats.rate(s.tokensPerSecond()));
+        columns.add(COLUMNS[5], 0, 74, SWT.RIGHT, s -> Formats.eta(s.eta()));
         viewer.getTable().getColumn(4).setToolTipText("Throughput of the last log interval (Compare shows the mean over the whole run)");
-        column(columnLayout, COLUMNS[5], 0, 74, SWT.RIGHT, s -> Formats.eta(s.eta()));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.setInput(rows);
         ColumnViewerToolTipSupport.enableFor(viewer);
@@ -122,52 +119,30 @@ public final class ExperimentsView extends ViewPart {
         LiveRuns.get().addListener(listener);
     }
 
-    private void column(TableColumnLayout layout, String title, int weight, int minimum, int alignment, Function<RunSnapshot, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, alignment);
-        column.getColumn().setText(title);
-        layout.setColumnData(column.getColumn(), weight == 0 ? new ColumnPixelData(minimum, true) : new ColumnWeightData(weight, minimum));
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((RunSnapshot) element);
-            }
-
-            @Override
-            public Color getForeground(Object element) {
-                if (!title.equals(COLUMNS[1])) {
-                    return null;
-                }
-                return switch (((RunSnapshot) element).status()) {
-                    case FAILED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_RED);
-                    case RUNNING -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GREEN);
-                    case MISSING, WAITING, NOT_STARTED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY);
-                    default -> null;
-                };
-            }
-
-            @Override
-            public String getToolTipText(Object element) {
-                RunSnapshot s = (RunSnapshot) element;
-                return s.detail() != null ? s.detail() : s.directory().toString();
-            }
-        });
+    private Color statusColour(RunSnapshot run) {
+        return switch (run.status()) {
+            case FAILED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_RED);
+            case RUNNING -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GREEN);
+            case MISSING, WAITING, NOT_STARTED -> viewer.getControl().getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY);
+            default -> null;
+        };
     }
 
     private void createActions() {
-        openCharts = action("Open Charts", () -> selectedDirectories().forEach(dir -> show(ChartsView.ID, ChartsView.class, v -> v.showRun(dir))));
-        openCheckpoints = action("Show Checkpoints", () -> selectedDirectories().stream().findFirst()
+        openCharts = new RunnableAction("Open Charts", () -> selectedDirectories().forEach(dir -> show(ChartsView.ID, ChartsView.class, v -> v.showRun(dir))));
+        openCheckpoints = new RunnableAction("Show Checkpoints", () -> selectedDirectories().stream().findFirst()
                 .ifPresent(dir -> show(CheckpointsView.ID, CheckpointsView.class, v -> v.showRun(dir))));
-        openConfig = action("Open Config", () -> selectedDirectories().forEach(dir -> openFile(RunDirectory.of(dir).resolvedConfig())));
-        openLog = action("Open Log", () -> selectedDirectories().forEach(dir -> openFile(RunDirectory.of(dir).trainLog())));
-        compare = action("Compare", () -> {
+        openConfig = new RunnableAction("Open Config", () -> selectedDirectories().forEach(dir -> openFile(RunDirectory.of(dir).resolvedConfig())));
+        openLog = new RunnableAction("Open Log", () -> selectedDirectories().forEach(dir -> openFile(RunDirectory.of(dir).trainLog())));
+        compare = new RunnableAction("Compare", () -> {
             List<Path> dirs = selectedDirectories();
             show(CompareView.ID, CompareView.class, v -> v.compare(dirs));
         });
-        stopRun = action("Stop (Checkpoint and Stop)", () -> selectedDirectories().forEach(dir -> LiveRuns.get().stop(dir)
+        stopRun = new RunnableAction("Stop (Checkpoint and Stop)", () -> selectedDirectories().forEach(dir -> LiveRuns.get().stop(dir)
                 .ifPresent(Runnable::run)));
         stopRun.setToolTipText("Asks the engine to write a checkpoint and stop; run the same config again to resume");
-        removeRun = action("Remove from List", () -> selectedDirectories().forEach(dir -> LiveRuns.get().remove(dir)));
-        Action addDirectory = action("Add Directory...", () -> {
+        removeRun = new RunnableAction("Remove from List", () -> selectedDirectories().forEach(dir -> LiveRuns.get().remove(dir)));
+        Action addDirectory = new RunnableAction("Add Directory...", () -> {
             DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
             dialog.setText("Add an experiment directory, or a folder of them");
             String chosen = dialog.open();
@@ -175,7 +150,7 @@ public final class ExperimentsView extends ViewPart {
                 LiveRuns.get().addDirectory(Path.of(chosen));
             }
         });
-        Action setRoot = action("Experiments Root...", () -> {
+        Action setRoot = new RunnableAction("Experiments Root...", () -> {
             DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
             dialog.setText("Folder whose experiment directories are listed");
             List<Path> roots = LiveRuns.get().catalog().roots();
@@ -188,7 +163,7 @@ public final class ExperimentsView extends ViewPart {
                 showRoots();
             }
         });
-        Action refresh = action("Refresh", () -> LiveRuns.get().refreshSoon());
+        Action refresh = new RunnableAction("Refresh", () -> LiveRuns.get().refreshSoon());
 
         IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
         toolbar.add(addDirectory);
@@ -214,15 +189,6 @@ public final class ExperimentsView extends ViewPart {
         menu.add(new Separator());
         menu.add(removeRun);
         menu.add(new Separator("additions"));
-    }
-
-    private static Action action(String text, Runnable run) {
-        return new Action(text) {
-            @Override
-            public void run() {
-                run.run();
-            }
-        };
     }
 
     private void selectionChanged() {
