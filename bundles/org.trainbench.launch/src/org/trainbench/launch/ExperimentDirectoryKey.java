@@ -157,7 +157,8 @@ public final class ExperimentDirectoryKey {
         return value;
     }
 
-    private static String quoteIfNeeded(String value) {
+    /** A path as a YAML scalar: plain when YAML 1.1 reads it back as the same string, else double-quoted. */
+    static String quoteIfNeeded(String value) {
         if (PLAIN_SAFE.matcher(value).matches() && !NOT_A_STRING.matcher(value).matches() && !value.endsWith(" ")) {
             return value;
         }

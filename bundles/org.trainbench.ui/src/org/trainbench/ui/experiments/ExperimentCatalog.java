@@ -26,6 +26,8 @@ public final class ExperimentCatalog {
     private final Set<Path> added = new LinkedHashSet<>();
     private final Set<Path> removed = new LinkedHashSet<>();
     private final Map<Path, RunFollower> followers = new LinkedHashMap<>();
+    /** The sweep of each listed run that belongs to one ({@link ExperimentLayout#sweepOf}), read when it is first found. */
+    private final Map<Path, String> groups = new java.util.HashMap<>();
 
     public ExperimentCatalog(EngineProcesses processes) {
         this.processes = processes;
@@ -62,6 +64,7 @@ public final class ExperimentCatalog {
     public synchronized void remove(Path directory) {
         Path dir = normal(directory);
         followers.remove(dir);
+        groups.remove(dir);
         added.remove(dir);
         removed.add(dir);
     }
@@ -71,6 +74,16 @@ public final class ExperimentCatalog {
         return followers.get(normal(directory));
     }
 
+    /** The sweep a listed run belongs to, or null: its runs are shown as a group. */
+    public synchronized String group(Path directory) {
+        return groups.get(normal(directory));
+    }
+
+    /** The listed runs of a sweep, in list order. */
+    public synchronized List<Path> groupMembers(String group) {
+        return followers.keySet().stream().filter(dir -> group.equals(groups.get(dir))).toList();
+    }
+
     public synchronized List<RunFollower> followers() {
         return List.copyOf(followers.values());
     }
@@ -78,11 +91,20 @@ public final class ExperimentCatalog {
     /** Finds new runs, then reads what every run appended; returns the snapshots in list order. */
     public List<RunSnapshot> refresh(Instant now) {
         Map<Path, String> found = discover();
+        Map<Path, String> newGroups = new java.util.HashMap<>();
+        for (Path dir : found.keySet()) {
+            if (follower(dir) == null) {
+                newGroups.put(dir, ExperimentLayout.sweepOf(dir));
+            }
+        }
         List<RunFollower> current;
         synchronized (this) {
             found.forEach((dir, name) -> {
                 if (!removed.contains(dir)) {
-                    followers.computeIfAbsent(dir, d -> new RunFollower(d, name, processes));
+                    followers.computeIfAbsent(dir, d -> {
+                        groups.put(d, newGroups.get(d));
+                        return new RunFollower(d, name, processes);
+                    });
                 }
             });
             current = List.copyOf(followers.values());
@@ -115,7 +137,9 @@ public final class ExperimentCatalog {
         }
         for (Path dir : explicit) {
             if (ExperimentLayout.isExperiment(dir) || !Files.isDirectory(dir)) {
-                found.putIfAbsent(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
+                String sweep = ExperimentLayout.sweepOf(dir);
+                String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+                found.putIfAbsent(dir, sweep == null ? name : sweep + "/" + name);
             } else {
                 scan(dir, dir.getParent() == null ? dir : dir.getParent(), 0, found);
             }

@@ -12,6 +12,11 @@ public final class ExperimentLayout {
     public static final String EXPORTS = "export";
     public static final String LOGS = "logs";
     public static final String TRAIN_LOG = LOGS + "/train.log";
+    /**
+     * In a folder of runs made by one sweep (not in a run directory): what was swept. Its runs are shown as a group
+     * named after the folder.
+     */
+    public static final String SWEEP = "sweep.yaml";
 
     private ExperimentLayout() {
     }
@@ -20,6 +25,13 @@ public final class ExperimentLayout {
     public static boolean isExperiment(Path directory) {
         return Files.isRegularFile(directory.resolve(METRICS)) || Files.isRegularFile(directory.resolve(RESOLVED_CONFIG))
                 || Files.isDirectory(directory.resolve(CHECKPOINTS));
+    }
+
+    /** The sweep a run directory belongs to (the name of its folder when that holds {@value #SWEEP}), or null. */
+    public static String sweepOf(Path directory) {
+        Path folder = directory.toAbsolutePath().normalize().getParent();
+        return folder != null && folder.getFileName() != null && Files.isRegularFile(folder.resolve(SWEEP))
+                ? folder.getFileName().toString() : null;
     }
 
     /** Reads the resolved config, or null when the run has not written it. */
