@@ -75,7 +75,7 @@ public final class ConfigSummaryView extends ViewPart {
                 : String.format(Locale.ROOT, "%d", Math.round(s.estimate().microBatchesPerGpu()))),
         FLOPS_PER_TOKEN("FLOPs per token", s -> ReadableNumbers.flops(s.estimate().flopsPerToken())),
         FLOPS_PER_STEP("FLOPs per step", s -> ReadableNumbers.flops(s.estimate().flopsPerStep())),
-        TIME_PER_STEP("Time per step", s -> s.settings().cpu() ? "see the run's Charts"
+        TIME_PER_STEP("Time per step", s -> s.settings().cpu() ? "n/a on the CPU"
                 : ReadableNumbers.seconds(s.secondsPerStep()));
 
         final String label;
