@@ -190,7 +190,8 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
         String value = null;
         for (ConfigOverride override : overrides) {
             if (EXPERIMENT_DIR_KEY.equals(override.key())) {
-                value = override.value();
+                // The value is YAML, as the engine reads it: a quoted path is its text without the quotes.
+                value = ExperimentDirectoryKey.read("run:\n  experiment_dir: " + override.value() + "\n");
             }
         }
         if (value == null) {

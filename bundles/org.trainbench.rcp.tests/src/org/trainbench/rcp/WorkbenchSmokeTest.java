@@ -69,7 +69,7 @@ public class WorkbenchSmokeTest {
             StyledText text = (StyledText) editor.getAdapter(Control.class);
             int lines = text.getClientArea().height / text.getLineHeight();
             int columns = text.getClientArea().width / averageCharWidth(text);
-            assertTrue(lines >= 25, "the editor shows " + lines + " lines at 1600 x 1000 (the first layout: 16)");
+            assertTrue(lines >= 24, "the editor shows " + lines + " lines at 1600 x 1000 (the first layout: 16)");
             assertTrue(columns >= 80, "the editor is " + columns + " characters wide");
             Screenshots.screen(shell.getDisplay(), "workbench-editor.png");
         } finally {

@@ -22,13 +22,13 @@ public final class TrainbenchPerspective implements IPerspectiveFactory {
     /** The width beside Experiments for the editor; the rest goes to the Config Summary. */
     static final float SUMMARY_RATIO = 0.70f;
     /** The height of the editor column for the editor; the run views (charts, checkpoints, compare) get the rest. */
-    static final float EDITOR_HEIGHT_RATIO = 0.56f;
+    static final float EDITOR_HEIGHT_RATIO = 0.52f;
 
     @Override
     public void createInitialLayout(IPageLayout layout) {
         String editorArea = layout.getEditorArea();
-        // At 1600 x 1000 the editor gets about 720 x 470 pixels, 27 lines of the text font (the first layout gave it 16,
-        // WorkbenchSmokeTest): Experiments keeps the width of its columns, the run views a little under half the height.
+        // At 1600 x 1000 the editor gets about 720 x 430 pixels, 25 lines of the text font (the first layout gave it 16,
+        // WorkbenchSmokeTest): Experiments keeps the width of its columns, the run views half the height.
         IFolderLayout left = layout.createFolder("left", IPageLayout.LEFT, LEFT_RATIO, editorArea);
         left.addView(ExperimentsView.ID);
         // Split off before the run views so that the summary runs the full height beside the editor: its memory

@@ -35,6 +35,11 @@ public record RunDirectory(Path root) {
     public static final String EXPORTS = "export";
     /** Held by the running trainer; names its pid, host and start time. */
     public static final String LOCK = ".trainbench-lock";
+    /**
+     * In a folder of runs made by one sweep (the folder, not a run directory): what was swept. The workbench shows its
+     * runs as a group named after the folder.
+     */
+    public static final String SWEEP = "sweep.yaml";
 
     public RunDirectory {
         java.util.Objects.requireNonNull(root, "root");
@@ -88,6 +93,13 @@ public record RunDirectory(Path root) {
     }
 
     /** Whether a directory looks like a run's: it holds metrics, a resolved config or checkpoints. */
+    /** The sweep this run belongs to: the name of its folder when that holds {@value #SWEEP}, or null. */
+    public String sweep() {
+        Path folder = root.toAbsolutePath().normalize().getParent();
+        return folder != null && folder.getFileName() != null && Files.isRegularFile(folder.resolve(SWEEP))
+                ? folder.getFileName().toString() : null;
+    }
+
     public boolean holdsRun() {
         return Files.isRegularFile(metrics()) || Files.isRegularFile(resolvedConfig()) || Files.isDirectory(checkpoints());
     }

@@ -69,7 +69,7 @@ class ConfigSummaryTargetTest {
         assertEquals("Memory (host RAM)", view.memoryTitle());
         assertEquals("none (CPU run)", view.value(Row.FITS));
         assertEquals("2", view.value(Row.MICRO_BATCHES), "batch 16 / micro-batch 8 in one process");
-        assertEquals("see the run's Charts", view.value(Row.TIME_PER_STEP));
+        assertEquals("n/a on the CPU", view.value(Row.TIME_PER_STEP));
         Shell shell = page.getWorkbenchWindow().getShell();
         Rectangle before = Screenshots.fillScreen(shell);
         Workbench.spin(Duration.ofMillis(300));

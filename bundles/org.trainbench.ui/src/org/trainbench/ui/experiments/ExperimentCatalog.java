@@ -28,6 +28,8 @@ public final class ExperimentCatalog {
     private final Set<Path> added = new LinkedHashSet<>();
     private final Set<Path> removed = new LinkedHashSet<>();
     private final Map<Path, RunFollower> followers = new LinkedHashMap<>();
+    /** The sweep of each listed run that belongs to one ({@link RunDirectory#sweep}), read when it is first found. */
+    private final Map<Path, String> groups = new java.util.HashMap<>();
 
     public ExperimentCatalog(EngineProcesses processes) {
         this.processes = processes;
@@ -64,6 +66,7 @@ public final class ExperimentCatalog {
     public synchronized void remove(Path directory) {
         Path dir = normal(directory);
         followers.remove(dir);
+        groups.remove(dir);
         added.remove(dir);
         removed.add(dir);
     }
@@ -73,6 +76,16 @@ public final class ExperimentCatalog {
         return followers.get(normal(directory));
     }
 
+    /** The sweep a listed run belongs to, or null: its runs are shown as a group. */
+    public synchronized String group(Path directory) {
+        return groups.get(normal(directory));
+    }
+
+    /** The listed runs of a sweep, in list order. */
+    public synchronized List<Path> groupMembers(String group) {
+        return followers.keySet().stream().filter(dir -> group.equals(groups.get(dir))).toList();
+    }
+
     public synchronized List<RunFollower> followers() {
         return List.copyOf(followers.values());
     }
@@ -80,11 +93,20 @@ public final class ExperimentCatalog {
     /** Finds new runs, then reads what every run appended; returns the snapshots in list order. */
     public List<RunSnapshot> refresh(Instant now) {
         Map<Path, String> found = discover();
+        Map<Path, String> newGroups = new java.util.HashMap<>();
+        for (Path dir : found.keySet()) {
+            if (follower(dir) == null) {
+                newGroups.put(dir, RunDirectory.of(dir).sweep());
+            }
+        }
         List<RunFollower> current;
         synchronized (this) {
             found.forEach((dir, name) -> {
                 if (!removed.contains(dir)) {
-                    followers.computeIfAbsent(dir, d -> new RunFollower(d, name, processes));
+                    followers.computeIfAbsent(dir, d -> {
+                        groups.put(d, newGroups.get(d));
+                        return new RunFollower(d, name, processes);
+                    });
                 }
             });
             current = List.copyOf(followers.values());
@@ -117,7 +139,9 @@ public final class ExperimentCatalog {
         }
         for (Path dir : explicit) {
             if (RunDirectory.of(dir).holdsRun() || !Files.isDirectory(dir)) {
-                found.putIfAbsent(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
+                String sweep = RunDirectory.of(dir).sweep();
+                String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+                found.putIfAbsent(dir, sweep == null ? name : sweep + "/" + name);
             } else {
                 scan(dir, dir.getParent() == null ? dir : dir.getParent(), 0, found);
             }

@@ -39,6 +39,7 @@ import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.IWorkbenchPartReference;
 import org.eclipse.ui.part.ViewPart;
 import org.trainbench.engine.config.check.TrainingEstimate;
+import org.eclipse.ui.texteditor.ITextEditor;
 import org.trainbench.ui.editor.ConfigEditor;
 
 /**
@@ -74,7 +75,7 @@ public final class ConfigSummaryView extends ViewPart {
                 : String.format(Locale.ROOT, "%d", Math.round(s.estimate().microBatchesPerGpu()))),
         FLOPS_PER_TOKEN("FLOPs per token", s -> ReadableNumbers.flops(s.estimate().flopsPerToken())),
         FLOPS_PER_STEP("FLOPs per step", s -> ReadableNumbers.flops(s.estimate().flopsPerStep())),
-        TIME_PER_STEP("Time per step", s -> s.settings().cpu() ? "see the run's Charts"
+        TIME_PER_STEP("Time per step", s -> s.settings().cpu() ? "n/a on the CPU"
                 : ReadableNumbers.seconds(s.secondsPerStep()));
 
         final String label;
@@ -121,7 +122,8 @@ public final class ConfigSummaryView extends ViewPart {
     private Path followedFile;
     /** Set while the controls are being set from the settings, so that their listeners do not count it as a choice. */
     private boolean syncing;
-    private ConfigEditor followed;
+    /** The config editor followed (a {@link ConfigEditor}), typed by its interface: see {@link #configEditor}. */
+    private ITextEditor followed;
     private IDocument document;
     private long serial;
     private volatile Request pending;
@@ -165,7 +167,8 @@ public final class ConfigSummaryView extends ViewPart {
         public void partClosed(IWorkbenchPartReference ref) {
             if (ref.getPart(false) == followed) {
                 IEditorPart next = getSite().getPage().getActiveEditor();
-                follow(next instanceof ConfigEditor editor && editor != followed ? editor : null);
+                ITextEditor editor = configEditor(next);
+                follow(editor != followed ? editor : null);
             }
         }
     };
@@ -373,14 +376,24 @@ public final class ConfigSummaryView extends ViewPart {
         values.put(row, value);
     }
 
+    /**
+     * The part as a config editor, or null. Tells it by its id first: an {@code instanceof ConfigEditor} on every part
+     * activated at start-up would load the editor class and with it the text editor bundles before the window shows.
+     */
+    private static ITextEditor configEditor(IWorkbenchPart part) {
+        return part instanceof IEditorPart editor && ConfigEditor.ID.equals(editor.getSite().getId()) && part instanceof ITextEditor text
+                ? text : null;
+    }
+
     private void followIfConfigEditor(IWorkbenchPart part) {
-        if (part instanceof ConfigEditor editor && editor != followed) {
+        ITextEditor editor = configEditor(part);
+        if (editor != null && editor != followed) {
             follow(editor);
         }
     }
 
     /** Follows {@code editor}'s document (null: none), and estimates it at once. */
-    private void follow(ConfigEditor editor) {
+    private void follow(ITextEditor editor) {
         if (document != null) {
             document.removeDocumentListener(documentListener);
         }

@@ -222,12 +222,27 @@ public final class CompareView extends ViewPart {
                 LiveRuns.get().addDirectory(dir);
             }
         }
-        header.setText("Comparing " + runs.size() + " runs: " + String.join(", ", runs.stream().map(p -> p.getFileName().toString()).toList()));
+        header.setText(headline(runs));
         header.getParent().layout();
         configsRead = false;
         drawnGenerations = Map.of();
         chart.resetZoom();
         recompute(true);
+    }
+
+    /** "Comparing 2 runs: a, b", or for the runs of one sweep "Comparing sweep lr (2 runs): base=1e-4, base=3e-4". */
+    static String headline(List<Path> runs) {
+        List<String> groups = runs.stream().map(dir -> LiveRuns.get().catalog().group(dir)).distinct().toList();
+        String names = String.join(", ", runs.stream().map(p -> p.getFileName().toString()).toList());
+        if (groups.size() == 1 && groups.getFirst() != null && runs.size() > 1) {
+            return "Comparing sweep " + groups.getFirst() + " (" + runs.size() + " runs): " + names;
+        }
+        return "Comparing " + runs.size() + " runs: " + names;
+    }
+
+    /** The header line (tests read it). */
+    public String header() {
+        return header.getText();
     }
 
     public List<Path> runs() {

@@ -59,10 +59,19 @@ public final class ExperimentsView extends ViewPart {
     Action openConfig;
     Action openLog;
     Action compare;
+    Action compareGroup;
+    Action duplicate;
+    Action sweep;
     Action removeRun;
     Action stopRun;
     /** A run to select once it is listed (a launch selects its run before the engine has written anything). */
     private Path pendingSelection;
+
+    /** Make a run's sweep, or a duplicate of it with changes: commands whose handlers the launch bundle contributes. */
+    public static final String SWEEP_COMMAND = "org.trainbench.ui.commands.sweep";
+    public static final String DUPLICATE_COMMAND = "org.trainbench.ui.commands.duplicateRun";
+    /** The run the sweep or duplicate starts from. */
+    public static final String EXPERIMENT_DIR_PARAMETER = CheckpointsView.EXPERIMENT_DIR_PARAMETER;
 
     /** What the view says while it lists no run: where to begin. */
     public static final String EMPTY_HINT = "No runs yet: File > New Experiment... creates one (the Tiny demo template trains"
@@ -138,6 +147,15 @@ public final class ExperimentsView extends ViewPart {
             List<Path> dirs = selectedDirectories();
             show(CompareView.ID, CompareView.class, v -> v.compare(dirs));
         });
+        compareGroup = new RunnableAction("Compare Group", () -> {
+            List<Path> dirs = groupOfSelection();
+            selectAll(dirs);
+            show(CompareView.ID, CompareView.class, v -> v.compare(dirs));
+        });
+        compareGroup.setToolTipText("Compares every run of the selected run's sweep");
+        duplicate = new RunnableAction("Duplicate with Changes...", () -> selectedDirectories().stream().findFirst().ifPresent(dir -> execute(DUPLICATE_COMMAND, dir)));
+        sweep = new RunnableAction("Sweep...", () -> selectedDirectories().stream().findFirst().ifPresent(dir -> execute(SWEEP_COMMAND, dir)));
+        sweep.setToolTipText("One run per combination of values of some keys (a grid), from this run's config and launch settings");
         stopRun = new RunnableAction("Stop (Checkpoint and Stop)", () -> selectedDirectories().forEach(dir -> LiveRuns.get().stop(dir)
                 .ifPresent(Runnable::run)));
         stopRun.setToolTipText("Asks the engine to write a checkpoint and stop; run the same config again to resume");
@@ -186,6 +204,10 @@ public final class ExperimentsView extends ViewPart {
         menu.add(stopRun);
         menu.add(new Separator());
         menu.add(compare);
+        menu.add(compareGroup);
+        menu.add(new Separator());
+        menu.add(duplicate);
+        menu.add(sweep);
         menu.add(new Separator());
         menu.add(removeRun);
         menu.add(new Separator("additions"));
@@ -201,6 +223,9 @@ public final class ExperimentsView extends ViewPart {
         removeRun.setEnabled(one);
         updateStop(true);
         compare.setEnabled(dirs.size() >= 2);
+        compareGroup.setEnabled(groupOfSelection().size() >= 2);
+        duplicate.setEnabled(dirs.size() == 1);
+        sweep.setEnabled(dirs.size() == 1);
         showDetails();
     }
 
@@ -229,6 +254,11 @@ public final class ExperimentsView extends ViewPart {
         RunSnapshot s = (RunSnapshot) selection.getFirstElement();
         StringBuilder text = new StringBuilder();
         text.append(s.directory()).append('\n');
+        String group = LiveRuns.get().catalog().group(s.directory());
+        if (group != null) {
+            text.append("Sweep ").append(group).append(" (").append(RunDirectory.SWEEP).append("): ")
+                    .append(LiveRuns.get().catalog().groupMembers(group).size()).append(" runs; Compare Group overlays them.\n");
+        }
         text.append("Status: ").append(s.status().label());
         if (s.detail() != null) {
             text.append(": ").append(s.detail());
@@ -287,6 +317,35 @@ public final class ExperimentsView extends ViewPart {
         LiveRuns.get().refreshSoon();
     }
 
+    /** The runs of the sweep of the selected runs, when they all belong to one; else empty. */
+    List<Path> groupOfSelection() {
+        List<Path> dirs = selectedDirectories();
+        List<String> groups = dirs.stream().map(dir -> LiveRuns.get().catalog().group(dir)).distinct().toList();
+        return groups.size() == 1 && groups.getFirst() != null ? LiveRuns.get().catalog().groupMembers(groups.getFirst()) : List.of();
+    }
+
+    private void selectAll(List<Path> dirs) {
+        List<RunSnapshot> chosen = rows.stream().filter(row -> dirs.contains(row.directory())).toList();
+        viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(chosen), true);
+    }
+
+    private void execute(String commandId, Path dir) {
+        org.eclipse.ui.commands.ICommandService commands = getSite().getService(org.eclipse.ui.commands.ICommandService.class);
+        org.eclipse.ui.handlers.IHandlerService handlers = getSite().getService(org.eclipse.ui.handlers.IHandlerService.class);
+        org.eclipse.core.commands.Command command = commands.getCommand(commandId);
+        try {
+            if (!command.isDefined() || !command.isHandled()) {
+                MessageDialog.openInformation(getSite().getShell(), "Trainbench", "Sweeps and duplicates need the Trainbench launching"
+                        + " bundle (org.trainbench.launch), which is not installed");
+                return;
+            }
+            handlers.executeCommand(org.eclipse.core.commands.ParameterizedCommand.generateCommand(command,
+                    java.util.Map.of(EXPERIMENT_DIR_PARAMETER, dir.toString())), null);
+        } catch (Exception e) {
+            MessageDialog.openError(getSite().getShell(), "Trainbench", String.valueOf(e.getMessage()));
+        }
+    }
+
     List<Path> selectedDirectories() {
         List<Path> dirs = new ArrayList<>();
         for (Object element : viewer.getStructuredSelection().toList()) {
@@ -315,6 +374,19 @@ public final class ExperimentsView extends ViewPart {
 
     public TableViewer viewer() {
         return viewer;
+    }
+
+    /** The context menu's Sweep..., Duplicate with Changes... and Compare Group (tests run them). */
+    public org.eclipse.jface.action.IAction sweepAction() {
+        return sweep;
+    }
+
+    public org.eclipse.jface.action.IAction duplicateAction() {
+        return duplicate;
+    }
+
+    public org.eclipse.jface.action.IAction compareGroupAction() {
+        return compareGroup;
     }
 
     /** The context menu's Stop (Checkpoint and Stop) for the selected runs (tests run it). */
