@@ -15,6 +15,7 @@ import org.trainbench.engine.config.yaml.SequenceNode;
 import org.trainbench.engine.config.yaml.YamlNode;
 import org.trainbench.engine.config.yaml.YamlParser;
 import org.trainbench.engine.config.yaml.YamlSyntaxException;
+import org.trainbench.engine.config.yaml.YamlWriter;
 import org.trainbench.engine.run.RunDirectory;
 
 /**
@@ -218,7 +219,7 @@ public record Sweep(String name, List<Axis> axes) {
             }
         }
         overrides.addAll(point.assignments());
-        overrides.add(new ConfigOverride(EXPERIMENT_DIR_KEY, ExperimentDirectoryKey.quoteIfNeeded(directory(parent, point).toString())));
+        overrides.add(new ConfigOverride(EXPERIMENT_DIR_KEY, YamlWriter.scalar(directory(parent, point).toString())));
         return source.withOverrides(overrides);
     }
 
@@ -249,14 +250,14 @@ public record Sweep(String name, List<Axis> axes) {
     /** What {@value RunDirectory#SWEEP} records: the source, the swept keys with their values, and the runs. */
     public String record(Path source) {
         StringBuilder text = new StringBuilder("# A Trainbench sweep: one run per combination of the values below, each in its own folder here.\n");
-        text.append("source: ").append(ExperimentDirectoryKey.quoteIfNeeded(source.toString())).append('\n');
+        text.append("source: ").append(YamlWriter.scalar(source.toString())).append('\n');
         text.append("keys:\n");
         Map<String, List<String>> byKey = new LinkedHashMap<>();
         axes.forEach(a -> byKey.put(a.key(), a.values()));
         byKey.forEach((key, values) -> text.append("  ").append(key).append(": [").append(String.join(", ", values)).append("]\n"));
         text.append("runs:\n");
         for (Point point : points()) {
-            text.append("  - ").append(ExperimentDirectoryKey.quoteIfNeeded(point.name())).append('\n');
+            text.append("  - ").append(YamlWriter.scalar(point.name())).append('\n');
         }
         return text.toString();
     }
