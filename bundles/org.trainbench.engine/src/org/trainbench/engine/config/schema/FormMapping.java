@@ -103,6 +103,7 @@ public final class FormMapping {
             later(TRANSFORMER + ".ffn_hidden_size", BLOCK + ".mlp.intermediate_size"),
             later(TRANSFORMER + ".gated", BLOCK + ".mlp.gated"),
             later(TRANSFORMER + ".activation_type", BLOCK + ".mlp.activation"),
+            later(TRANSFORMER + ".mlp_recompute_level", BLOCK + ".mlp.recompute_level"),
             later(TRANSFORMER + ".add_linear_biases", BLOCK + ".mlp.add_linear_biases"),
             later(TRANSFORMER + ".normalization", BLOCK + ".normalization"),
             later(TRANSFORMER + ".normalization", BASE + ".head.normalization"),

@@ -37,10 +37,9 @@ public record MlpConfig(
         @OptionalSection
         @Key("layer_2")
         LinearLayerConfig layer2,
-        @Doc("Which intermediate activations are recomputed in the backward pass, to save memory.")
+        @Doc("Which intermediate activations are recomputed in the backward pass, to save memory (the cuda backend; the CPU keeps everything, same results).")
         @Default("none")
-        @NotHonoured("Trainbench keeps what its backward pass needs; the results are the same.")
-        String recomputeLevel,
+        MlpRecomputeLevel recomputeLevel,
         @Doc("Factor on the learning rate of this layer's weights.")
         @NotHonoured(value = ParameterConfig.LR_SCALE, changesResults = true, accepts = {"1", "1.0"})
         Double lrScale) {
