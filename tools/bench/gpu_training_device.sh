@@ -11,7 +11,7 @@
 set -uo pipefail
 D="$PWD/.cuda-device"
 R="$OUT/r"; mkdir -p "$R"
-JAVA="$PWD/.device-jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
+JAVA="$PWD/.device-jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC"
 CP="$D/lib/*"
 export PYTHONUNBUFFERED=1 TRAINBENCH_KERNEL_CACHE=/tmp/trainbench-kernels
 parts=${*:-junit check logits attention train demo torch}
