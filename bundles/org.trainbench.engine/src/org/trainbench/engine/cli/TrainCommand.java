@@ -144,11 +144,6 @@ public final class TrainCommand implements Callable<Integer> {
 
         ZeroStage zeroStage = ZeroStage.of(file.config().model().multiStage().zeroStage());
         double timeout = file.config().model().distributed().timeout();
-        if ((workers > 1 || launch.distributed()) && zeroStage == ZeroStage.WEIGHTS) {
-            err.println(config + ": model.multi_stage.zero_stage 3 (weights sharded) is not built yet; with several workers use 1 or 2"
-                    + " (--set model.multi_stage.zero_stage=2)");
-            return ExitCodes.NOT_IMPLEMENTED;
-        }
         if (workers > 1) {
             return launchWorkers(timeout, out, err);
         }

@@ -75,6 +75,19 @@ public final class Parameter {
         return values;
     }
 
+    /**
+     * Drops the values (ZeRO stage 3: a rank keeps only its shard between uses); the next {@link #data()} allocates
+     * zeros, to be filled by whoever released them.
+     */
+    public void releaseData() {
+        data = null;
+    }
+
+    /** Whether the values are allocated (not released, or used since). */
+    public boolean hasData() {
+        return data != null;
+    }
+
     /** The accumulated gradient (not a copy), same layout as {@link #data()}. */
     public float[] grad() {
         float[] gradients = grad;
