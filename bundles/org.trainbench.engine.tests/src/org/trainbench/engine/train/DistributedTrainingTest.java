@@ -102,6 +102,9 @@ class DistributedTrainingTest {
             if (stage > 0) {
                 args.addAll(List.of("--set", "model.multi_stage.zero_stage=" + stage));
             }
+            if (stage == 3) { // rank 0's export gathers the weights: the reference for the export that merges the shards
+                args.addAll(List.of("--set", "training.export.format=llama", "--set", "training.export.interval=4"));
+            }
             runs.add(launch("zero" + stage, args.toArray(String[]::new)));
         }
         for (int stage = 0; stage <= 3; stage++) {
@@ -114,10 +117,28 @@ class DistributedTrainingTest {
         assertClose(reference, two, "2 workers against 1 process");
         for (int stage = 1; stage <= 3; stage++) {
             assertEquals(two, losses(temp.resolve("zero" + stage)), "ZeRO " + stage + " losses");
-            for (String f : List.of(CheckpointStore.MODEL_FILE, CheckpointStore.OPTIMIZER_FILE)) {
+            for (int rank = 0; rank < 2; rank++) {
+                String f = CheckpointStore.shardFileName(rank, 2);
                 assertArrayEquals(Files.readAllBytes(temp.resolve("zero0/checkpoints/step-4").resolve(f)),
                         Files.readAllBytes(temp.resolve("zero" + stage + "/checkpoints/step-4").resolve(f)), "ZeRO " + stage + " " + f);
             }
+        }
+        // a sharded checkpoint is listed like any other, and exporting it merges the shards into the weights rank 0 exported
+        CheckpointStore store = new CheckpointStore(temp.resolve("zero3/checkpoints"), 0, m -> { });
+        assertEquals(List.of(2L, 4L), store.steps());
+        assertEquals(4L, store.latestValid().orElseThrow().step());
+        assertTrue(CheckpointStore.isSharded(store.pathOf(4)));
+        assertTrue(Files.notExists(store.pathOf(4).resolve(CheckpointStore.MODEL_FILE)), "no whole-model file in a sharded checkpoint");
+        Path merged = temp.resolve("merged");
+        CliRun exported = cli("export", store.pathOf(4).toString(), "--format", "llama", "--output", merged.toString());
+        assertEquals(ExitCodes.OK, exported.exitCode(), exported.err());
+        Path duringTraining = org.trainbench.engine.run.RunDirectory.of(temp.resolve("zero3")).exports()
+                .resolve(org.trainbench.engine.run.StepDirectory.name(4));
+        org.trainbench.engine.model.LlamaModel fromShards = org.trainbench.engine.hf.HfLlamaFormat.load(merged);
+        org.trainbench.engine.model.LlamaModel fromRankZero = org.trainbench.engine.hf.HfLlamaFormat.load(duringTraining);
+        for (int i = 0; i < fromShards.parameters().size(); i++) {
+            assertArrayEquals(fromRankZero.parameters().get(i).data(), fromShards.parameters().get(i).data(),
+                    fromShards.parameters().get(i).name());
         }
         long zero2 = sentBytesPerStep(temp.resolve("zero2"));
         long zero3 = sentBytesPerStep(temp.resolve("zero3"));
@@ -159,6 +180,7 @@ class DistributedTrainingTest {
         Process first = launch("first", file.toString(), "--workers", "2", "--set", "model.multi_stage.zero_stage=2");
         String log = finish(first, "first", 120);
         assertEquals(0, first.exitValue(), log);
+        assertTrue(CheckpointStore.isSharded(temp.resolve("run/checkpoints/step-4")), "2 workers wrote a sharded checkpoint");
         CliRun second = cli("train", file.toString(), "--set", "training.train_iters=8");
         assertEquals(ExitCodes.OK, second.exitCode(), second.err());
         assertTrue(second.err().contains("resuming from checkpoint " + temp.resolve("run/checkpoints/step-4")), second.err());
@@ -194,6 +216,39 @@ class DistributedTrainingTest {
         CliRun resumed = cli("train", file.toString(), "--set", "training.train_iters=" + (last + 1));
         assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
         assertTrue(resumed.err().contains("resuming from checkpoint " + store.pathOf(last)), resumed.err());
+    }
+
+    @Test
+    void aWorkerKilledWhileWritingItsShardLeavesThePreviousCheckpointThatResumesWithoutWorkers() throws Exception {
+        Path file = config();
+        Path marker = temp.resolve("rank1-wrote-step-4");
+        Process launcher = WorkerProcesses.start(temp.resolve("sharded.log"),
+                Map.of(), List.of("-Dtrainbench.test.pauseAfterShard=1:4:" + marker),
+                "train", file.toString(), "--workers", "2", "--set", "training.train_iters=8", "--set", "model.distributed.timeout=5",
+                "--set", "model.multi_stage.zero_stage=3");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (Files.notExists(marker) && System.nanoTime() < deadline && launcher.isAlive()) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(marker), Files.readString(temp.resolve("sharded.log")));
+        Path checkpoints = temp.resolve("run/checkpoints");
+        Path temporary = checkpoints.resolve(org.trainbench.engine.run.StepDirectory.temporaryName(4));
+        assertTrue(Files.isRegularFile(temporary.resolve(CheckpointStore.shardFileName(1, 2))), "rank 1's shard is written");
+        assertTrue(Files.notExists(checkpoints.resolve("step-4")), "not complete while rank 1 has not passed the barrier");
+        rank(launcher.children().toList(), 1).destroyForcibly();
+        String log = finish(launcher, "sharded", 30);
+        assertNotEquals(0, launcher.exitValue(), log);
+        assertTrue(log.contains("checkpoint 4 shards written"), log);
+
+        CheckpointStore store = new CheckpointStore(checkpoints, 0, m -> { });
+        assertEquals(List.of(2L), store.steps(), "the half-written checkpoint is no step-N");
+        assertTrue(CheckpointStore.isSharded(store.pathOf(2)));
+        CliRun resumed = cli("train", file.toString(), "--set", "training.train_iters=6");
+        assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.err().contains("removing incomplete checkpoint directory " + temporary), resumed.err());
+        assertTrue(resumed.err().contains("resuming from checkpoint " + store.pathOf(2)), resumed.err());
+        assertEquals(List.of(2L, 4L, 6L), store.steps());
+        assertTrue(!CheckpointStore.isSharded(store.pathOf(6)), "one process writes the one-process layout");
     }
 
     @Test

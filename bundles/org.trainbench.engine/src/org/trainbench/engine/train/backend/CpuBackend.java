@@ -251,6 +251,14 @@ public final class CpuBackend implements ModelBackend {
         }
     }
 
+    @Override
+    public void copyShardToHost() {
+        // the weights, and the moments of the own shard, are already in the host arrays, except ZeRO 3's weights
+        if (shardsWeights()) {
+            copyShard(false);
+        }
+    }
+
     /** The own shard of the moments into the buffer, asking only for the tensors the shard touches (others stay unallocated). */
     private static void copyTouched(java.util.function.IntFunction<float[]> moments, float[] buffer, long from, long to,
             List<Parameter> tensors) {

@@ -78,6 +78,16 @@ public interface ModelBackend extends AutoCloseable {
      */
     void copyToHost();
 
+    /**
+     * For a sharded checkpoint (several ranks, each writing its own shard): makes this rank's {@link FlatPartition} shard
+     * of the weights and of the optimizer moments, and the step, readable in the host model and optimizer; the rest of
+     * the host arrays may be stale. Every rank calls it; the default is {@link #copyToHost()} (which holds the shard too,
+     * at the cost of its gathers), a data-parallel backend copies only the shard, without communicating.
+     */
+    default void copyShardToHost() {
+        copyToHost();
+    }
+
     /** The most device memory the run has held so far, in bytes; -1 where the backend does not measure it (CPU). */
     long peakMemoryBytes();
 
