@@ -46,7 +46,7 @@ public final class BackendTab extends AbstractLaunchConfigurationTab {
         workerCount.setValues(1, 1, MAX_WORKERS, 0, 1, 4);
         workerCount.addModifyListener(event -> updateLaunchConfigurationDialog());
         Label workerHint = new Label(workers, SWT.WRAP);
-        workerHint.setText("processes on this machine, data-parallel (--workers N; ZeRO stage from the config); one run");
+        workerHint.setText("processes, data-parallel on this machine (--workers N)");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(workerHint);
         cuda = radio(backend, "CUDA: NVIDIA GPUs through the CUDA driver, cuBLAS and NCCL (org.trainbench.engine.cuda)");
 
