@@ -83,11 +83,6 @@ public final class Parameter {
         data = null;
     }
 
-    /** Whether the values are allocated (not released, or used since). */
-    public boolean hasData() {
-        return data != null;
-    }
-
     /** The accumulated gradient (not a copy), same layout as {@link #data()}. */
     public float[] grad() {
         float[] gradients = grad;
