@@ -148,6 +148,32 @@ class EngineLaunchTest {
     }
 
     @Test
+    void aCpuRunOfTwoWorkersIsOneProcessOfTheLaunchAndOneRun() throws Exception {
+        Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("workers.yaml"), dir.resolve("workers").toString());
+        ILaunchManager manager = DebugPlugin.getDefault().getLaunchManager();
+        ILaunchConfigurationWorkingCopy copy = manager.getLaunchConfigurationType(TrainingRunSettings.TYPE_ID)
+                .newInstance(null, "workers.yaml");
+        TrainingRunSettings.forConfig(config.toString())
+                .withOverrides(Stream.concat(SMALL_STEPS.stream(), Stream.of("batch.batch_size=4", "training.train_iters=3",
+                        "training.logs.interval=1")).map(ConfigOverride::parse).toList())
+                .withWorkers(2).writeTo(copy);
+        ILaunch launch = copy.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor());
+        launches.add(launch);
+        assertEquals(1, launch.getProcesses().length, "the launcher is the launch's one process; it starts the workers");
+        IProcess process = launch.getProcesses()[0];
+
+        Workbench.spinUntil("2 workers to finish 3 steps", ENGINE_TIMEOUT, process::isTerminated);
+
+        assertEquals(0, process.getExitValue(), EngineRuns.consoleText(process));
+        Path experiment = dir.resolve("workers");
+        List<String> started = metricLines(experiment, "\"event\":\"started\"");
+        assertEquals(1, started.size(), "one run, written by rank 0");
+        assertTrue(started.get(0).contains("\"workers\":2"), started.get(0));
+        assertEquals(3, metricLines(experiment, "\"type\":\"train\"").size());
+        awaitOutput(process, "rank 0 of 2 workers");
+    }
+
+    @Test
     void terminateAsksTheEngineToCheckpointAndStopInsteadOfKillingIt() throws Exception {
         Path config = EngineRuns.demoConfig(dir.resolve("data"), dir.resolve("long.yaml"), dir.resolve("long").toString());
         Path experiment = dir.resolve("long");

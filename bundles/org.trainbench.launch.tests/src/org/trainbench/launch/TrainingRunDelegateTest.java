@@ -84,6 +84,18 @@ class TrainingRunDelegateTest {
     }
 
     @Test
+    void cpuWorkersArePassedAsWorkersAndOnlyOnTheCpuBackend() throws Exception {
+        Path config = config("training:\n  train_iters: 3\n");
+        TrainingRunSettings cpu = TrainingRunSettings.forConfig(config.toString()).withWorkers(4);
+        List<String> argv = TrainingRunDelegate.prepare(cpu).commandLine().toArgv();
+        assertEquals(List.of("train", config.toString(), "--workers", "4"), argv.subList(argv.indexOf(EngineCommandLine.MAIN_CLASS) + 1,
+                argv.size()));
+        List<String> cuda = TrainingRunDelegate.prepare(cpu.withBackend(Backend.CUDA, 2)).commandLine().toArgv();
+        assertEquals(List.of("train", config.toString(), "--backend", "cuda", "--gpus", "2"),
+                cuda.subList(cuda.indexOf(EngineCommandLine.MAIN_CLASS) + 1, cuda.size()));
+    }
+
+    @Test
     void aJavaRuntimeOlderThan25IsRefusedWithItsVersion() throws Exception {
         Path config = config("training:\n  train_iters: 3\n");
         Path jdk21 = dir.resolve("jdk-21");

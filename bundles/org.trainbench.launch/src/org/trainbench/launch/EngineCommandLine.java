@@ -39,8 +39,13 @@ public record EngineCommandLine(Path javaExecutable, List<Path> classpath, List<
      * command line is exactly what a user types.
      */
     public static List<String> trainArguments(Path config, List<ConfigOverride> overrides, Backend backend, int gpus) {
+        return trainArguments(config, overrides, backend, gpus, 1);
+    }
+
+    /** As {@link #trainArguments(Path, List, Backend, int)} with {@code --workers N} CPU workers (written when N > 1). */
+    public static List<String> trainArguments(Path config, List<ConfigOverride> overrides, Backend backend, int gpus, int workers) {
         return TrainCommandLine.of(config, overrides.stream().map(ConfigOverride::toString).toList()).onBackend(backend.id(), gpus)
-                .toArguments();
+                .withWorkers(workers).toArguments();
     }
 
     /**

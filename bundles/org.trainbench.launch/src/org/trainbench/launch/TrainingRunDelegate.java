@@ -136,7 +136,8 @@ public final class TrainingRunDelegate extends LaunchConfigurationDelegate {
 
         EngineCommandLine commandLine = new EngineCommandLine(java.executable(),
                 EngineClasspath.resolve(settings.backend()), jvmArguments,
-                EngineCommandLine.trainArguments(configFile, settings.overrides(), settings.backend(), settings.gpuCount()));
+                EngineCommandLine.trainArguments(configFile, settings.overrides(), settings.backend(), settings.gpuCount(),
+                        settings.cpuWorkers()));
         return new PreparedRun(configFile, workingDirectory,
                 experimentDirectory(configFile, workingDirectory, settings.overrides()), commandLine,
                 settings.overrides().stream().map(ConfigOverride::toString).toList());

@@ -21,9 +21,11 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
  * @param jvmArguments       further JVM options, parsed like a command line (quotes group words)
  * @param workingDirectory   where relative paths in the config resolve; empty for the config file's folder
  * @param stopTimeoutSeconds how long Terminate waits for the engine's checkpoint before killing it
+ * @param workerCount        CPU worker processes ({@code trainbench train --workers N}, data parallel on this host) with
+ *                           the cpu backend; 1 trains in the engine process (ignored on cuda)
  */
 public record TrainingRunSettings(String configFile, List<ConfigOverride> overrides, Backend backend, int gpuCount,
-        String javaHome, String maxHeap, String jvmArguments, String workingDirectory, int stopTimeoutSeconds) {
+        String javaHome, String maxHeap, String jvmArguments, String workingDirectory, int stopTimeoutSeconds, int workerCount) {
 
     /** The launch configuration type, declared in plugin.xml. */
     public static final String TYPE_ID = "org.trainbench.launch.trainingRun";
@@ -38,6 +40,7 @@ public record TrainingRunSettings(String configFile, List<ConfigOverride> overri
     public static final String ATTR_JVM_ARGUMENTS = PREFIX + "jvmArguments";
     public static final String ATTR_WORKING_DIRECTORY = PREFIX + "workingDirectory";
     public static final String ATTR_STOP_TIMEOUT_SECONDS = PREFIX + "stopTimeoutSeconds";
+    public static final String ATTR_WORKER_COUNT = PREFIX + "workerCount";
 
     /** A checkpoint of a small model takes seconds; of an 8B model with optimizer state, a minute or more. */
     public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 120;
@@ -50,6 +53,20 @@ public record TrainingRunSettings(String configFile, List<ConfigOverride> overri
         if (stopTimeoutSeconds < 1) {
             throw new IllegalArgumentException("stopTimeoutSeconds must be at least 1, was " + stopTimeoutSeconds);
         }
+        if (workerCount < 1) {
+            throw new IllegalArgumentException("workerCount must be at least 1, was " + workerCount);
+        }
+    }
+
+    /** One process (no CPU workers). */
+    public TrainingRunSettings(String configFile, List<ConfigOverride> overrides, Backend backend, int gpuCount, String javaHome,
+            String maxHeap, String jvmArguments, String workingDirectory, int stopTimeoutSeconds) {
+        this(configFile, overrides, backend, gpuCount, javaHome, maxHeap, jvmArguments, workingDirectory, stopTimeoutSeconds, 1);
+    }
+
+    /** The CPU workers a run starts: {@link #workerCount} on the cpu backend, else 1. */
+    public int cpuWorkers() {
+        return backend == Backend.CPU ? workerCount : 1;
     }
 
     /** A run of the given config with every other setting at its default (CPU, the workbench's Java). */
@@ -60,12 +77,17 @@ public record TrainingRunSettings(String configFile, List<ConfigOverride> overri
 
     public TrainingRunSettings withBackend(Backend newBackend, int newGpuCount) {
         return new TrainingRunSettings(configFile, overrides, newBackend, newGpuCount, javaHome, maxHeap, jvmArguments,
-                workingDirectory, stopTimeoutSeconds);
+                workingDirectory, stopTimeoutSeconds, workerCount);
+    }
+
+    public TrainingRunSettings withWorkers(int newWorkerCount) {
+        return new TrainingRunSettings(configFile, overrides, backend, gpuCount, javaHome, maxHeap, jvmArguments,
+                workingDirectory, stopTimeoutSeconds, newWorkerCount);
     }
 
     public TrainingRunSettings withOverrides(List<ConfigOverride> newOverrides) {
         return new TrainingRunSettings(configFile, newOverrides, backend, gpuCount, javaHome, maxHeap, jvmArguments,
-                workingDirectory, stopTimeoutSeconds);
+                workingDirectory, stopTimeoutSeconds, workerCount);
     }
 
     public static TrainingRunSettings read(ILaunchConfiguration configuration) throws CoreException {
@@ -79,7 +101,8 @@ public record TrainingRunSettings(String configFile, List<ConfigOverride> overri
                 configuration.getAttribute(ATTR_JAVA_HOME, ""), configuration.getAttribute(ATTR_MAX_HEAP, ""),
                 configuration.getAttribute(ATTR_JVM_ARGUMENTS, ""),
                 configuration.getAttribute(ATTR_WORKING_DIRECTORY, ""),
-                Math.max(1, configuration.getAttribute(ATTR_STOP_TIMEOUT_SECONDS, DEFAULT_STOP_TIMEOUT_SECONDS)));
+                Math.max(1, configuration.getAttribute(ATTR_STOP_TIMEOUT_SECONDS, DEFAULT_STOP_TIMEOUT_SECONDS)),
+                Math.max(1, configuration.getAttribute(ATTR_WORKER_COUNT, 1)));
     }
 
     /** Stores every setting, and names the process factory whose Terminate asks the engine to checkpoint first. */
@@ -93,6 +116,7 @@ public record TrainingRunSettings(String configFile, List<ConfigOverride> overri
         copy.setAttribute(ATTR_JVM_ARGUMENTS, jvmArguments);
         copy.setAttribute(ATTR_WORKING_DIRECTORY, workingDirectory);
         copy.setAttribute(ATTR_STOP_TIMEOUT_SECONDS, stopTimeoutSeconds);
+        copy.setAttribute(ATTR_WORKER_COUNT, workerCount);
         copy.setAttribute(DebugPlugin.ATTR_PROCESS_FACTORY_ID, EngineProcessFactory.ID);
     }
 }

@@ -27,6 +27,10 @@ class CommandLinesTest {
         TrainCommandLine cuda = new TrainCommandLine(Path.of("c.yaml"), List.of(), true, "cuda", 1);
         assertEquals(List.of("train", "c.yaml", "--no-resume", "--backend", "cuda", "--gpus", "1"), cuda.toArguments());
         assertEquals(cuda, ((TrainCommand) parsed(cuda.toArguments())).commandLine());
+
+        TrainCommandLine workers = TrainCommandLine.of(Path.of("c.yaml"), List.of()).withWorkers(3);
+        assertEquals(List.of("train", "c.yaml", "--workers", "3"), workers.toArguments());
+        assertEquals(workers, ((TrainCommand) parsed(workers.toArguments())).commandLine());
     }
 
     @Test

@@ -43,9 +43,15 @@ final class WorkerProcesses {
 
     /** Starts {@code trainbench ARGS} with these extra variables; stdout and stderr go to {@code log}. */
     static Process start(Path log, Map<String, String> env, String... args) throws IOException {
+        return start(log, env, List.of(), args);
+    }
+
+    /** As {@link #start(Path, Map, String...)} with these JVM options too (a launcher passes its own to its workers). */
+    static Process start(Path log, Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Dtrainbench.threads=1", "-cp", classPath(),
-                "org.trainbench.engine.cli.TrainbenchCli"));
+                "--add-modules=jdk.incubator.vector", "-Dtrainbench.threads=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath(), "org.trainbench.engine.cli.TrainbenchCli"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         for (String name : List.of("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID", "SLURM_NTASKS")) {

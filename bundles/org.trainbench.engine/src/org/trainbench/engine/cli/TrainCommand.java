@@ -69,7 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = TrainCommandLine.GPUS, paramLabel = "N", defaultValue = TrainCommandLine.DEFAULT_GPUS, description = "GPUs to train on (cuda backend only).")
     int gpus;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+    @Option(names = TrainCommandLine.WORKERS, paramLabel = "N", defaultValue = TrainCommandLine.DEFAULT_WORKERS,
             description = "Train data-parallel in N worker processes on this host (cpu backend; docs/DISTRIBUTED.md). "
                     + "Workers started by torchrun or srun read RANK/WORLD_SIZE (or SLURM_PROCID/SLURM_NTASKS) instead.")
     int workers;
@@ -84,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** What this command was asked to do, as the typed command line that starts it elsewhere. */
     public TrainCommandLine commandLine() {
-        return new TrainCommandLine(config, overrides, noResume, backend, gpus);
+        return new TrainCommandLine(config, overrides, noResume, backend, gpus, workers);
     }
 
     @Override
@@ -146,11 +146,6 @@ public final class TrainCommand implements Callable<Integer> {
 
         ZeroStage zeroStage = ZeroStage.of(file.config().model().multiStage().zeroStage());
         double timeout = file.config().model().distributed().timeout();
-        if ((workers > 1 || launch.distributed()) && zeroStage == ZeroStage.WEIGHTS) {
-            err.println(config + ": model.multi_stage.zero_stage 3 (weights sharded) is not built yet; with several workers use 1 or 2"
-                    + " (--set model.multi_stage.zero_stage=2)");
-            return ExitCodes.NOT_IMPLEMENTED;
-        }
         if (workers > 1) {
             return launchWorkers(timeout, out, err);
         }

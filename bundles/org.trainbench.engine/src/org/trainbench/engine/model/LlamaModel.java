@@ -170,8 +170,19 @@ public final class LlamaModel {
      * the mean over all counted tokens of the step. A batch without counted targets returns 0 and adds nothing.
      */
     public float forwardBackward(SequenceBatch batch, float lossScale) {
+        return forwardBackward(batch, lossScale, () -> { });
+    }
+
+    /**
+     * As {@link #forwardBackward(SequenceBatch, float)}, running {@code betweenPasses} once after the forward pass (and
+     * the loss) and before the backward pass, also when the batch has no counted targets and neither pass runs. The
+     * backward pass reads every weight through {@link Parameter#data()} afresh, so the hook may release the weights and
+     * put them back (ZeRO stage 3 gathers them again for the backward pass).
+     */
+    public float forwardBackward(SequenceBatch batch, float lossScale, Runnable betweenPasses) {
         Activations a = prepare(batch);
         if (a.countedTargets == 0) {
+            betweenPasses.run();
             return 0f;
         }
         forward(a);
@@ -179,6 +190,7 @@ public final class LlamaModel {
         int c = arch.hiddenSize();
         double sum = LanguageModelHead.crossEntropy(a.finalNormed, head.data(), a.targets, a.counted, n, c, arch.vocabSize(),
                 a.dNormed, head.grad(), lossScale / a.countedTargets);
+        betweenPasses.run();
         backward(a);
         return (float) (sum / a.countedTargets);
     }

@@ -75,6 +75,14 @@ public final class Parameter {
         return values;
     }
 
+    /**
+     * Drops the values (ZeRO stage 3: a rank keeps only its shard between uses); the next {@link #data()} allocates
+     * zeros, to be filled by whoever released them.
+     */
+    public void releaseData() {
+        data = null;
+    }
+
     /** The accumulated gradient (not a copy), same layout as {@link #data()}. */
     public float[] grad() {
         float[] gradients = grad;

@@ -116,7 +116,8 @@ final class Evaluations {
         for (int iteration = 0; iteration < iterations; iteration++) {
             for (SequenceBatch batch : batches.next(sampler, plan.batchSize())) {
                 int c = batch.countedTargets();
-                if (c > 0) {
+                // with ZeRO 3 a loss gathers the weights, a collective: every rank computes every batch of its share
+                if (c > 0 || group.distributed() && group.zeroStage() == org.trainbench.engine.train.distributed.ZeroStage.WEIGHTS) {
                     lossSum += (double) backend.loss(batch) * c;
                     counted += c;
                 }

@@ -130,6 +130,23 @@ class LaunchTabsTest {
     }
 
     @Test
+    void backendTabEnablesTheWorkerCountOnlyForCpuAndWritesIt() throws Exception {
+        TrainingRunSettings.forConfig("/c.yaml").writeTo(configuration);
+        BackendTab tab = show(new BackendTab());
+        assertTrue(tab.workerCount.isEnabled());
+        tab.workerCount.setSelection(3);
+        tab.performApply(configuration);
+        assertEquals(3, TrainingRunSettings.read(configuration).workerCount());
+        assertEquals(3, TrainingRunSettings.read(configuration).cpuWorkers());
+
+        tab.cpu.setSelection(false);
+        click(tab.cuda);
+        assertFalse(tab.workerCount.isEnabled());
+        tab.performApply(configuration);
+        assertEquals(1, TrainingRunSettings.read(configuration).cpuWorkers(), "a CUDA run starts no CPU workers");
+    }
+
+    @Test
     void jvmTabChecksTheHeapSizeAndTheJavaRuntimeAndWritesTheJvmSettings() throws Exception {
         TrainingRunSettings.forConfig("/c.yaml").writeTo(configuration);
         JvmTab tab = show(new JvmTab());

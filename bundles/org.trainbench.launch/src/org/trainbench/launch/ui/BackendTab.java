@@ -15,15 +15,19 @@ import org.eclipse.swt.widgets.Spinner;
 import org.trainbench.launch.Backend;
 import org.trainbench.launch.TrainingRunSettings;
 
-/** Backend tab: CPU or CUDA, and how many GPUs a CUDA run uses. */
+/** Backend tab: CPU or CUDA, how many worker processes a CPU run uses, and how many GPUs a CUDA run uses. */
 public final class BackendTab extends AbstractLaunchConfigurationTab {
 
     /** The most GPUs one engine JVM drives (one node). */
     static final int MAX_GPUS = 16;
 
+    /** The most CPU workers offered (each computes on cores / N threads). */
+    static final int MAX_WORKERS = 64;
+
     Button cpu;
     Button cuda;
     Spinner gpuCount;
+    Spinner workerCount;
 
     @Override
     public void createControl(Composite parent) {
@@ -33,6 +37,17 @@ public final class BackendTab extends AbstractLaunchConfigurationTab {
 
         Group backend = MainTab.group(composite, "Backend", 1);
         cpu = radio(backend, "CPU: the reference backend (Vector API, all cores); for small models and the demo");
+        Composite workers = new Composite(backend, SWT.NONE);
+        GridLayout workerLayout = new GridLayout(3, false);
+        workerLayout.marginLeft = 20;
+        workers.setLayout(workerLayout);
+        new Label(workers, SWT.NONE).setText("Workers:");
+        workerCount = new Spinner(workers, SWT.BORDER);
+        workerCount.setValues(1, 1, MAX_WORKERS, 0, 1, 4);
+        workerCount.addModifyListener(event -> updateLaunchConfigurationDialog());
+        Label workerHint = new Label(workers, SWT.WRAP);
+        workerHint.setText("processes, data-parallel on this machine (--workers N)");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(workerHint);
         cuda = radio(backend, "CUDA: NVIDIA GPUs through the CUDA driver, cuBLAS and NCCL (org.trainbench.engine.cuda)");
 
         Composite gpus = new Composite(backend, SWT.NONE);
@@ -60,12 +75,14 @@ public final class BackendTab extends AbstractLaunchConfigurationTab {
 
     private void updateEnablement() {
         gpuCount.setEnabled(cuda.getSelection());
+        workerCount.setEnabled(cpu.getSelection());
     }
 
     @Override
     public void setDefaults(ILaunchConfigurationWorkingCopy configuration) {
         configuration.setAttribute(TrainingRunSettings.ATTR_BACKEND, Backend.CPU.id());
         configuration.setAttribute(TrainingRunSettings.ATTR_GPU_COUNT, 1);
+        configuration.setAttribute(TrainingRunSettings.ATTR_WORKER_COUNT, 1);
     }
 
     @Override
@@ -75,6 +92,7 @@ public final class BackendTab extends AbstractLaunchConfigurationTab {
             cpu.setSelection(settings.backend() == Backend.CPU);
             cuda.setSelection(settings.backend() == Backend.CUDA);
             gpuCount.setSelection(Math.min(MAX_GPUS, settings.gpuCount()));
+            workerCount.setSelection(Math.min(MAX_WORKERS, settings.workerCount()));
             updateEnablement();
         } catch (CoreException e) {
             setErrorMessage("Cannot read the launch configuration: " + e.getStatus().getMessage());
@@ -86,6 +104,7 @@ public final class BackendTab extends AbstractLaunchConfigurationTab {
         configuration.setAttribute(TrainingRunSettings.ATTR_BACKEND,
                 cuda.getSelection() ? Backend.CUDA.id() : Backend.CPU.id());
         configuration.setAttribute(TrainingRunSettings.ATTR_GPU_COUNT, gpuCount.getSelection());
+        configuration.setAttribute(TrainingRunSettings.ATTR_WORKER_COUNT, workerCount.getSelection());
     }
 
     @Override

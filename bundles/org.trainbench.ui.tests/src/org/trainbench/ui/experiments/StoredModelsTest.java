@@ -54,6 +54,39 @@ class StoredModelsTest {
     }
 
     @Test
+    void aShardedCheckpointOfSeveralWorkersIsListedLikeAnyOther() throws IOException {
+        Path runDir = dir.resolve("run");
+        try (FakeRun run = new FakeRun(runDir, 300, 1024, 0.1, 1.0)) {
+            run.started(0).train(10, 100, 10);
+        }
+        // what two workers write: each rank its shard, then rank 0 the manifest (org.trainbench.engine's CheckpointStore)
+        org.trainbench.engine.tensor.Parameter weight = new org.trainbench.engine.tensor.Parameter("model.norm.weight", new int[] {40}, false);
+        org.trainbench.engine.train.optim.AdamW adam = new org.trainbench.engine.train.optim.AdamW(
+                org.trainbench.engine.train.optim.AdamW.Settings.fastLlmDefaults(), List.of(weight));
+        org.trainbench.engine.train.checkpoint.CheckpointStore store = new org.trainbench.engine.train.checkpoint.CheckpointStore(
+                runDir.resolve("checkpoints"), 0, m -> { });
+        assertTrue(store.beginSharded(100));
+        store.writeShard(100, 0, 2, 0, 20, List.of(weight), adam);
+        store.writeShard(100, 1, 2, 20, 40, List.of(weight), adam);
+        Path checkpoint = store.completeSharded(100, 2, List.of(weight), adam, java.util.Map.of("step", 100L));
+        assertTrue(org.trainbench.engine.train.checkpoint.CheckpointStore.isSharded(checkpoint));
+        RunFollower follower = new RunFollower(runDir, "run", new EngineProcesses());
+        follower.refresh(Instant.now());
+
+        List<StoredModel> models = StoredModels.list(runDir, follower.metrics());
+
+        assertEquals(List.of("checkpoint 100 trainbench"), models.stream().map(m -> m.kind().label() + " " + m.step() + " " + m.format()).toList());
+        assertTrue(models.getFirst().complete());
+        long bytes = 0;
+        try (var files = Files.list(checkpoint)) {
+            for (Path file : files.toList()) {
+                bytes += Files.size(file);
+            }
+        }
+        assertEquals(bytes, models.getFirst().sizeBytes(), "both shards, the state and the manifest");
+    }
+
+    @Test
     void anExportWithoutAnEventTakesItsFormatAndWeightTypeFromConfigJsonAndAFurtherExportOfAStepIsListedAfterIt()
             throws IOException {
         Path runDir = dir.resolve("run");

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainbench.engine.tensor.Parameter;
+import org.trainbench.engine.train.distributed.FlatPartition;
 import org.trainbench.engine.train.optim.AdamW;
 
 class CheckpointStoreTest {
@@ -183,5 +184,94 @@ class CheckpointStoreTest {
                 () -> CheckpointStore.restore(store.latestValid().orElseThrow(), List.of(wider, norm), null));
         assertTrue(error.getMessage().contains("model.layers.0.mlp.up_proj.weight") && error.getMessage().contains("[3, 5]")
                 && error.getMessage().contains("[3, 6]"), error.getMessage());
+    }
+
+    /** Every rank's part of a sharded save, as the ranks of a run do it (rank 0 begins and completes). */
+    private static Path saveSharded(CheckpointStore store, long step, FlatPartition partition, List<Parameter> params, AdamW adam)
+            throws IOException {
+        assertTrue(store.beginSharded(step));
+        for (int rank = partition.parts() - 1; rank >= 0; rank--) { // any order: the ranks write in parallel
+            store.writeShard(step, rank, partition.parts(), partition.start(rank), partition.end(rank), params, adam);
+        }
+        return store.completeSharded(step, partition.parts(), params, adam, Map.of("step", step, "consumed_tokens", 64L * step));
+    }
+
+    @Test
+    void aShardedCheckpointRestoresExactlyWhateverTheShardsAndIsListedLikeAnyOther() throws IOException {
+        List<Parameter> params = parameters(0.5f);
+        AdamW adam = new AdamW(AdamW.Settings.fastLlmDefaults(), params);
+        adam.update(1e-2);
+        adam.update(5e-3);
+        CheckpointStore store = store(0);
+        // 20 elements: an even split of 7, 7 and 6, and the run's 64-aligned split (rank 0 all, ranks 1 and 2 empty)
+        Path split = saveSharded(store, 2, FlatPartition.of(20, 3, 1), params, adam);
+        Path aligned = saveSharded(store, 4, FlatPartition.of(20, 3), params, adam);
+        assertEquals(List.of(2L, 4L), store.steps());
+        assertEquals(4L, store.latestValid().orElseThrow().step());
+        try (var files = Files.list(split)) {
+            assertEquals(List.of("manifest.json", "shard-00000-of-00003.safetensors", "shard-00001-of-00003.safetensors",
+                    "shard-00002-of-00003.safetensors", "state.json"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        for (Path checkpoint : List.of(split, aligned)) {
+            assertTrue(CheckpointStore.isSharded(checkpoint));
+            List<Parameter> restored = parameters(9f);
+            AdamW restoredAdam = new AdamW(AdamW.Settings.fastLlmDefaults(), restored);
+            Map<String, Object> state = CheckpointStore.restore(new CheckpointStore.Checkpoint(
+                    org.trainbench.engine.run.StepDirectory.stepOf(checkpoint), checkpoint), restored, restoredAdam);
+            for (int p = 0; p < params.size(); p++) {
+                assertArrayEquals(params.get(p).data(), restored.get(p).data(), checkpoint + " " + p);
+                assertArrayEquals(adam.firstMoment(p), restoredAdam.firstMoment(p));
+                assertArrayEquals(adam.secondMoment(p), restoredAdam.secondMoment(p));
+            }
+            assertEquals(2L, restoredAdam.step());
+            assertEquals(64L * org.trainbench.engine.run.StepDirectory.stepOf(checkpoint), ((Number) state.get("consumed_tokens")).longValue());
+        }
+        assertFalse(CheckpointStore.isSharded(saveAt(store, 6, 1f)), "one process keeps the one-process layout");
+        assertTrue(messages.isEmpty(), messages.toString());
+    }
+
+    @Test
+    void aDamagedShardIsNamedAndThePreviousCheckpointIsUsed() throws IOException {
+        List<Parameter> params = parameters(0.5f);
+        AdamW adam = new AdamW(AdamW.Settings.fastLlmDefaults(), params);
+        CheckpointStore store = store(0);
+        saveSharded(store, 2, FlatPartition.of(20, 2, 1), params, adam);
+        Path four = saveSharded(store, 4, FlatPartition.of(20, 2, 1), params, adam);
+        Path shard = four.resolve(CheckpointStore.shardFileName(1, 2));
+        byte[] bytes = Files.readAllBytes(shard);
+        bytes[bytes.length - 3] ^= 0x40;
+        Files.write(shard, bytes);
+
+        assertEquals(2L, store.latestValid().orElseThrow().step());
+        String report = String.join("\n", messages);
+        assertTrue(report.contains(shard.toString()) && report.contains("checksum mismatch"), report);
+    }
+
+    @Test
+    void aShardWrittenWithoutTheOthersIsNoCheckpoint() throws IOException {
+        List<Parameter> params = parameters(0.5f);
+        AdamW adam = new AdamW(AdamW.Settings.fastLlmDefaults(), params);
+        CheckpointStore store = store(0);
+        saveSharded(store, 2, FlatPartition.of(20, 2, 1), params, adam);
+        assertTrue(store.beginSharded(4));
+        store.writeShard(4, 0, 2, 0, 10, params, adam); // rank 1 was killed before writing
+        IOException error = assertThrows(IOException.class, () -> store.completeSharded(4, 2, params, adam, Map.of("step", 4L)));
+        assertTrue(error.getMessage().contains("rank 1 did not write its shard"), error.getMessage());
+        assertEquals(List.of(2L), store.steps());
+        store.removeLeftovers();
+        assertTrue(Files.notExists(dir.resolve("checkpoints/.tmp-step-4")));
+    }
+
+    @Test
+    void restoringAShardedCheckpointIntoAnotherArchitectureNamesTheTensor() throws IOException {
+        List<Parameter> params = parameters(0.5f);
+        CheckpointStore store = store(0);
+        saveSharded(store, 1, FlatPartition.of(20, 2, 1), params, new AdamW(AdamW.Settings.fastLlmDefaults(), params));
+        Parameter wider = new Parameter("model.layers.0.mlp.up_proj.weight", new int[] {3, 6}, true);
+        Parameter norm = new Parameter("model.norm.weight", new int[] {4}, false);
+        CheckpointMismatchException error = assertThrows(CheckpointMismatchException.class,
+                () -> CheckpointStore.restore(store.latestValid().orElseThrow(), List.of(wider, norm), null));
+        assertTrue(error.getMessage().contains("model.layers.0.mlp.up_proj.weight[3, 5]") && error.getMessage().contains("[3, 6]"),
+                error.getMessage());
     }
 }

@@ -21,6 +21,13 @@ import org.trainbench.engine.train.optim.AdamW;
  * 2 send the same bytes here (reduce-scatter of the gradients, all-gather of the weights) and update only the rank's
  * shard, so only that shard's Adam moments are allocated; the backward pass still writes whole gradient arrays, so ZeRO
  * 2's gradient memory saving is the GPU's, not this backend's.
+ *
+ * <p>ZeRO 3 also shards the weights: between uses a rank holds only its shard of the fp32 weights ({@code weightShard});
+ * the parameters' arrays are released. The whole model is all-gathered before each micro-batch's forward pass, released
+ * after it, gathered again before its backward pass and released after that (whole-model gathers: the CPU model has no
+ * per-layer hook), and before each evaluation batch. The update touches only the shard, so no all-gather follows it.
+ * Every gather and release happens on every rank in the same order; sums are those of ZeRO 2, so ZeRO 3 gives the same
+ * bits as ZeRO 2 and no ZeRO.
  */
 public final class CpuBackend implements ModelBackend {
     /** The name of {@code --backend cpu}. */
@@ -49,8 +56,10 @@ public final class CpuBackend implements ModelBackend {
     private final TrainingDtype requested;
     private final DataParallel group;
     private final FlatPartition partition;
-    /** The collectives' buffer, the size of the flat vector; allocated on the first collective. */
+    /** The collectives' buffer, the size of the flat vector; allocated on the first collective (ZeRO 3: per collective). */
     private float[] flat;
+    /** ZeRO 3: this rank's shard of the flat weights, the only copy of them between uses; null otherwise. */
+    private float[] weightShard;
 
     public CpuBackend(LlamaModel model, AdamW optimizer, TrainingDtype requested) {
         this(model, optimizer, requested, DataParallel.single());
@@ -69,6 +78,54 @@ public final class CpuBackend implements ModelBackend {
         this.partition = group.distributed() ? group.partition(elements) : null;
     }
 
+    private boolean shardsWeights() {
+        return group.distributed() && group.zeroStage() == org.trainbench.engine.train.distributed.ZeroStage.WEIGHTS;
+    }
+
+    /** ZeRO 3: keeps this rank's shard of the host weights (just set by a checkpoint, pretrained weights or initialization) and releases the rest. */
+    private void shardWeights() {
+        if (!shardsWeights()) {
+            return;
+        }
+        weightShard = new float[(int) partition.size(group.rank())];
+        copyShard(true);
+        releaseWeights();
+    }
+
+    /** ZeRO 3: between {@code weightShard} and the weight arrays of the tensors the shard touches (others are not allocated). */
+    private void copyShard(boolean toShard) {
+        long from = partition.start(group.rank());
+        long to = partition.end(group.rank());
+        long at = 0;
+        for (Parameter p : optimizer.tensors()) {
+            long start = Math.max(from, at);
+            long end = Math.min(to, at + p.size());
+            if (start < end) {
+                if (toShard) {
+                    System.arraycopy(p.data(), (int) (start - at), weightShard, (int) (start - from), (int) (end - start));
+                } else {
+                    System.arraycopy(weightShard, (int) (start - from), p.data(), (int) (start - at), (int) (end - start));
+                }
+            }
+            at += p.size();
+        }
+    }
+
+    /** ZeRO 3: every rank's shard into the whole weight arrays (an all-gather); they stay until {@link #releaseWeights()}. */
+    private void gatherWeights() {
+        long from = partition.start(group.rank());
+        float[] buffer = new float[(int) optimizer.flatSize()];
+        System.arraycopy(weightShard, 0, buffer, (int) from, weightShard.length);
+        group.communicator().allGather(buffer, 0, partition);
+        copy(optimizer.tensors().stream().map(Parameter::data).toList(), buffer, 0, buffer.length, false);
+    }
+
+    private void releaseWeights() {
+        for (Parameter p : optimizer.tensors()) {
+            p.releaseData();
+        }
+    }
+
     @Override
     public String description() {
         String note = requested == TrainingDtype.FLOAT32 ? "" : " (model.distributed.training_dtype " + requested.yamlName()
@@ -80,12 +137,14 @@ public final class CpuBackend implements ModelBackend {
 
     @Override
     public void copyFromHost() {
-        // the host arrays are the backend's own
+        // the host arrays are the backend's own; ZeRO 3 keeps only its shard of them
+        shardWeights();
     }
 
     @Override
     public void initializeWeights(long seed) {
         model.initialize(seed);
+        shardWeights();
     }
 
     @Override
@@ -97,12 +156,27 @@ public final class CpuBackend implements ModelBackend {
 
     @Override
     public float forwardBackward(SequenceBatch batch, float lossScale) {
-        return model.forwardBackward(batch, lossScale);
+        if (!shardsWeights()) {
+            return model.forwardBackward(batch, lossScale);
+        }
+        gatherWeights();
+        float loss = model.forwardBackward(batch, lossScale, () -> {
+            releaseWeights(); // freed after the forward pass, gathered again for the backward pass
+            gatherWeights();
+        });
+        releaseWeights();
+        return loss;
     }
 
     @Override
     public float loss(SequenceBatch batch) {
-        return model.loss(batch);
+        if (!shardsWeights()) {
+            return model.loss(batch);
+        }
+        gatherWeights();
+        float loss = model.loss(batch);
+        releaseWeights();
+        return loss;
     }
 
     @Override
@@ -135,6 +209,14 @@ public final class CpuBackend implements ModelBackend {
         if (!group.zeroStage().shardsOptimizerState()) {
             return optimizer.update(learningRate, norm, 0, optimizer.flatSize());
         }
+        if (shardsWeights()) {
+            // the shard into the arrays it touches, updated there and taken back; nothing is gathered until the next use
+            copyShard(false);
+            AdamW.Update update = optimizer.update(learningRate, norm, from, to);
+            copyShard(true);
+            releaseWeights();
+            return update;
+        }
         AdamW.Update update = optimizer.update(learningRate, norm, from, to);
         float[] buffer = flat();
         List<float[]> weights = optimizer.tensors().stream().map(Parameter::data).toList();
@@ -149,6 +231,13 @@ public final class CpuBackend implements ModelBackend {
         if (!group.distributed() || !group.zeroStage().shardsOptimizerState()) {
             return; // the host arrays are the backend's own, complete on every rank
         }
+        if (shardsWeights()) {
+            // rank 0 keeps the gathered weights for what it writes (until its next use releases them); the others drop them
+            gatherWeights();
+            if (!group.writesFiles()) {
+                releaseWeights();
+            }
+        }
         long from = partition.start(group.rank());
         long to = partition.end(group.rank());
         for (int moment = 0; moment < 2; moment++) {
@@ -159,6 +248,14 @@ public final class CpuBackend implements ModelBackend {
             if (group.writesFiles()) {
                 copy(java.util.stream.IntStream.range(0, optimizer.tensors().size()).mapToObj(arrays).toList(), buffer, 0, buffer.length, false);
             }
+        }
+    }
+
+    @Override
+    public void copyShardToHost() {
+        // the weights, and the moments of the own shard, are already in the host arrays, except ZeRO 3's weights
+        if (shardsWeights()) {
+            copyShard(false);
         }
     }
 
@@ -195,6 +292,9 @@ public final class CpuBackend implements ModelBackend {
     }
 
     private float[] flat() {
+        if (shardsWeights()) {
+            return new float[(int) optimizer.flatSize()]; // ZeRO 3 holds no whole-model buffer between uses
+        }
         if (flat == null) {
             flat = new float[(int) optimizer.flatSize()];
         }

@@ -57,7 +57,7 @@ public interface ModelBackend extends AutoCloseable {
 
     /**
      * Sums the step's gradients over the data-parallel group (after the last {@link #forwardBackward} of the step):
-     * an all-reduce without ZeRO, a reduce-scatter into this rank's shard with ZeRO 1 and 2. Nothing on one process.
+     * an all-reduce without ZeRO, a reduce-scatter into this rank's shard with ZeRO 1, 2 and 3. Nothing on one process.
      * Each rank's micro-batches were scaled by the whole global batch's counted targets, so the sum is the gradient of
      * the global batch's mean loss.
      */
@@ -66,7 +66,8 @@ public interface ModelBackend extends AutoCloseable {
 
     /**
      * One AdamW update with this learning rate, as {@link AdamW#update}. In a data-parallel group the gradient norm
-     * is summed over the ranks' shards; with ZeRO 1 and 2 each rank updates its shard and the weights are all-gathered.
+     * is summed over the ranks' shards; with ZeRO 1 and 2 each rank updates its shard and the weights are all-gathered;
+     * with ZeRO 3 each rank updates its shard and keeps only it (the weights are gathered before their next use).
      *
      * @throws NonFiniteGradientException when the gradient norm is not finite; nothing is changed then
      */
@@ -77,6 +78,16 @@ public interface ModelBackend extends AutoCloseable {
      * ZeRO the moments are gathered from every rank first (a collective); rank 0's host then holds a complete state.
      */
     void copyToHost();
+
+    /**
+     * For a sharded checkpoint (several ranks, each writing its own shard): makes this rank's {@link FlatPartition} shard
+     * of the weights and of the optimizer moments, and the step, readable in the host model and optimizer; the rest of
+     * the host arrays may be stale. Every rank calls it; the default is {@link #copyToHost()} (which holds the shard too,
+     * at the cost of its gathers), a data-parallel backend copies only the shard, without communicating.
+     */
+    default void copyShardToHost() {
+        copyToHost();
+    }
 
     /** The most device memory the run has held so far, in bytes; -1 where the backend does not measure it (CPU). */
     long peakMemoryBytes();

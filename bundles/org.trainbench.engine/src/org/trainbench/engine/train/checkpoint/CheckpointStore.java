@@ -49,6 +49,16 @@ import org.trainbench.engine.train.optim.AdamW;
  * any moment leaves either no {@code step-N} or a complete one; leftovers named {@code .tmp-*} are removed by
  * {@link #removeLeftovers()}. On loading, each candidate is verified against its manifest before anything is read
  * into the model; a corrupt one is reported (file and reason) and the previous one is tried.
+ *
+ * <p>Sharded checkpoints (several data-parallel ranks, manifest version {@value #SHARDED_VERSION}, layout
+ * {@code sharded}): instead of the two safetensors files, one {@code shard-RRRRR-of-NNNNN.safetensors} per rank holding
+ * that rank's contiguous range of the flat vector of all parameters (in {@code parameters} order): tensors
+ * {@code weights}, {@code exp_avg} and {@code exp_avg_sq}, each 1-D fp32. The ranks write their shards in parallel into
+ * the same {@code .tmp-step-N/} ({@link #beginSharded} by rank 0, {@link #writeShard} by every rank, a barrier, then
+ * {@link #completeSharded} by rank 0: state.json, the manifest listing every shard's range, size and SHA-256, and the
+ * one atomic rename). A checkpoint is therefore complete only when every shard is; a rank killed while writing leaves a
+ * {@code .tmp-} leftover and the previous checkpoint as it was. {@link #restore} reads either layout into a whole model,
+ * so a sharded checkpoint resumes with any number of workers, or none, and exports like any other.
  */
 public final class CheckpointStore {
     public static final String MODEL_FILE = "model.safetensors";
@@ -60,6 +70,14 @@ public final class CheckpointStore {
     public static final String MANIFEST_FILE = "manifest.json";
     static final String FORMAT = "trainbench-checkpoint";
     static final int VERSION = 1;
+    /** The manifest version of a sharded checkpoint. */
+    static final int SHARDED_VERSION = 2;
+    static final String SHARDED_LAYOUT = "sharded";
+    static final String SHARD_WEIGHTS = "weights";
+    static final String SHARD_FIRST_MOMENT = "exp_avg";
+    static final String SHARD_SECOND_MOMENT = "exp_avg_sq";
+    /** A rank's note of its written shard (size and SHA-256) for rank 0's manifest; removed before the rename. */
+    private static final String SHARD_RECORD_SUFFIX = ".written.json";
 
     /** A checkpoint directory that passed verification. */
     public record Checkpoint(long step, Path directory) {
@@ -131,26 +149,11 @@ public final class CheckpointStore {
      * @return the checkpoint's final directory
      */
     public Path save(long step, List<Parameter> parameters, AdamW optimizer, Map<String, Object> state) throws IOException {
-        Files.createDirectories(directory);
         Path target = pathOf(step);
-        if (Files.exists(target)) {
-            try {
-                verify(target, step);
-                // Intact: a run resumed from it and stopped again before making a step.
-                return target;
-            } catch (CorruptCheckpointException e) {
-                // The run fell back past this corrupt checkpoint and has now reached its step again: replace it.
-                messages.accept("replacing corrupt checkpoint " + target + " (" + e.getMessage() + ")");
-                Path doomed = directory.resolve(StepDirectory.deletingName(target));
-                Files.move(target, doomed, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(doomed);
-            }
+        if (!beginSharded(step)) {
+            return target;
         }
         Path temporary = directory.resolve(StepDirectory.temporaryName(step));
-        if (Files.exists(temporary)) {
-            deleteTree(temporary);
-        }
-        Files.createDirectory(temporary);
 
         List<NamedTensor> model = new ArrayList<>();
         List<NamedTensor> moments = new ArrayList<>();
@@ -181,6 +184,165 @@ public final class CheckpointStore {
         manifest.put("version", VERSION);
         manifest.put("step", step);
         manifest.put("files", files);
+        return finish(step, temporary, manifest);
+    }
+
+    /**
+     * Prepares the writing of checkpoint {@code step}: an empty {@code .tmp-step-N/}. Returns false when an intact
+     * {@code step-N} exists already (a run resumed from it and stopped again before making a step): nothing is to be
+     * written then. A corrupt {@code step-N} is replaced. For a sharded checkpoint rank 0 calls this before any rank
+     * writes its shard.
+     */
+    public boolean beginSharded(long step) throws IOException {
+        Files.createDirectories(directory);
+        Path target = pathOf(step);
+        if (Files.exists(target)) {
+            try {
+                verify(target, step);
+                return false;
+            } catch (CorruptCheckpointException e) {
+                // The run fell back past this corrupt checkpoint and has now reached its step again: replace it.
+                messages.accept("replacing corrupt checkpoint " + target + " (" + e.getMessage() + ")");
+                Path doomed = directory.resolve(StepDirectory.deletingName(target));
+                Files.move(target, doomed, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(doomed);
+            }
+        }
+        Path temporary = directory.resolve(StepDirectory.temporaryName(step));
+        if (Files.exists(temporary)) {
+            deleteTree(temporary);
+        }
+        Files.createDirectory(temporary);
+        forceDirectory(directory);
+        return true;
+    }
+
+    /** The file of rank {@code rank}'s shard among {@code worldSize}: {@code shard-00001-of-00004.safetensors}. */
+    public static String shardFileName(int rank, int worldSize) {
+        return String.format(java.util.Locale.ROOT, "shard-%05d-of-%05d.safetensors", rank, worldSize);
+    }
+
+    /**
+     * Writes this rank's shard of checkpoint {@code step} into the {@code .tmp-step-N/} that {@link #beginSharded}
+     * prepared: elements {@code [start, end)} of the flat vector of the parameters' weights and of the optimizer's two
+     * moments, fsynced, and a note of its size and SHA-256 for {@link #completeSharded}. Reads only the tensors the range
+     * touches.
+     */
+    public void writeShard(long step, int rank, int worldSize, long start, long end, List<Parameter> parameters, AdamW optimizer)
+            throws IOException {
+        Path temporary = directory.resolve(StepDirectory.temporaryName(step));
+        if (!Files.isDirectory(temporary)) {
+            throw new IOException(temporary + " is missing: rank 0 prepares it before the ranks write their shards");
+        }
+        int size = Math.toIntExact(end - start);
+        float[] weights = new float[size];
+        float[] first = new float[size];
+        float[] second = new float[size];
+        long at = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            long from = Math.max(start, at);
+            long to = Math.min(end, at + p.size());
+            if (from < to) {
+                int source = (int) (from - at);
+                int target = (int) (from - start);
+                int length = (int) (to - from);
+                System.arraycopy(p.data(), source, weights, target, length);
+                System.arraycopy(optimizer.firstMoment(i), source, first, target, length);
+                System.arraycopy(optimizer.secondMoment(i), source, second, target, length);
+            }
+            at += p.size();
+        }
+        String name = shardFileName(rank, worldSize);
+        Path file = temporary.resolve(name);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("rank", Integer.toString(rank));
+        metadata.put("world_size", Integer.toString(worldSize));
+        metadata.put("start", Long.toString(start));
+        metadata.put("end", Long.toString(end));
+        int[] shape = {size};
+        SafetensorsWriter.write(file, List.of(new NamedTensor(SHARD_WEIGHTS, shape, weights), new NamedTensor(SHARD_FIRST_MOMENT, shape, first),
+                new NamedTensor(SHARD_SECOND_MOMENT, shape, second)), SafetensorsDType.F32, metadata);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("start", start);
+        record.put("end", end);
+        record.put("bytes", Files.size(file));
+        record.put("sha256", sha256(file));
+        writeForced(temporary.resolve(name + SHARD_RECORD_SUFFIX), Json.write(record));
+    }
+
+    /**
+     * Completes a sharded checkpoint once every rank's {@link #writeShard} returned (after a barrier): writes state.json
+     * and the manifest (every shard's range, size and SHA-256, and the tensors of the flat vector), and renames
+     * {@code .tmp-step-N} to {@code step-N} atomically; then rotates as {@link #save} does.
+     *
+     * @throws IOException naming the shard when a rank's shard or its note is missing
+     */
+    public Path completeSharded(long step, int worldSize, List<Parameter> parameters, AdamW optimizer, Map<String, Object> state)
+            throws IOException {
+        Path temporary = directory.resolve(StepDirectory.temporaryName(step));
+        Map<String, Object> fullState = new LinkedHashMap<>(state);
+        fullState.put("optimizer_step", optimizer.step());
+        writeForced(temporary.resolve(STATE_FILE), Json.write(fullState));
+        Map<String, Object> files = new LinkedHashMap<>();
+        List<Object> shards = new ArrayList<>();
+        long expected = 0;
+        for (int rank = 0; rank < worldSize; rank++) {
+            String name = shardFileName(rank, worldSize);
+            Path recordFile = temporary.resolve(name + SHARD_RECORD_SUFFIX);
+            if (!Files.isRegularFile(recordFile) || !Files.isRegularFile(temporary.resolve(name))) {
+                throw new IOException(temporary.resolve(name) + ": rank " + rank + " did not write its shard");
+            }
+            Map<String, Object> record = Json.parseObject(Files.readString(recordFile, StandardCharsets.UTF_8), recordFile.toString());
+            long start = ((Number) record.get("start")).longValue();
+            long end = ((Number) record.get("end")).longValue();
+            if (start != expected) {
+                throw new IOException(recordFile + ": shard starts at " + start + ", the previous one ends at " + expected);
+            }
+            expected = end;
+            Map<String, Object> shard = new LinkedHashMap<>();
+            shard.put("file", name);
+            shard.put("start", start);
+            shard.put("end", end);
+            shards.add(shard);
+            Map<String, Object> description = new LinkedHashMap<>();
+            description.put("bytes", record.get("bytes"));
+            description.put("sha256", record.get("sha256"));
+            files.put(name, description);
+            Files.delete(recordFile);
+        }
+        long elements = parameters.stream().mapToLong(Parameter::size).sum();
+        if (expected != elements) {
+            throw new IOException(temporary + ": the shards cover " + expected + " of " + elements + " elements");
+        }
+        Map<String, Object> stateDescription = new LinkedHashMap<>();
+        stateDescription.put("bytes", Files.size(temporary.resolve(STATE_FILE)));
+        stateDescription.put("sha256", sha256(temporary.resolve(STATE_FILE)));
+        files.put(STATE_FILE, stateDescription);
+        List<Object> tensors = new ArrayList<>();
+        for (Parameter p : parameters) {
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("name", p.name());
+            tensor.put("shape", java.util.Arrays.stream(p.shape()).boxed().toList());
+            tensors.add(tensor);
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", FORMAT);
+        manifest.put("version", SHARDED_VERSION);
+        manifest.put("step", step);
+        manifest.put("layout", SHARDED_LAYOUT);
+        manifest.put("world_size", worldSize);
+        manifest.put("elements", elements);
+        manifest.put("tensors", tensors);
+        manifest.put("shards", shards);
+        manifest.put("files", files);
+        return finish(step, temporary, manifest);
+    }
+
+    /** Writes the manifest, makes the directory durable, renames it to {@code step-N} atomically and rotates. */
+    private Path finish(long step, Path temporary, Map<String, Object> manifest) throws IOException {
+        Path target = pathOf(step);
         writeForced(temporary.resolve(MANIFEST_FILE), Json.write(manifest));
         forceDirectory(temporary);
         try {
@@ -253,19 +415,7 @@ public final class CheckpointStore {
     /** Checks the manifest and every file it lists (presence, size, SHA-256). */
     public static void verify(Path checkpoint, long expectedStep) throws IOException {
         Path manifestFile = checkpoint.resolve(MANIFEST_FILE);
-        if (!Files.isRegularFile(manifestFile)) {
-            throw new CorruptCheckpointException(manifestFile, "missing (the checkpoint was not completed)");
-        }
-        Map<String, Object> manifest;
-        try {
-            manifest = Json.parseObject(Files.readString(manifestFile, StandardCharsets.UTF_8), manifestFile.toString());
-        } catch (IllegalArgumentException e) {
-            throw new CorruptCheckpointException(manifestFile, "unreadable: " + e.getMessage());
-        }
-        if (!FORMAT.equals(manifest.get("format")) || !(manifest.get("version") instanceof Number version)
-                || version.intValue() != VERSION) {
-            throw new CorruptCheckpointException(manifestFile, "not a " + FORMAT + " version " + VERSION + " manifest");
-        }
+        Map<String, Object> manifest = manifest(checkpoint);
         if (!(manifest.get("step") instanceof Number step) || step.longValue() != expectedStep) {
             throw new CorruptCheckpointException(manifestFile, "names step " + manifest.get("step") + " but lies in the directory of step "
                     + expectedStep);
@@ -273,7 +423,16 @@ public final class CheckpointStore {
         if (!(manifest.get("files") instanceof Map<?, ?> files)) {
             throw new CorruptCheckpointException(manifestFile, "has no file list");
         }
-        for (String name : List.of(MODEL_FILE, OPTIMIZER_FILE, STATE_FILE)) {
+        List<String> required = new ArrayList<>();
+        if (isSharded(manifest)) {
+            for (Shard shard : shards(manifest, manifestFile)) {
+                required.add(shard.file());
+            }
+            required.add(STATE_FILE);
+        } else {
+            required.addAll(List.of(MODEL_FILE, OPTIMIZER_FILE, STATE_FILE));
+        }
+        for (String name : required) {
             if (!(files.get(name) instanceof Map<?, ?> description)) {
                 throw new CorruptCheckpointException(manifestFile, "does not list " + name);
             }
@@ -295,6 +454,60 @@ public final class CheckpointStore {
         }
     }
 
+    /** One rank's range of the flat vector in a sharded checkpoint. */
+    private record Shard(String file, long start, long end) {
+    }
+
+    /**
+     * The manifest of a checkpoint directory, of either layout.
+     *
+     * @throws CorruptCheckpointException when it is missing, unreadable, or not a manifest of a version this engine reads
+     */
+    private static Map<String, Object> manifest(Path checkpoint) throws IOException {
+        Path manifestFile = checkpoint.resolve(MANIFEST_FILE);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new CorruptCheckpointException(manifestFile, "missing (the checkpoint was not completed)");
+        }
+        Map<String, Object> manifest;
+        try {
+            manifest = Json.parseObject(Files.readString(manifestFile, StandardCharsets.UTF_8), manifestFile.toString());
+        } catch (IllegalArgumentException e) {
+            throw new CorruptCheckpointException(manifestFile, "unreadable: " + e.getMessage());
+        }
+        boolean known = manifest.get("version") instanceof Number version
+                && (version.intValue() == VERSION || version.intValue() == SHARDED_VERSION && SHARDED_LAYOUT.equals(manifest.get("layout")));
+        if (!FORMAT.equals(manifest.get("format")) || !known) {
+            throw new CorruptCheckpointException(manifestFile, "not a " + FORMAT + " version " + VERSION + " (or sharded version "
+                    + SHARDED_VERSION + ") manifest");
+        }
+        return manifest;
+    }
+
+    private static boolean isSharded(Map<String, Object> manifest) {
+        return ((Number) manifest.get("version")).intValue() == SHARDED_VERSION;
+    }
+
+    /** Whether the checkpoint in this directory is sharded (written by several workers); false for the one-process layout. */
+    public static boolean isSharded(Path checkpoint) throws IOException {
+        return isSharded(manifest(checkpoint));
+    }
+
+    private static List<Shard> shards(Map<String, Object> manifest, Path manifestFile) throws IOException {
+        if (!(manifest.get("shards") instanceof List<?> list) || list.isEmpty()) {
+            throw new CorruptCheckpointException(manifestFile, "has no shard list");
+        }
+        List<Shard> shards = new ArrayList<>();
+        try {
+            for (Object entry : list) {
+                Map<?, ?> shard = (Map<?, ?>) entry;
+                shards.add(new Shard((String) shard.get("file"), ((Number) shard.get("start")).longValue(), ((Number) shard.get("end")).longValue()));
+            }
+        } catch (ClassCastException | NullPointerException e) {
+            throw new CorruptCheckpointException(manifestFile, "has a shard without file, start or end");
+        }
+        return shards;
+    }
+
     /**
      * Reads a verified checkpoint into the model parameters and the optimizer, and returns its state.json.
      *
@@ -303,6 +516,12 @@ public final class CheckpointStore {
     public static Map<String, Object> restore(Checkpoint checkpoint, List<Parameter> parameters, AdamW optimizer) throws IOException {
         Path stateFile = checkpoint.directory().resolve(STATE_FILE);
         Map<String, Object> state = Json.parseObject(Files.readString(stateFile, StandardCharsets.UTF_8), stateFile.toString());
+        Map<String, Object> manifest = manifest(checkpoint.directory());
+        if (isSharded(manifest)) {
+            restoreShards(checkpoint.directory(), manifest, parameters, optimizer);
+            restoreStep(state, stateFile, optimizer);
+            return state;
+        }
         List<NamedTensor> model = new ArrayList<>();
         List<NamedTensor> moments = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -316,13 +535,84 @@ public final class CheckpointStore {
         readTensors(checkpoint.directory().resolve(MODEL_FILE), model);
         if (optimizer != null) {
             readTensors(checkpoint.directory().resolve(OPTIMIZER_FILE), moments);
-            if (state.get("optimizer_step") instanceof Number step) {
-                optimizer.restoreStep(step.longValue());
-            } else {
-                throw new CorruptCheckpointException(stateFile, "has no optimizer_step");
+        }
+        restoreStep(state, stateFile, optimizer);
+        return state;
+    }
+
+    private static void restoreStep(Map<String, Object> state, Path stateFile, AdamW optimizer) throws IOException {
+        if (optimizer == null) {
+            return;
+        }
+        if (state.get("optimizer_step") instanceof Number step) {
+            optimizer.restoreStep(step.longValue());
+        } else {
+            throw new CorruptCheckpointException(stateFile, "has no optimizer_step");
+        }
+    }
+
+    /**
+     * A sharded checkpoint into whole tensors, whatever the number of ranks that wrote it or that read it: the manifest's
+     * tensors must be the model's (names and shapes, in order), then each shard's range is copied into the tensors it
+     * covers.
+     */
+    private static void restoreShards(Path directory, Map<String, Object> manifest, List<Parameter> parameters, AdamW optimizer)
+            throws IOException {
+        Path manifestFile = directory.resolve(MANIFEST_FILE);
+        if (!(manifest.get("tensors") instanceof List<?> tensors)) {
+            throw new CorruptCheckpointException(manifestFile, "has no tensor list");
+        }
+        List<String> saved = new ArrayList<>();
+        for (Object entry : tensors) {
+            Map<?, ?> tensor = (Map<?, ?>) entry;
+            saved.add(tensor.get("name") + "" + tensor.get("shape"));
+        }
+        List<String> expected = parameters.stream().map(p -> p.name() + java.util.Arrays.stream(p.shape()).boxed().toList()).toList();
+        if (!saved.equals(expected)) {
+            int at = 0;
+            while (at < Math.min(saved.size(), expected.size()) && saved.get(at).equals(expected.get(at))) {
+                at++;
+            }
+            throw new CheckpointMismatchException("tensor " + (at < saved.size() ? saved.get(at) : "(none)") + " in " + manifestFile
+                    + " does not match the model's " + (at < expected.size() ? expected.get(at) : "(none)")
+                    + ": the checkpoint was written for another model architecture");
+        }
+        for (Shard shard : shards(manifest, manifestFile)) {
+            Path file = directory.resolve(shard.file());
+            int size = Math.toIntExact(shard.end() - shard.start());
+            List<String> names = optimizer == null ? List.of(SHARD_WEIGHTS) : List.of(SHARD_WEIGHTS, SHARD_FIRST_MOMENT, SHARD_SECOND_MOMENT);
+            try (SafetensorsFile shardTensors = SafetensorsFile.open(file)) {
+                for (String name : names) {
+                    if (!shardTensors.contains(name)) {
+                        throw new CorruptCheckpointException(file, "tensor " + name + " is missing");
+                    }
+                    SafetensorsFile.TensorInfo info = shardTensors.info(name);
+                    if (info.dtype() != SafetensorsDType.F32 || info.elements() != size) {
+                        throw new CorruptCheckpointException(file, "tensor " + name + " is " + info.dtypeName() + " "
+                                + java.util.Arrays.toString(info.shape()) + ", the manifest says F32 [" + size + "]");
+                    }
+                }
+                for (int which = 0; which < names.size(); which++) {
+                    float[] values = new float[size];
+                    shardTensors.readFloats(names.get(which), values);
+                    long at = 0;
+                    for (int i = 0; i < parameters.size(); i++) {
+                        Parameter p = parameters.get(i);
+                        long from = Math.max(shard.start(), at);
+                        long to = Math.min(shard.end(), at + p.size());
+                        if (from < to) {
+                            float[] target = which == 0 ? p.data() : which == 1 ? optimizer.firstMoment(i) : optimizer.secondMoment(i);
+                            System.arraycopy(values, (int) (from - shard.start()), target, (int) (from - at), (int) (to - from));
+                        }
+                        at += p.size();
+                    }
+                }
+            } catch (SafetensorsFormatException e) {
+                String prefix = file + ": ";
+                throw new CorruptCheckpointException(file, e.getMessage().startsWith(prefix)
+                        ? e.getMessage().substring(prefix.length()) : e.getMessage());
             }
         }
-        return state;
     }
 
     /**

@@ -11,7 +11,7 @@ public enum ZeroStage {
     OPTIMIZER_STATE(1),
     /** Also the gradients: each rank keeps only its shard of the summed gradients (reduce-scatter). */
     GRADIENTS(2),
-    /** Also the weights, all-gathered before use and freed after. Not built yet. */
+    /** Also the weights, all-gathered before use and freed after. */
     WEIGHTS(3);
 
     private final int number;
