@@ -9,19 +9,24 @@
 #   .cuda-device/bench/TokenizerLoadTime.class   javac -d .cuda-device/bench -cp '.cuda-device/lib/*' tools/bench/TokenizerLoadTime.java
 #   .cuda-device/tokenizer/tokenizer.json.gz       LargeTokenizerFixture's Llama 3-sized tokenizer (tokenizer_load.sh makes it)
 # Usage: bash tools/bench/tokenizer_load_device.sh [RUNS]    results: $OUT/tokenizer-load.txt
+# Elsewhere (a machine with Java and `pip install tokenizers`): TRAINBENCH=DIST/bin/trainbench LIB=DIST/lib
+# JAVA=... BENCH=DIR-with-TokenizerLoadTime.class TOKENIZER_GZ=... bash tools/bench/tokenizer_load_device.sh RUNS
 set -uo pipefail
 runs=${1:-10}
 D="$PWD/.cuda-device"
-JAVA="$PWD/.device-jre/bin/java --add-modules=jdk.incubator.vector -XX:+UseParallelGC"
+JAVA="${JAVA:-$PWD/.device-jre/bin/java} --add-modules=jdk.incubator.vector -XX:+UseParallelGC"
+TRAINBENCH=${TRAINBENCH:-$D/trainbench}
+LIB=${LIB:-$D/lib}
+BENCH=${BENCH:-$D/bench}
 dir=$(mktemp -d)
-gunzip -c "$D/tokenizer/tokenizer.json.gz" > "$dir/tokenizer.json"
+gunzip -c "${TOKENIZER_GZ:-$D/tokenizer/tokenizer.json.gz}" > "$dir/tokenizer.json"
 out="${OUT:-.}/tokenizer-load.txt"
 times="$dir/times"
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 { date -u; nproc; grep -m1 'model name' /proc/cpuinfo; python3 -c 'import tokenizers; print("tokenizers", tokenizers.__version__)'; } > "$out" 2>&1
 for ((i = 0; i < runs; i++)); do
-  echo "java $($JAVA -cp "$D/bench:$D/lib/*" TokenizerLoadTime "$dir" 2>/dev/null | cut -d' ' -f1)" >> "$times"
-  start=$(date +%s%N); "$D/trainbench" tokenize --text "Hello world" "$dir" > /dev/null 2>&1 && echo "cli $(ms "$start")" >> "$times"
+  echo "java $($JAVA -cp "$BENCH:$LIB/*" TokenizerLoadTime "$dir" 2>/dev/null | cut -d' ' -f1)" >> "$times"
+  start=$(date +%s%N); "$TRAINBENCH" tokenize --text "Hello world" "$dir" > /dev/null 2>&1 && echo "cli $(ms "$start")" >> "$times"
   echo "hf $(python3 -c 'import sys, time
 from tokenizers import Tokenizer
 t = time.perf_counter(); tok = Tokenizer.from_file(sys.argv[1]); print(round((time.perf_counter() - t) * 1000, 1))' "$dir/tokenizer.json")" >> "$times"
