@@ -73,6 +73,22 @@ class NcclDataParallelTest {
         }
     }
 
+    /** The launch checks of --gpus run before any GPU is touched, so they hold on a machine without one too. */
+    @Test
+    void gpusAndWorkersThatDisagreeAreAUsageError() {
+        for (String[] args : List.of(new String[] {"--gpus", "2", "--workers", "3"}, new String[] {"--gpus", "0"})) {
+            List<String> all = new ArrayList<>(List.of("train", "no-such-config.yaml", "--backend", "cuda"));
+            all.addAll(List.of(args));
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cli = org.trainbench.engine.cli.TrainbenchCli.commandLine();
+            cli.setErr(new java.io.PrintWriter(err));
+            cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+            int code = cli.execute(all.toArray(String[]::new));
+            assertEquals(org.trainbench.engine.cli.ExitCodes.USAGE, code, all + ": " + err);
+            assertTrue(err.toString().contains("--gpus"), err.toString());
+        }
+    }
+
     @Test
     void zeroStageThreeIsRefusedByName() {
         GpuAvailability.assumeGpu();
