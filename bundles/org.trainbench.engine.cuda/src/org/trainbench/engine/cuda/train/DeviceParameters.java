@@ -62,10 +62,6 @@ final class DeviceParameters implements AutoCloseable {
     private long step;
 
     /**
-     * Allocates for {@code model}'s parameters; {@code mixed} non-null keeps bf16 weight copies. Call {@link #upload}
-     * before use.
-     */
-    /**
      * One rank's view of a data-parallel group: NCCL for the device buffers, the run's host communicator for the
      * gradient norm's partial sums, the ZeRO stage.
      */
@@ -75,6 +71,10 @@ final class DeviceParameters implements AutoCloseable {
         }
     }
 
+    /**
+     * Allocates for {@code model}'s parameters; {@code mixed} non-null keeps bf16 weight copies. Call {@link #upload}
+     * before use.
+     */
     DeviceParameters(CudaContext context, LlamaKernels kernels, MixedPrecisionKernels mixed, LlamaModel model) {
         this(context, kernels, mixed, model, null);
     }
